@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db import models
+
+from delaftaler.models import Delaftale, Delmaal
+from delaftaler.rigtekst import RigTekstField
+
+
+class Aktivitet(models.Model):
+    """An activity and its schema, as LBF's template asks for one per activity."""
+
+    delaftale = models.ForeignKey(
+        Delaftale, on_delete=models.CASCADE, related_name="aktiviteter", verbose_name="delaftale"
+    )
+    navn = models.CharField("aktivitetsnavn", max_length=300)
+    formaal = RigTekstField("formål")
+    maalgrupper = RigTekstField("målgruppe(r)")
+    indhold_og_praksis = RigTekstField("indhold og praksis")
+    ansvar_og_roller = RigTekstField("ansvars- og rollefordeling")
+    delmaal = models.ManyToManyField(
+        Delmaal,
+        related_name="aktiviteter",
+        verbose_name="bidrager til delmål",
+        blank=True,
+        help_text="De delmål i samme delaftale, som aktiviteten skal bidrage til.",
+    )
+    ressourceestimat = models.CharField(
+        "ressourceestimat",
+        max_length=200,
+        blank=True,
+        help_text="Fx »15 timer pr. uge pr. år«.",
+    )
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    class Meta:
+        ordering = ["raekkefoelge", "pk"]
+        verbose_name = "aktivitet"
+        verbose_name_plural = "aktiviteter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delaftale", "navn"],
+                name="aktivitet_unikt_navn_pr_delaftale",
+                violation_error_message="Delaftalen har allerede en aktivitet med det navn.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class DelaftalerConfig(AppConfig):
+    name = "delaftaler"
+    verbose_name = "Delaftaler"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from delaftaler.roller import opret_grupper_efter_migrering
+
+        post_migrate.connect(opret_grupper_efter_migrering, dispatch_uid="delaftaler_grupper")

@@ -1,0 +1,200 @@
+"""Load a whole delaftale from its JSON description (the fixtures/ format).
+
+All or nothing: every object is validated with full_clean() inside one transaction,
+and an error names where in the file it sits. Loading the same delaftale twice
+changes nothing, so `make run` can be repeated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from aktiviteter.models import Aktivitet
+from delaftaler.models import (
+    Boligomraade,
+    Delaftale,
+    Delmaal,
+    Helhedsplan,
+    Indsatsomraade,
+    Part,
+    dansk_slug,
+)
+from indikatorer.models import Baseline, Indikator
+from indikatorer.periode import fortolk_periode
+from indikatorer.tal import antal_decimaler, fortolk_tal
+
+
+class IndlaesningsFejl(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Resultat:
+    delaftale: Delaftale
+    oprettet: bool
+
+
+def indlaes_fil(sti: Path) -> Resultat:
+    try:
+        data = json.loads(sti.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndlaesningsFejl(f"{sti.name}: kan ikke læses som JSON ({exc}).") from exc
+    try:
+        return indlaes_delaftale(data=data)
+    except IndlaesningsFejl as exc:
+        raise IndlaesningsFejl(f"{sti.name}: {exc}") from exc
+
+
+def _gem(obj: models.Model, sted: str) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise IndlaesningsFejl(f"{sted}: {_fejltekst(exc)}") from exc
+    obj.save()
+
+
+def _fejltekst(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{felt}: {' '.join(tekster)}" for felt, tekster in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _tal(tekst: str | None, sted: str) -> tuple[Any, int]:
+    if tekst in (None, ""):
+        return None, 0
+    try:
+        tal = fortolk_tal(str(tekst))
+    except ValueError as exc:
+        raise IndlaesningsFejl(f"{sted}: {exc}") from exc
+    return tal, antal_decimaler(tal)
+
+
+@transaction.atomic
+def indlaes_delaftale(*, data: dict[str, Any]) -> Resultat:
+    try:
+        plan_data, aftale_data = data["helhedsplan"], data["delaftale"]
+        indsatsomraade = Indsatsomraade.objects.get(navn=aftale_data["indsatsomraade"])
+    except KeyError as exc:
+        raise IndlaesningsFejl(f"mangler feltet {exc}.") from exc
+    except Indsatsomraade.DoesNotExist as exc:
+        raise IndlaesningsFejl(f"ukendt indsatsområde »{aftale_data['indsatsomraade']}«.") from exc
+
+    plan = Helhedsplan.objects.filter(navn=plan_data["navn"]).first()
+    if plan is None:
+        plan = Helhedsplan(
+            navn=plan_data["navn"],
+            slug=dansk_slug(plan_data["navn"]),
+            kommune=plan_data["kommune"],
+            gyldig_fra=date.fromisoformat(plan_data["gyldig_fra"]),
+            gyldig_til=date.fromisoformat(plan_data["gyldig_til"]),
+        )
+        _gem(plan, "helhedsplan")
+    eksisterende = Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).first()
+    if eksisterende:
+        return Resultat(eksisterende, oprettet=False)
+
+    omraader: dict[str, Boligomraade] = {o.navn: o for o in plan.boligomraader.all()}
+    for nr, omraade_data in enumerate(plan_data.get("boligomraader", []), start=1):
+        if omraade_data["navn"] not in omraader:
+            omraade = Boligomraade(
+                helhedsplan=plan,
+                navn=omraade_data["navn"],
+                afdelinger=omraade_data.get("afdelinger", ""),
+                raekkefoelge=nr,
+            )
+            _gem(omraade, f"boligområde {nr}")
+            omraader[omraade.navn] = omraade
+
+    aftale = Delaftale(
+        helhedsplan=plan,
+        indsatsomraade=indsatsomraade,
+        gyldig_fra=date.fromisoformat(aftale_data["gyldig_fra"]),
+        gyldig_til=date.fromisoformat(aftale_data["gyldig_til"]),
+        **{
+            felt: aftale_data.get(felt, "")
+            for felt in (
+                "ansvarlige",
+                "aktiviteter_indledning",
+                "medarbejderressourcer",
+                "kommunal_sammenhaeng",
+                "kommunale_maalsaetninger",
+                "revision",
+            )
+        },
+    )
+    _gem(aftale, "delaftale")
+
+    for nr, part_data in enumerate(aftale_data.get("parter", []), start=1):
+        part = Part(delaftale=aftale, raekkefoelge=nr, **part_data)
+        _gem(part, f"part {nr}")
+
+    delmaal_efter_nr: dict[int, Delmaal] = {}
+    for nr, delmaal_data in enumerate(aftale_data.get("delmaal", []), start=1):
+        delmaal = Delmaal(delaftale=aftale, tekst=delmaal_data["tekst"], raekkefoelge=nr)
+        _gem(delmaal, f"delmål {nr}")
+        delmaal_efter_nr[nr] = delmaal
+        for i_nr, ind_data in enumerate(delmaal_data.get("indikatorer", []), start=1):
+            sted = f"delmål {nr}, indikator {i_nr}"
+            indikator = Indikator(
+                delmaal=delmaal,
+                raekkefoelge=i_nr,
+                **{k: v for k, v in ind_data.items() if k != "baselines"},
+            )
+            _gem(indikator, sted)
+            for b_nr, b_data in enumerate(ind_data.get("baselines", []), start=1):
+                _indlaes_baseline(indikator, b_data, omraader, f"{sted}, baseline {b_nr}", b_nr)
+
+    for nr, akt_data in enumerate(aftale_data.get("aktiviteter", []), start=1):
+        data_uden_delmaal = {k: v for k, v in akt_data.items() if k != "delmaal"}
+        aktivitet = Aktivitet(delaftale=aftale, raekkefoelge=nr, **data_uden_delmaal)
+        _gem(aktivitet, f"aktivitet {nr}")
+        try:
+            aktivitet.delmaal.set([delmaal_efter_nr[i] for i in akt_data.get("delmaal", [])])
+        except KeyError as exc:
+            raise IndlaesningsFejl(f"aktivitet {nr}: ukendt delmål nr. {exc}.") from exc
+    return Resultat(aftale, oprettet=True)
+
+
+def _indlaes_baseline(
+    indikator: Indikator,
+    data: dict[str, Any],
+    omraader: dict[str, Boligomraade],
+    sted: str,
+    raekkefoelge: int,
+) -> None:
+    def omraade(navn: str) -> Boligomraade:
+        try:
+            return omraader[navn]
+        except KeyError as exc:
+            raise IndlaesningsFejl(f"{sted}: ukendt boligområde »{navn}«.") from exc
+
+    vaerdi, vaerdi_decimaler = _tal(data.get("vaerdi"), sted)
+    sammenligning, sammenligning_decimaler = _tal(data.get("sammenligning"), sted)
+    try:
+        periode = fortolk_periode(data["periode"]) if data.get("periode") else ""
+    except ValueError as exc:
+        raise IndlaesningsFejl(f"{sted}: {exc}") from exc
+    baseline = Baseline(
+        indikator=indikator,
+        boligomraade=omraade(data["boligomraade"]) if data.get("boligomraade") else None,
+        maalgruppe=data.get("maalgruppe", ""),
+        vaerdi=vaerdi,
+        vaerdi_decimaler=vaerdi_decimaler,
+        afventer=bool(data.get("afventer", False)),
+        sammenligning=sammenligning,
+        sammenligning_decimaler=sammenligning_decimaler,
+        sammenligning_label=data.get("sammenligning_label", ""),
+        periode=periode,
+        datakilde=data.get("datakilde", ""),
+        raekkefoelge=raekkefoelge,
+    )
+    _gem(baseline, sted)
+    if data.get("samlet_for"):
+        baseline.samlet_for.set([omraade(navn) for navn in data["samlet_for"]])

@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from delaftaler.rigtekst import RigTekstField
+
+RAEKKEFOELGE_HJAELP = "Bestemmer rækkefølgen; træk rækkerne for at ændre den."
+
+
+def dansk_slug(tekst: str) -> str:
+    """Slugs that read as Danish: Beskæftigelse -> beskaeftigelse, Løget -> loeget."""
+    for bogstav, erstatning in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("Æ", "Ae"), ("Ø", "Oe"), ("Å", "Aa")):
+        tekst = tekst.replace(bogstav, erstatning)
+    return slugify(tekst.replace("_", "-"))
+
+
+class Indsatsomraade(models.Model):
+    """LBF's focus areas. Kept as rows so a new area needs no code."""
+
+    navn = models.CharField("navn", max_length=100, unique=True)
+    slug = models.SlugField(
+        "kortnavn i adresser",
+        max_length=100,
+        unique=True,
+        help_text="Bruges i sidens adresse, fx »beskaeftigelse«.",
+    )
+    beskrivelse = models.TextField("beskrivelse", blank=True)
+    aktiv = models.BooleanField(
+        "kan vælges til nye delaftaler",
+        default=True,
+        help_text="Ældre indsatsområder kan slås fra uden at berøre eksisterende delaftaler.",
+    )
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    class Meta:
+        ordering = ["raekkefoelge", "navn"]
+        verbose_name = "indsatsområde"
+        verbose_name_plural = "indsatsområder"
+
+    def __str__(self) -> str:
+        return self.navn
+
+
+class HelhedsplanQuerySet(models.QuerySet):
+    def med_boligomraader(self) -> HelhedsplanQuerySet:
+        return self.prefetch_related("boligomraader")
+
+
+class Helhedsplan(models.Model):
+    """The boligsociale indsats, under the name LBF knows it by."""
+
+    navn = models.CharField(
+        "navn på den boligsociale indsats",
+        max_length=100,
+        unique=True,
+        help_text="Navnet Landsbyggefonden kender indsatsen under, fx »Vejle_21_25«.",
+    )
+    slug = models.SlugField(
+        "kortnavn i adresser",
+        max_length=100,
+        unique=True,
+        help_text="Bruges i sidens adresse, fx »vejle-21-25«.",
+    )
+    kommune = models.CharField("kommune", max_length=100)
+    gyldig_fra = models.DateField("gælder fra")
+    gyldig_til = models.DateField("gælder til")
+
+    objects = HelhedsplanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["navn"]
+        verbose_name = "helhedsplan"
+        verbose_name_plural = "helhedsplaner"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gyldig_til__gt=F("gyldig_fra")),
+                name="helhedsplan_slut_efter_start",
+                violation_error_message="Helhedsplanens slutdato skal ligge efter startdatoen.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn
+
+    def clean(self) -> None:
+        if self.gyldig_fra and self.gyldig_til and self.gyldig_til <= self.gyldig_fra:
+            raise ValidationError({"gyldig_til": "Slutdatoen skal ligge efter startdatoen."})
+
+
+class Boligomraade(models.Model):
+    helhedsplan = models.ForeignKey(
+        Helhedsplan,
+        on_delete=models.CASCADE,
+        related_name="boligomraader",
+        verbose_name="helhedsplan",
+    )
+    navn = models.CharField("navn", max_length=200)
+    afdelinger = models.TextField(
+        "afdelinger",
+        blank=True,
+        help_text="De boligafdelinger området består af, hvis det er relevant.",
+    )
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    class Meta:
+        ordering = ["raekkefoelge", "navn"]
+        verbose_name = "boligområde"
+        verbose_name_plural = "boligområder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["helhedsplan", "navn"],
+                name="boligomraade_unikt_navn_pr_helhedsplan",
+                violation_error_message="Helhedsplanen har allerede et boligområde med det navn.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn
+
+
+class DelaftaleQuerySet(models.QuerySet):
+    def gaeldende(self, dato=None) -> DelaftaleQuerySet:
+        """Delaftaler in force on the given day (today by default)."""
+        dato = dato or timezone.localdate()
+        return self.filter(gyldig_fra__lte=dato, gyldig_til__gte=dato)
+
+    def til_oversigt(self) -> DelaftaleQuerySet:
+        return self.select_related("helhedsplan", "indsatsomraade")
+
+
+class Delaftale(models.Model):
+    """One focus area's agreement, in the order of LBF's template."""
+
+    helhedsplan = models.ForeignKey(
+        Helhedsplan,
+        on_delete=models.PROTECT,
+        related_name="delaftaler",
+        verbose_name="boligsocial indsats (helhedsplan)",
+    )
+    indsatsomraade = models.ForeignKey(
+        Indsatsomraade,
+        on_delete=models.PROTECT,
+        related_name="delaftaler",
+        verbose_name="indsatsområde",
+    )
+    gyldig_fra = models.DateField("delaftalen gælder fra")
+    gyldig_til = models.DateField("delaftalen gælder til")
+    ansvarlige = RigTekstField(
+        "ansvarlige for delaftalens udførelse",
+        blank=True,
+        help_text="Hvem der har ansvaret for at føre delaftalen ud i livet, og evt. primære "
+        "samarbejdspartnere.",
+    )
+    aktiviteter_indledning = RigTekstField(
+        "indledning til aktiviteterne",
+        blank=True,
+        help_text="Tekst før listen over aktiviteter. Selve listen dannes af aktiviteterne.",
+    )
+    medarbejderressourcer = RigTekstField("medarbejderressourcer for indsatsområdet")
+    kommunal_sammenhaeng = RigTekstField("sammenhæng med den kommunale indsats i boligområdet")
+    kommunale_maalsaetninger = RigTekstField(
+        "kommunale målsætninger",
+        blank=True,
+        help_text="De kommunale mål, delaftalen arbejder for, hvis de er nævnt.",
+    )
+    revision = RigTekstField(
+        "revision af delaftalen",
+        help_text="Hvordan delaftalen revideres: administrative ændringer og faglige ændringer.",
+    )
+    oprettet = models.DateTimeField("oprettet", auto_now_add=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    objects = DelaftaleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["helhedsplan__navn", "indsatsomraade__raekkefoelge"]
+        verbose_name = "delaftale"
+        verbose_name_plural = "delaftaler"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gyldig_til__gt=F("gyldig_fra")),
+                name="delaftale_slut_efter_start",
+                violation_error_message="Delaftalens slutdato skal ligge efter startdatoen.",
+            ),
+            models.UniqueConstraint(
+                fields=["helhedsplan", "indsatsomraade"],
+                name="delaftale_en_pr_indsatsomraade",
+                violation_error_message="Helhedsplanen har allerede en delaftale for dette "
+                "indsatsområde.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.helhedsplan} – {self.indsatsomraade}"
+
+    @property
+    def periode_tekst(self) -> str:
+        return f"{self.gyldig_fra:%d.%m.%Y}–{self.gyldig_til:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        fejl = {}
+        if self.gyldig_fra and self.gyldig_til and self.gyldig_til <= self.gyldig_fra:
+            fejl["gyldig_til"] = "Slutdatoen skal ligge efter startdatoen."
+        plan = self.helhedsplan if self.helhedsplan_id else None
+        if plan and self.gyldig_fra and self.gyldig_fra < plan.gyldig_fra:
+            fejl["gyldig_fra"] = (
+                f"Delaftalen kan ikke starte før helhedsplanen ({plan.gyldig_fra:%d.%m.%Y})."
+            )
+        if plan and self.gyldig_til and self.gyldig_til > plan.gyldig_til:
+            fejl.setdefault(
+                "gyldig_til",
+                f"Delaftalen kan ikke slutte efter helhedsplanen ({plan.gyldig_til:%d.%m.%Y}).",
+            )
+        if self.indsatsomraade_id and not self.pk and not self.indsatsomraade.aktiv:
+            fejl["indsatsomraade"] = "Indsatsområdet kan ikke vælges til nye delaftaler."
+        if fejl:
+            raise ValidationError(fejl)
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:delaftaler_delaftale_change", args=[self.pk])
+
+
+class Part(models.Model):
+    """A party to the delaftale: a named person, or a body such as Chefgruppen."""
+
+    class Type(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGAN = "organ", "Gruppe eller organ"
+
+    delaftale = models.ForeignKey(
+        Delaftale, on_delete=models.CASCADE, related_name="parter", verbose_name="delaftale"
+    )
+    type = models.CharField("type", max_length=10, choices=Type.choices, default=Type.PERSON)
+    gruppe = models.CharField(
+        "overskrift",
+        max_length=200,
+        blank=True,
+        help_text="Fx »Samarbejdspartnere i Arbejdsmarkedsforvaltningen«. "
+        "Parter med samme overskrift vises samlet.",
+    )
+    navn = models.CharField("navn", max_length=200)
+    titel = models.CharField("titel", max_length=200, blank=True)
+    organisation = models.CharField("organisation/forvaltning", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    telefon = models.CharField("telefon", max_length=30, blank=True)
+    beskrivelse = RigTekstField("rolle og opgaver", blank=True)
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    class Meta:
+        ordering = ["raekkefoelge", "pk"]
+        verbose_name = "part"
+        verbose_name_plural = "delaftalens parter"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=["person", "organ"]),
+                name="part_type_gyldig",
+                violation_error_message="Ukendt type af part.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.navn} – {self.titel}" if self.titel else self.navn
+
+    def clean(self) -> None:
+        if self.type == self.Type.ORGAN and not self.beskrivelse:
+            raise ValidationError({"beskrivelse": "Beskriv gruppens rolle og opgaver."})
+
+
+class Delmaal(models.Model):
+    """A 'step on the way' to the strategic goals."""
+
+    delaftale = models.ForeignKey(
+        Delaftale, on_delete=models.CASCADE, related_name="delmaal", verbose_name="delaftale"
+    )
+    tekst = models.CharField("delmål", max_length=500)
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    class Meta:
+        ordering = ["raekkefoelge", "pk"]
+        verbose_name = "delmål"
+        verbose_name_plural = "delmål"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delaftale", "tekst"],
+                name="delmaal_unik_tekst_pr_delaftale",
+                violation_error_message="Delaftalen har allerede et delmål med den tekst.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tekst

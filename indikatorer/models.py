@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from delaftaler.models import Boligomraade, Delmaal
+from indikatorer.periode import PERIODE_REGEX, formater_periode
+from indikatorer.tal import MAKS_DECIMALER, NBSP, formater_tal
+
+PROCENT_FEJL = "En procentsats skal ligge mellem 0 og 100."
+
+
+class Indikator(models.Model):
+    """The variable that shows whether a delmål is reached."""
+
+    class Enhed(models.TextChoices):
+        PROCENT = "procent", "Procent"
+        ANTAL = "antal", "Antal"
+        ANDET = "andet", "Anden enhed"
+
+    delmaal = models.ForeignKey(
+        Delmaal, on_delete=models.CASCADE, related_name="indikatorer", verbose_name="delmål"
+    )
+    navn = models.CharField(
+        "indikator",
+        max_length=300,
+        help_text="Som i delaftalen, fx »Andel offentligt forsørgede fuldtidspersoner, 18-29 år«.",
+    )
+    enhed = models.CharField("enhed", max_length=10, choices=Enhed.choices, default=Enhed.PROCENT)
+    enhed_tekst = models.CharField(
+        "anden enhed",
+        max_length=50,
+        blank=True,
+        help_text="Kun når enheden er »Anden enhed«, fx »timer« eller »kr.«.",
+    )
+    maalgruppe = models.CharField(
+        "aldersgruppe/målgruppe",
+        max_length=200,
+        blank=True,
+        help_text="Fx »18-29 år«, hvis indikatoren gælder en bestemt gruppe.",
+    )
+    datakilde = models.CharField(
+        "datakilde",
+        max_length=200,
+        blank=True,
+        help_text="Bruges for baselines uden egen datakilde, fx »LBF Beboerdata«.",
+    )
+    lbf_standard = models.BooleanField(
+        "LBF-standardindikator",
+        default=False,
+        help_text="Markér, hvis indikatoren er fra Landsbyggefondens liste over indikatorer.",
+    )
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    class Meta:
+        ordering = ["raekkefoelge", "pk"]
+        verbose_name = "indikator"
+        verbose_name_plural = "indikatorer"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enhed__in=["procent", "antal", "andet"]),
+                name="indikator_enhed_gyldig",
+                violation_error_message="Ukendt enhed.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(enhed="andet") | ~Q(enhed_tekst=""),
+                name="indikator_anden_enhed_navngivet",
+                violation_error_message="Skriv hvilken enhed, når enheden er »Anden enhed«.",
+            ),
+            models.UniqueConstraint(
+                fields=["delmaal", "navn"],
+                name="indikator_unikt_navn_pr_delmaal",
+                violation_error_message="Delmålet har allerede en indikator med det navn.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn
+
+    def clean(self) -> None:
+        if self.enhed == self.Enhed.ANDET and not self.enhed_tekst:
+            raise ValidationError({"enhed_tekst": "Skriv hvilken enhed indikatoren måles i."})
+
+    @property
+    def er_procent(self) -> bool:
+        return self.enhed == self.Enhed.PROCENT
+
+    def formater(self, tal: Decimal | None, decimaler: int) -> str:
+        """A number in this indicator's unit, Danish style: 11,3 %, 47, 12 timer."""
+        if tal is None:
+            return ""
+        tekst = formater_tal(tal, decimaler)
+        if self.enhed == self.Enhed.PROCENT:
+            return f"{tekst}{NBSP}%"
+        if self.enhed == self.Enhed.ANDET:
+            return f"{tekst}{NBSP}{self.enhed_tekst}"
+        return tekst
+
+
+class BaselineQuerySet(models.QuerySet):
+    def til_tabel(self) -> BaselineQuerySet:
+        return self.select_related("boligomraade", "indikator").prefetch_related("samlet_for")
+
+
+class Baseline(models.Model):
+    """The starting point of an indicator for one area, several areas counted together,
+    or a named target group."""
+
+    indikator = models.ForeignKey(
+        Indikator, on_delete=models.CASCADE, related_name="baselines", verbose_name="indikator"
+    )
+    boligomraade = models.ForeignKey(
+        Boligomraade,
+        on_delete=models.PROTECT,
+        related_name="baselines",
+        verbose_name="boligområde",
+        null=True,
+        blank=True,
+    )
+    samlet_for = models.ManyToManyField(
+        Boligomraade,
+        related_name="samlede_baselines",
+        verbose_name="opgjort samlet for",
+        blank=True,
+        help_text="Vælg flere boligområder, når baselinen er opgjort samlet for dem.",
+    )
+    maalgruppe = models.CharField(
+        "målgruppe/opgørelse",
+        max_length=300,
+        blank=True,
+        help_text="En navngiven målgruppe i stedet for et boligområde, eller hvordan en samlet "
+        "opgørelse er afgrænset, fx »Opgjort samlet for Nørremarken og Løget Høj«.",
+    )
+    vaerdi = models.DecimalField("baseline", max_digits=12, decimal_places=4, null=True, blank=True)
+    vaerdi_decimaler = models.PositiveSmallIntegerField("decimaler i baseline", default=0)
+    afventer = models.BooleanField(
+        "data kommer", default=False, help_text="Markér, hvis baselinen endnu ikke er opgjort."
+    )
+    sammenligning = models.DecimalField(
+        "evt. anden baseline", max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    sammenligning_decimaler = models.PositiveSmallIntegerField(
+        "decimaler i anden baseline", default=0
+    )
+    sammenligning_label = models.CharField(
+        "anden baseline gælder",
+        max_length=200,
+        blank=True,
+        help_text="Hvad der sammenlignes med, fx »Viborg Kommune« eller »landsplan«.",
+    )
+    periode = models.CharField(
+        "baseline år",
+        max_length=7,
+        blank=True,
+        help_text="Et år (2019) eller måned og år (aug 2021).",
+    )
+    datakilde = models.CharField(
+        "datakilde",
+        max_length=200,
+        blank=True,
+        help_text="Tom: indikatorens datakilde bruges.",
+    )
+    raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    objects = BaselineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["raekkefoelge", "pk"]
+        verbose_name = "baseline"
+        verbose_name_plural = "baselines"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(afventer=True, vaerdi__isnull=True)
+                | Q(afventer=False, vaerdi__isnull=False),
+                name="baseline_vaerdi_eller_data_kommer",
+                violation_error_message="Angiv enten en værdi eller »data kommer«.",
+            ),
+            models.CheckConstraint(
+                condition=Q(vaerdi__isnull=True) | Q(vaerdi__gte=0),
+                name="baseline_vaerdi_ikke_negativ",
+                violation_error_message="Baselinen kan ikke være negativ.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sammenligning__isnull=True) | Q(sammenligning__gte=0),
+                name="baseline_sammenligning_ikke_negativ",
+                violation_error_message="Den anden baseline kan ikke være negativ.",
+            ),
+            models.CheckConstraint(
+                condition=Q(vaerdi_decimaler__lte=MAKS_DECIMALER)
+                & Q(sammenligning_decimaler__lte=MAKS_DECIMALER),
+                name="baseline_hoejst_fire_decimaler",
+                violation_error_message="Højst fire decimaler.",
+            ),
+            models.CheckConstraint(
+                condition=Q(periode="") | Q(periode__regex=PERIODE_REGEX),
+                name="baseline_periode_aar_eller_maaned",
+                violation_error_message="Perioden skal være et år eller en måned og et år.",
+            ),
+            models.CheckConstraint(
+                condition=Q(afventer=True) | ~Q(periode=""),
+                name="baseline_periode_kraeves_til_vaerdi",
+                violation_error_message="Angiv baseline år for en baseline med værdi.",
+            ),
+            models.CheckConstraint(
+                condition=Q(boligomraade__isnull=True) | Q(maalgruppe=""),
+                name="baseline_boligomraade_eller_maalgruppe",
+                violation_error_message="Vælg enten et boligområde eller en målgruppe, ikke begge.",
+            ),
+            models.UniqueConstraint(
+                fields=["indikator", "boligomraade", "periode"],
+                condition=Q(boligomraade__isnull=False),
+                name="baseline_en_pr_indikator_omraade_periode",
+                violation_error_message="Indikatoren har allerede en baseline for dette "
+                "boligområde og denne periode.",
+            ),
+            models.UniqueConstraint(
+                fields=["indikator", "maalgruppe", "periode"],
+                condition=Q(boligomraade__isnull=True),
+                name="baseline_en_pr_indikator_maalgruppe_periode",
+                violation_error_message="Indikatoren har allerede en baseline for denne "
+                "målgruppe og denne periode.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        sted = self.sted or "alle"
+        return f"{self.indikator} – {sted}: {self.vaerdi_tekst}"
+
+    def clean(self) -> None:
+        fejl: dict[str, str] = {}
+        if self.afventer and self.vaerdi is not None:
+            fejl["vaerdi"] = "Slet værdien, eller fjern markeringen »data kommer«."
+        elif not self.afventer and self.vaerdi is None:
+            fejl["vaerdi"] = "Angiv en baseline, eller markér at data kommer."
+        if not self.afventer and not self.periode:
+            fejl["periode"] = "Angiv baseline år."
+        if self.boligomraade_id and self.maalgruppe:
+            fejl["maalgruppe"] = "Vælg enten et boligområde eller en målgruppe, ikke begge."
+        if self.sammenligning_label and self.sammenligning is None:
+            fejl["sammenligning"] = "Angiv den anden baseline, eller slet hvad den gælder."
+        indikator = self.indikator if self.indikator_id or _har_cache(self, "indikator") else None
+        if indikator and indikator.er_procent:
+            for felt, tal in (("vaerdi", self.vaerdi), ("sammenligning", self.sammenligning)):
+                if tal is not None and not (0 <= tal <= 100):
+                    fejl.setdefault(felt, PROCENT_FEJL)
+        for felt, tal in (("vaerdi", self.vaerdi), ("sammenligning", self.sammenligning)):
+            if tal is not None and tal < 0:
+                fejl.setdefault(felt, "Værdien kan ikke være negativ.")
+        if indikator and self.boligomraade_id and indikator.delmaal_id:
+            plan_id = indikator.delmaal.delaftale.helhedsplan_id
+            if self.boligomraade.helhedsplan_id != plan_id:
+                fejl["boligomraade"] = "Boligområdet hører ikke til delaftalens helhedsplan."
+        if fejl:
+            raise ValidationError(fejl)
+
+    @property
+    def sted(self) -> str:
+        """Where the baseline is measured, as the LBF table names it."""
+        if self.boligomraade_id:
+            return self.boligomraade.navn
+        return self.maalgruppe
+
+    @property
+    def vaerdi_tekst(self) -> str:
+        if self.afventer:
+            return "Data kommer"
+        return self.indikator.formater(self.vaerdi, self.vaerdi_decimaler)
+
+    @property
+    def sammenligning_tekst(self) -> str:
+        return self.indikator.formater(self.sammenligning, self.sammenligning_decimaler)
+
+    @property
+    def periode_tekst(self) -> str:
+        return formater_periode(self.periode)
+
+    @property
+    def datakilde_tekst(self) -> str:
+        return self.datakilde or self.indikator.datakilde
+
+
+def _har_cache(obj: models.Model, felt: str) -> bool:
+    return obj._meta.get_field(felt).is_cached(obj)
