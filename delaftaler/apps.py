@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 class DelaftalerConfig(AppConfig):
     name = "delaftaler"
-    verbose_name = "Delaftaler"
+    verbose_name = "Helhedsplaner og delaftaler"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -62,7 +62,9 @@ def _gem(obj: models.Model, sted: str) -> None:
 
 def _fejltekst(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
-        return "; ".join(f"{felt}: {' '.join(tekster)}" for felt, tekster in exc.message_dict.items())
+        return "; ".join(
+            f"{felt}: {' '.join(tekster)}" for felt, tekster in exc.message_dict.items()
+        )
     return " ".join(exc.messages)
 
 

@@ -14,7 +14,14 @@ RAEKKEFOELGE_HJAELP = "Bestemmer rækkefølgen; træk rækkerne for at ændre de
 
 def dansk_slug(tekst: str) -> str:
     """Slugs that read as Danish: Beskæftigelse -> beskaeftigelse, Løget -> loeget."""
-    for bogstav, erstatning in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("Æ", "Ae"), ("Ø", "Oe"), ("Å", "Aa")):
+    for bogstav, erstatning in (
+        ("æ", "ae"),
+        ("ø", "oe"),
+        ("å", "aa"),
+        ("Æ", "Ae"),
+        ("Ø", "Oe"),
+        ("Å", "Aa"),
+    ):
         tekst = tekst.replace(bogstav, erstatning)
     return slugify(tekst.replace("_", "-"))
 

@@ -226,8 +226,7 @@ class Baseline(models.Model):
         ]
 
     def __str__(self) -> str:
-        sted = self.sted or "alle"
-        return f"{self.indikator} – {sted}: {self.vaerdi_tekst}"
+        return f"{self.sted or 'Alle'}: {self.vaerdi_tekst}"
 
     def clean(self) -> None:
         fejl: dict[str, str] = {}

@@ -6,10 +6,33 @@ Stored as sortable text, 'YYYY' or 'YYYY-MM', so one unique constraint covers bo
 import re
 
 MAANEDER = [
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
-KORTE_MAANEDER = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+KORTE_MAANEDER = [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+]
 
 PERIODE_REGEX = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
 MIN_AAR, MAKS_AAR = 1990, 2100
@@ -29,10 +52,16 @@ def fortolk_periode(tekst: str) -> str:
     elif len(dele) == 2:
         foerste, anden = dele
         if foerste.isdigit() and anden.isdigit():
-            aar, maaned = (int(foerste), int(anden)) if len(foerste) == 4 else (int(anden), int(foerste))
+            aar, maaned = (
+                (int(foerste), int(anden)) if len(foerste) == 4 else (int(anden), int(foerste))
+            )
         elif anden.isdigit():
             aar, maaned = int(anden), _maaned_fra_navn(foerste)
-    if aar is None or not (MIN_AAR <= aar <= MAKS_AAR) or (maaned is not None and not 1 <= maaned <= 12):
+    if (
+        aar is None
+        or not (MIN_AAR <= aar <= MAKS_AAR)
+        or (maaned is not None and not 1 <= maaned <= 12)
+    ):
         raise UgyldigPeriode(
             f"»{tekst}« er ikke en gyldig periode. Skriv et år (2019) eller måned og år (aug 2021)."
         )

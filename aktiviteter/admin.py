@@ -1,0 +1,57 @@
+from django import forms
+from django.contrib import admin
+
+from aktiviteter.models import Aktivitet
+from delaftaler.models import Delmaal
+
+
+class AktivitetForm(forms.ModelForm):
+    class Meta:
+        model = Aktivitet
+        fields = [
+            "delaftale",
+            "navn",
+            "formaal",
+            "maalgrupper",
+            "indhold_og_praksis",
+            "ansvar_og_roller",
+            "delmaal",
+            "ressourceestimat",
+        ]
+        widgets = {"delmaal": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        delaftale_id = self.instance.delaftale_id or self.initial.get("delaftale")
+        if delaftale_id:
+            self.fields["delmaal"].queryset = Delmaal.objects.filter(delaftale_id=delaftale_id)
+
+    def clean(self):
+        data = super().clean()
+        delaftale = data.get("delaftale")
+        fremmede = [
+            d for d in data.get("delmaal") or [] if delaftale and d.delaftale_id != delaftale.pk
+        ]
+        if fremmede:
+            self.add_error(
+                "delmaal",
+                "Aktiviteten kan kun bidrage til delmål i sin egen delaftale: "
+                + ", ".join(f"»{d.tekst}«" for d in fremmede),
+            )
+        return data
+
+
+@admin.register(Aktivitet)
+class AktivitetAdmin(admin.ModelAdmin):
+    form = AktivitetForm
+    list_display = ["navn", "delaftale", "ressourceestimat"]
+    list_filter = ["delaftale__indsatsomraade", "delaftale__helhedsplan"]
+    search_fields = ["navn", "formaal", "maalgrupper", "indhold_og_praksis"]
+    list_select_related = ["delaftale__helhedsplan", "delaftale__indsatsomraade"]
+    fieldsets = [
+        (None, {"fields": ["delaftale", "navn", "ressourceestimat", "delmaal"]}),
+        (
+            "Aktivitetsskema",
+            {"fields": ["formaal", "maalgrupper", "indhold_og_praksis", "ansvar_og_roller"]},
+        ),
+    ]

@@ -1,0 +1,218 @@
+from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from aktiviteter.models import Aktivitet
+from delaftaler.models import Boligomraade, Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Part
+from indikatorer.models import Indikator
+
+
+@admin.register(Indsatsomraade)
+class IndsatsomraadeAdmin(SortableAdminMixin, admin.ModelAdmin):
+    list_display = ["navn", "slug", "aktiv"]
+    list_filter = ["aktiv"]
+    search_fields = ["navn"]
+    prepopulated_fields = {"slug": ["navn"]}
+
+
+class BoligomraadeInline(SortableInlineAdminMixin, admin.TabularInline):
+    model = Boligomraade
+    extra = 0
+    fields = ["navn", "afdelinger"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {})["afdelinger"] = admin.widgets.AdminTextInputWidget()
+        return super().get_formset(request, obj, **kwargs)
+
+
+@admin.register(Helhedsplan)
+class HelhedsplanAdmin(SortableAdminBase, admin.ModelAdmin):
+    list_display = ["navn", "kommune", "periode", "antal_boligomraader", "antal_delaftaler"]
+    list_filter = ["kommune"]
+    search_fields = ["navn", "kommune", "boligomraader__navn"]
+    prepopulated_fields = {"slug": ["navn"]}
+    fields = ["navn", "slug", "kommune", ("gyldig_fra", "gyldig_til")]
+    inlines = [BoligomraadeInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _boligomraader=Count("boligomraader", distinct=True),
+                _delaftaler=Count("delaftaler", distinct=True),
+            )
+        )
+
+    @admin.display(description="periode")
+    def periode(self, obj):
+        return f"{obj.gyldig_fra:%d.%m.%Y}–{obj.gyldig_til:%d.%m.%Y}"
+
+    @admin.display(description="boligområder", ordering="_boligomraader")
+    def antal_boligomraader(self, obj):
+        return obj._boligomraader
+
+    @admin.display(description="delaftaler", ordering="_delaftaler")
+    def antal_delaftaler(self, obj):
+        return obj._delaftaler
+
+
+class PartInline(SortableInlineAdminMixin, admin.StackedInline):
+    model = Part
+    extra = 0
+    fields = [
+        ("type", "gruppe"),
+        ("navn", "titel", "organisation"),
+        ("email", "telefon"),
+        "beskrivelse",
+    ]
+    classes = ["collapse"]
+    verbose_name_plural = "delaftalens parter"
+
+
+class DelmaalInline(SortableInlineAdminMixin, admin.TabularInline):
+    model = Delmaal
+    extra = 0
+    fields = ["tekst", "indikatorer_link"]
+    readonly_fields = ["indikatorer_link"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_indikatorer=Count("indikatorer"))
+
+    @admin.display(description="indikatorer og baselines")
+    def indikatorer_link(self, obj):
+        if not obj.pk:
+            return "Gem først delmålet"
+        url = reverse("admin:delaftaler_delmaal_change", args=[obj.pk])
+        antal = getattr(obj, "_indikatorer", None)
+        return format_html('<a href="{}">Rediger indikatorer ({})</a>', url, antal)
+
+
+class AktivitetInline(SortableInlineAdminMixin, admin.TabularInline):
+    """A compact list; the activity schema itself is edited on the activity's own page."""
+
+    model = Aktivitet
+    extra = 0
+    fields = ["navn", "ressourceestimat"]
+    readonly_fields = ["navn", "ressourceestimat"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delaftale)
+class DelaftaleAdmin(SortableAdminBase, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kommune",
+        "periode",
+        "antal_delmaal",
+        "antal_aktiviteter",
+        "aendret",
+    ]
+    list_filter = ["indsatsomraade", "helhedsplan__kommune", "helhedsplan"]
+    search_fields = [
+        "helhedsplan__navn",
+        "helhedsplan__kommune",
+        "indsatsomraade__navn",
+        "delmaal__tekst",
+        "aktiviteter__navn",
+        "parter__navn",
+    ]
+    list_select_related = ["helhedsplan", "indsatsomraade"]
+    readonly_fields = ["aendret", "tilfoej_aktivitet"]
+    fieldsets = [
+        (
+            "Delaftalen",
+            {"fields": ["helhedsplan", "indsatsomraade", ("gyldig_fra", "gyldig_til"), "aendret"]},
+        ),
+        ("Ansvar", {"fields": ["ansvarlige"]}),
+        ("Aktiviteter", {"fields": ["aktiviteter_indledning", "tilfoej_aktivitet"]}),
+        ("Medarbejderressourcer", {"fields": ["medarbejderressourcer"]}),
+        (
+            "Sammenhæng med den kommunale indsats",
+            {"fields": ["kommunal_sammenhaeng", "kommunale_maalsaetninger"]},
+        ),
+        ("Revision af delaftalen", {"fields": ["revision"]}),
+    ]
+    inlines = [PartInline, DelmaalInline, AktivitetInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _delmaal=Count("delmaal", distinct=True),
+                _aktiviteter=Count("aktiviteter", distinct=True),
+            )
+        )
+
+    @admin.display(description="kommune", ordering="helhedsplan__kommune")
+    def kommune(self, obj):
+        return obj.helhedsplan.kommune
+
+    @admin.display(description="gælder", ordering="gyldig_fra")
+    def periode(self, obj):
+        return obj.periode_tekst
+
+    @admin.display(description="delmål", ordering="_delmaal")
+    def antal_delmaal(self, obj):
+        return obj._delmaal
+
+    @admin.display(description="aktiviteter", ordering="_aktiviteter")
+    def antal_aktiviteter(self, obj):
+        return obj._aktiviteter
+
+    @admin.display(description="ny aktivitet")
+    def tilfoej_aktivitet(self, obj):
+        if not obj or not obj.pk:
+            return "Gem delaftalen, før du tilføjer aktiviteter."
+        url = reverse("admin:aktiviteter_aktivitet_add") + f"?delaftale={obj.pk}"
+        return format_html('<a class="addlink" href="{}">Tilføj aktivitet med skema</a>', url)
+
+
+class IndikatorInline(SortableInlineAdminMixin, admin.TabularInline):
+    model = Indikator
+    extra = 0
+    fields = [
+        "navn",
+        "maalgruppe",
+        "enhed",
+        "enhed_tekst",
+        "datakilde",
+        "lbf_standard",
+        "baselines_link",
+    ]
+    readonly_fields = ["baselines_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_baselines=Count("baselines"))
+
+    @admin.display(description="baselines")
+    def baselines_link(self, obj):
+        if not obj.pk:
+            return "Gem først indikatoren"
+        url = reverse("admin:indikatorer_indikator_change", args=[obj.pk])
+        return format_html('<a href="{}">Rediger baselines ({})</a>', url, obj._baselines)
+
+
+@admin.register(Delmaal)
+class DelmaalAdmin(SortableAdminBase, admin.ModelAdmin):
+    list_display = ["tekst", "delaftale", "antal_indikatorer"]
+    list_filter = ["delaftale__indsatsomraade", "delaftale__helhedsplan"]
+    search_fields = ["tekst", "indikatorer__navn", "delaftale__helhedsplan__navn"]
+    list_select_related = ["delaftale__helhedsplan", "delaftale__indsatsomraade"]
+    fields = ["delaftale", "tekst"]
+    inlines = [IndikatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_indikatorer=Count("indikatorer"))
+
+    @admin.display(description="indikatorer", ordering="_indikatorer")
+    def antal_indikatorer(self, obj):
+        return obj._indikatorer

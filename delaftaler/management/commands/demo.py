@@ -1,0 +1,52 @@
+"""Demo data for `make run`: both real delaftaler and one login per role. Safe to repeat."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
+
+DEMO_BRUGERE = [
+    # brugernavn, adgangskode, navn, superbruger, gruppe
+    ("admin", "demo-admin-2026", "Administrator", True, None),
+    ("sekretariat", "demo-sekretariat-2026", "Sekretariatsmedarbejder", False, SEKRETARIAT),
+    ("bestyrelse", "demo-bestyrelse-2026", "Bestyrelsesmedlem", False, BESTYRELSE),
+]
+
+
+class Command(BaseCommand):
+    help = "Indlæser de to rigtige delaftaler og opretter demo-brugere (kun til lokal brug)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo-brugere oprettes kun, når DEBUG er slået til.")
+        for sti in sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json")):
+            try:
+                resultat = indlaes_fil(sti)
+            except IndlaesningsFejl as exc:
+                raise CommandError(str(exc)) from exc
+            handling = "Indlæst" if resultat.oprettet else "Findes allerede"
+            self.stdout.write(f"{handling}: {resultat.delaftale}")
+        self._opret_brugere()
+
+    @transaction.atomic
+    def _opret_brugere(self):
+        opret_grupper()
+        User = get_user_model()
+        self.stdout.write("\nDemo-logins på http://127.0.0.1:8000/admin/ :")
+        for brugernavn, kode, navn, superbruger, gruppe in DEMO_BRUGERE:
+            bruger, oprettet = User.objects.get_or_create(
+                username=brugernavn,
+                defaults={"first_name": navn, "is_staff": True, "is_superuser": superbruger},
+            )
+            if oprettet:
+                bruger.set_password(kode)
+                bruger.save()
+            if gruppe:
+                bruger.groups.add(Group.objects.get(name=gruppe))
+            self.stdout.write(f"  {navn:<24} brugernavn: {brugernavn:<12} adgangskode: {kode}")

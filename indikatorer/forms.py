@@ -1,0 +1,144 @@
+"""Forms that read numbers and periods the way a secretariat types them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from indikatorer.models import Baseline
+from indikatorer.periode import UgyldigPeriode, formater_periode, fortolk_periode
+from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, formater_tal, fortolk_tal
+
+
+class DanskTalField(forms.Field):
+    """A decimal typed as '11,3', '11,3 %' or '56,20', keeping the decimals given."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "size": 8, "maxlength": 20})
+
+    def to_python(self, value) -> Decimal | None:
+        tekst = str(value).strip() if value is not None else ""
+        if not tekst:
+            return None
+        try:
+            if len(tekst) > 20:
+                raise UgyldigtTal(tekst)
+            tal = fortolk_tal(tekst)
+        except UgyldigtTal as exc:
+            raise forms.ValidationError(
+                "Skriv et tal, fx 11,3 eller 47.", code="ugyldigt_tal"
+            ) from exc
+        if antal_decimaler(tal) > MAKS_DECIMALER:
+            raise forms.ValidationError("Højst fire decimaler.", code="for_mange_decimaler")
+        if abs(tal) >= Decimal(10) ** 8:
+            raise forms.ValidationError("Tallet er for stort.", code="for_stort")
+        return tal
+
+
+class PeriodeField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"size": 9, "placeholder": "2019"})
+
+    def to_python(self, value) -> str:
+        tekst = super().to_python(value)
+        if not tekst:
+            return ""
+        try:
+            return fortolk_periode(tekst)
+        except UgyldigPeriode as exc:
+            raise forms.ValidationError(str(exc), code="ugyldig_periode") from exc
+
+
+class BaselineForm(forms.ModelForm):
+    """One row of the baseline grid; knows the helhedsplan so it offers only its areas."""
+
+    helhedsplan = None
+
+    vaerdi = DanskTalField(label="Baseline", required=False, help_text="Fx 11,3 eller 47.")
+    sammenligning = DanskTalField(label="Evt. anden baseline", required=False)
+    periode = PeriodeField(label="Baseline år", required=False)
+
+    class Meta:
+        model = Baseline
+        fields = [
+            "boligomraade",
+            "vaerdi",
+            "afventer",
+            "sammenligning",
+            "sammenligning_label",
+            "periode",
+            "datakilde",
+            "maalgruppe",
+            "samlet_for",
+        ]
+        widgets = {
+            "maalgruppe": forms.TextInput(attrs={"size": 14}),
+            "sammenligning_label": forms.TextInput(attrs={"size": 12}),
+            "datakilde": forms.TextInput(attrs={"size": 14}),
+            "samlet_for": forms.SelectMultiple(attrs={"size": 2, "class": "kompakt"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.helhedsplan is not None:
+            omraader = self.helhedsplan.boligomraader.all()
+            self.fields["boligomraade"].queryset = omraader
+            self.fields["samlet_for"].queryset = omraader
+        instans = self.instance
+        if instans.vaerdi is not None:
+            self.initial["vaerdi"] = formater_tal(instans.vaerdi, instans.vaerdi_decimaler)
+        if instans.sammenligning is not None:
+            self.initial["sammenligning"] = formater_tal(
+                instans.sammenligning, instans.sammenligning_decimaler
+            )
+        if instans.periode:
+            self.initial["periode"] = formater_periode(instans.periode)
+
+    def clean(self):
+        data = super().clean()
+        samlet = list(data.get("samlet_for") or [])
+        if samlet:
+            if data.get("boligomraade"):
+                self.add_error(
+                    "samlet_for",
+                    "Vælg enten ét boligområde eller flere, der er opgjort samlet – ikke begge.",
+                )
+            elif len(samlet) < 2:
+                self.add_error(
+                    "samlet_for",
+                    "En samlet opgørelse skal omfatte mindst to boligområder. "
+                    "Gælder den ét område, så vælg det under »Boligområde«.",
+                )
+            elif not data.get("maalgruppe"):
+                self.add_error(
+                    "maalgruppe",
+                    "Beskriv den samlede opgørelse, "
+                    "fx »Opgjort samlet for Nørremarken og Løget Høj«.",
+                )
+            indikator = data.get("indikator") or getattr(self.instance, "indikator", None)
+            plan_id = _plan_id(indikator)
+            if plan_id and any(o.helhedsplan_id != plan_id for o in samlet):
+                self.add_error(
+                    "samlet_for", "Alle boligområder skal høre til delaftalens helhedsplan."
+                )
+        return data
+
+    def _post_clean(self):
+        for felt in ("vaerdi", "sammenligning"):
+            tal = self.cleaned_data.get(felt)
+            setattr(
+                self.instance, f"{felt}_decimaler", antal_decimaler(tal) if tal is not None else 0
+            )
+        super()._post_clean()
+
+
+def _plan_id(indikator) -> int | None:
+    if indikator is None or not getattr(indikator, "delmaal_id", None):
+        return None
+    return indikator.delmaal.delaftale.helhedsplan_id

@@ -1,0 +1,59 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from delaftaler.indlaesning import indlaes_fil
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+VEJLE = FIXTURES / "vejle_21_25_beskaeftigelse.json"
+VIBORG = FIXTURES / "viborg_25_29_beskaeftigelse.json"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls it makes
+# through live_server are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def vejle(db):
+    return indlaes_fil(VEJLE).delaftale
+
+
+@pytest.fixture
+def viborg(db):
+    return indlaes_fil(VIBORG).delaftale
+
+
+def _bruger(brugernavn: str, gruppe: str | None = None, **felter):
+    bruger = get_user_model().objects.create_user(
+        username=brugernavn, password="hemmelig-kode-123", is_staff=True, **felter
+    )
+    if gruppe:
+        bruger.groups.add(Group.objects.get(name=gruppe))
+    return bruger
+
+
+@pytest.fixture
+def sekretariat_bruger(db):
+    return _bruger("sekretariat", SEKRETARIAT)
+
+
+@pytest.fixture
+def bestyrelse_bruger(db):
+    return _bruger("bestyrelse", BESTYRELSE)
+
+
+@pytest.fixture
+def sekretariat_client(client, sekretariat_bruger):
+    client.force_login(sekretariat_bruger)
+    return client
+
+
+@pytest.fixture
+def bestyrelse_client(client, bestyrelse_bruger):
+    client.force_login(bestyrelse_bruger)
+    return client

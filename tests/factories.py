@@ -1,0 +1,96 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from aktiviteter.models import Aktivitet
+from delaftaler.models import Boligomraade, Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Part
+from indikatorer.models import Baseline, Indikator
+
+
+class HelhedsplanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Helhedsplan
+
+    navn = factory.Sequence(lambda n: f"Byen_{n:02d}_25")
+    slug = factory.LazyAttribute(lambda o: o.navn.lower().replace("_", "-"))
+    kommune = "Byen Kommune"
+    gyldig_fra = datetime.date(2021, 12, 1)
+    gyldig_til = datetime.date(2025, 11, 30)
+
+
+class BoligomraadeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Boligomraade
+
+    helhedsplan = factory.SubFactory(HelhedsplanFactory)
+    navn = factory.Sequence(lambda n: f"Område {n}")
+
+
+def indsatsomraade(navn: str = "Beskæftigelse") -> Indsatsomraade:
+    return Indsatsomraade.objects.get(navn=navn)
+
+
+class DelaftaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delaftale
+
+    helhedsplan = factory.SubFactory(HelhedsplanFactory)
+    indsatsomraade = factory.LazyFunction(indsatsomraade)
+    gyldig_fra = datetime.date(2021, 12, 1)
+    gyldig_til = datetime.date(2025, 11, 30)
+    medarbejderressourcer = "<p>2 boligsociale medarbejdere 100 %</p>"
+    kommunal_sammenhaeng = "<p>Tæt samarbejde med jobcentret.</p>"
+    revision = "<p>Faglige ændringer godkendes af bestyrelsen.</p>"
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Part
+
+    delaftale = factory.SubFactory(DelaftaleFactory)
+    navn = "Daniel Bomholt"
+    titel = "arbejdsmarkedschef"
+
+
+class DelmaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delmaal
+
+    delaftale = factory.SubFactory(DelaftaleFactory)
+    tekst = factory.Sequence(lambda n: f"Flere beboere i job ({n})")
+
+
+class IndikatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indikator
+
+    delmaal = factory.SubFactory(DelmaalFactory)
+    navn = factory.Sequence(lambda n: f"Andel i beskæftigelse {n}, 18-64 år")
+    enhed = Indikator.Enhed.PROCENT
+    datakilde = "LBF Beboerdata"
+
+
+class BaselineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Baseline
+
+    indikator = factory.SubFactory(IndikatorFactory)
+    boligomraade = factory.LazyAttribute(
+        lambda o: BoligomraadeFactory(helhedsplan=o.indikator.delmaal.delaftale.helhedsplan)
+    )
+    vaerdi = Decimal("11.3")
+    vaerdi_decimaler = 1
+    periode = "2019"
+
+
+class AktivitetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Aktivitet
+
+    delaftale = factory.SubFactory(DelaftaleFactory)
+    navn = factory.Sequence(lambda n: f"Jobsamtaletræning {n}")
+    formaal = "<p>At styrke tilknytningen til arbejdsmarkedet.</p>"
+    maalgrupper = "<p>Beboere 17-67 år uden for arbejdsmarkedet.</p>"
+    indhold_og_praksis = "<p>Samtaler med virksomhedsledere.</p>"
+    ansvar_og_roller = "<p>Jobcentret og helhedsplanen i fællesskab.</p>"
