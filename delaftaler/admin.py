@@ -1,4 +1,5 @@
 from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -78,6 +79,10 @@ class DelmaalInline(SortableInlineAdminMixin, admin.TabularInline):
     fields = ["tekst", "indikatorer_link"]
     readonly_fields = ["indikatorer_link"]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {})["tekst"] = forms.TextInput(attrs={"size": 90})
+        return super().get_formset(request, obj, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_indikatorer=Count("indikatorer"))

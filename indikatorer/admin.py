@@ -1,4 +1,5 @@
 from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
@@ -17,19 +18,27 @@ class BaselineInline(SortableInlineAdminMixin, admin.TabularInline):
     class Media:
         css = {"all": ["delaftaler/admin.css"]}
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).til_tabel()
+
     def get_formset(self, request, obj=None, **kwargs):
-        plan = obj.delmaal.delaftale.helhedsplan if obj else None
-        kwargs["form"] = type("BaselineForm", (BaselineForm,), {"helhedsplan": plan})
+        omraader = list(obj.delmaal.delaftale.helhedsplan.boligomraader.all()) if obj else None
+        kwargs["form"] = type("BaselineForm", (BaselineForm,), {"omraader": omraader})
         return super().get_formset(request, obj, **kwargs)
 
     def get_extra(self, request, obj=None, **kwargs):
-        """Offer an empty row for every area that has no baseline yet."""
-        if obj is None:
-            return 1
-        mangler = obj.delmaal.delaftale.helhedsplan.boligomraader.exclude(
-            baselines__indikator=obj
-        ).count()
-        return mangler if not obj.baselines.exists() else 0
+        return len(manglende_omraader(obj)) if obj else 1
+
+
+def manglende_omraader(indikator: Indikator) -> list:
+    """Areas that get an empty grid row: those without a baseline, when the indicator is
+    measured per area (not for target groups or areas counted together)."""
+    if "_manglende_omraader" not in indikator.__dict__:
+        per_omraade = indikator.baselines.values_list("boligomraade_id", flat=True)
+        har = set(per_omraade)
+        omraader = indikator.delmaal.delaftale.helhedsplan.boligomraader.exclude(pk__in=har)
+        indikator._manglende_omraader = [] if None in har else list(omraader)
+    return indikator._manglende_omraader
 
 
 @admin.register(Indikator)
@@ -49,8 +58,18 @@ class IndikatorAdmin(SortableAdminBase, admin.ModelAdmin):
     ]
     inlines = [BaselineInline]
 
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {})["navn"] = forms.TextInput(attrs={"size": 80})
+        return super().get_form(request, obj, **kwargs)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_baselines=Count("baselines"))
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BaselineInline) and obj and obj.pk and request.method == "GET":
+            kwargs["initial"] = [{"boligomraade": o.pk} for o in manglende_omraader(obj)]
+        return kwargs
 
     @admin.display(description="helhedsplan", ordering="delmaal__delaftale__helhedsplan__navn")
     def helhedsplan(self, obj):

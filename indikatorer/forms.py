@@ -18,7 +18,7 @@ class DanskTalField(forms.Field):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "size": 8, "maxlength": 20})
+        self.widget.attrs.update({"inputmode": "decimal", "size": 6, "maxlength": 20})
 
     def to_python(self, value) -> Decimal | None:
         tekst = str(value).strip() if value is not None else ""
@@ -43,7 +43,7 @@ class PeriodeField(forms.CharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"size": 9, "placeholder": "2019"})
+        self.widget.attrs.update({"size": 8, "placeholder": "fx 2019"})
 
     def to_python(self, value) -> str:
         tekst = super().to_python(value)
@@ -58,7 +58,7 @@ class PeriodeField(forms.CharField):
 class BaselineForm(forms.ModelForm):
     """One row of the baseline grid; knows the helhedsplan so it offers only its areas."""
 
-    helhedsplan = None
+    omraader: list | None = None
 
     vaerdi = DanskTalField(label="Baseline", required=False, help_text="Fx 11,3 eller 47.")
     sammenligning = DanskTalField(label="Evt. anden baseline", required=False)
@@ -78,18 +78,20 @@ class BaselineForm(forms.ModelForm):
             "samlet_for",
         ]
         widgets = {
-            "maalgruppe": forms.TextInput(attrs={"size": 14}),
-            "sammenligning_label": forms.TextInput(attrs={"size": 12}),
-            "datakilde": forms.TextInput(attrs={"size": 14}),
+            "maalgruppe": forms.TextInput(attrs={"size": 12}),
+            "sammenligning_label": forms.TextInput(attrs={"size": 10}),
+            "datakilde": forms.TextInput(attrs={"size": 12}),
             "samlet_for": forms.SelectMultiple(attrs={"size": 2, "class": "kompakt"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.helhedsplan is not None:
-            omraader = self.helhedsplan.boligomraader.all()
-            self.fields["boligomraade"].queryset = omraader
-            self.fields["samlet_for"].queryset = omraader
+        if self.omraader is not None:
+            # Choices built once per grid, not once per row; validation still checks the
+            # helhedsplan in Baseline.clean().
+            valg = [(o.pk, o.navn) for o in self.omraader]
+            self.fields["boligomraade"].choices = [("", "---------"), *valg]
+            self.fields["samlet_for"].choices = valg
         instans = self.instance
         if instans.vaerdi is not None:
             self.initial["vaerdi"] = formater_tal(instans.vaerdi, instans.vaerdi_decimaler)
@@ -128,6 +130,15 @@ class BaselineForm(forms.ModelForm):
                     "samlet_for", "Alle boligområder skal høre til delaftalens helhedsplan."
                 )
         return data
+
+    def _update_errors(self, errors):
+        """A field the form already rejected gets no second, contradicting model error."""
+        if hasattr(errors, "error_dict"):
+            rest = {f: e for f, e in errors.error_dict.items() if f not in self._errors}
+            if not rest:
+                return
+            errors = forms.ValidationError(rest)
+        super()._update_errors(errors)
 
     def _post_clean(self):
         for felt in ("vaerdi", "sammenligning"):

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect, sync_playwright
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Delmaal
-from delaftaler.roller import SEKRETARIAT
+from delaftaler.models import Delmaal, Indsatsomraade
+from delaftaler.roller import SEKRETARIAT, opret_grupper
 from indikatorer.models import Baseline
 from tests.conftest import VEJLE
 
@@ -18,7 +18,7 @@ KODE = "hemmelig-kode-123"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -44,6 +44,9 @@ def page(browser, live_server):
 
 @pytest.fixture
 def logget_ind(page, live_server):
+    # Transactional tests flush the database afterwards, data migrations included.
+    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
+    opret_grupper()
     indlaes_fil(VEJLE)
     bruger = get_user_model().objects.create_user("sekretariat", password=KODE, is_staff=True)
     bruger.groups.add(Group.objects.get(name=SEKRETARIAT))
