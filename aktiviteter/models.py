@@ -31,6 +31,7 @@ class Aktivitet(models.Model):
         help_text="Fx »15 timer pr. uge pr. år«.",
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]

@@ -89,6 +89,22 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered PDFs are cached under the SHA-256 of their HTML (delaftaler/pdf.py), so an
+# entry never goes stale and needs no expiry. Locally they live on disk in var/; in
+# production PDF_CACHE_DIR must point at storage every app server shares (or "pdf" is
+# switched to a shared store such as Redis/the database) — issue 6 will revisit this.
+PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or BASE_DIR / "var" / "pdf-cache")
+PDF_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdf": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": PDF_CACHE_DIR,
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -106,7 +122,12 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Det Fælles Designsystem fra npm (`make setup` kører `npm ci`): css/, fonts/ og img/
+    # under static/dkfds/, så CSS'ens relative font- og billed-URL'er virker.
+    ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
+]
 
 LOGIN_URL = "admin:login"
 
@@ -124,4 +145,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

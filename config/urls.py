@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "Delaftaler – sekretariatets redigering"
 admin.site.site_title = "Delaftaler"
@@ -8,5 +7,5 @@ admin.site.index_title = "Helhedsplaner og delaftaler"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("delaftaler.urls")),
 ]

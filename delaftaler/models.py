@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from delaftaler.rigtekst import RigTekstField
 
-RAEKKEFOELGE_HJAELP = "Bestemmer rækkefølgen; træk rækkerne for at ændre den."
+RESERVEREDE_SLUGS = {"admin", "static", "media", "healthz", "api"}
 
 
 def dansk_slug(tekst: str) -> str:
@@ -94,9 +94,17 @@ class Helhedsplan(models.Model):
     def __str__(self) -> str:
         return self.navn
 
+    def get_absolute_url(self) -> str:
+        return reverse("delaftaler:helhedsplan", args=[self.slug])
+
     def clean(self) -> None:
+        fejl = {}
         if self.gyldig_fra and self.gyldig_til and self.gyldig_til <= self.gyldig_fra:
-            raise ValidationError({"gyldig_til": "Slutdatoen skal ligge efter startdatoen."})
+            fejl["gyldig_til"] = "Slutdatoen skal ligge efter startdatoen."
+        if self.slug in RESERVEREDE_SLUGS:
+            fejl["slug"] = f"»{self.slug}« bruges allerede af systemet. Vælg et andet kortnavn."
+        if fejl:
+            raise ValidationError(fejl)
 
 
 class Boligomraade(models.Model):
@@ -205,6 +213,11 @@ class Delaftale(models.Model):
     def __str__(self) -> str:
         return f"{self.helhedsplan} – {self.indsatsomraade}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "delaftaler:delaftale", args=[self.helhedsplan.slug, self.indsatsomraade.slug]
+        )
+
     @property
     def periode_tekst(self) -> str:
         return f"{self.gyldig_fra:%d.%m.%Y}–{self.gyldig_til:%d.%m.%Y}"
@@ -227,9 +240,6 @@ class Delaftale(models.Model):
             fejl["indsatsomraade"] = "Indsatsområdet kan ikke vælges til nye delaftaler."
         if fejl:
             raise ValidationError(fejl)
-
-    def get_admin_url(self) -> str:
-        return reverse("admin:delaftaler_delaftale_change", args=[self.pk])
 
 
 class Part(models.Model):
@@ -257,6 +267,7 @@ class Part(models.Model):
     telefon = models.CharField("telefon", max_length=30, blank=True)
     beskrivelse = RigTekstField("rolle og opgaver", blank=True)
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]
@@ -286,6 +297,7 @@ class Delmaal(models.Model):
     )
     tekst = models.CharField("delmål", max_length=500)
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]

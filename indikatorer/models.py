@@ -54,6 +54,7 @@ class Indikator(models.Model):
         help_text="Markér, hvis indikatoren er fra Landsbyggefondens liste over indikatorer.",
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]
@@ -164,6 +165,7 @@ class Baseline(models.Model):
         help_text="Tom: indikatorens datakilde bruges.",
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = BaselineQuerySet.as_manager()
 

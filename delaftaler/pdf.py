@@ -1,0 +1,132 @@
+"""The delaftale as a tagged PDF (PDF/UA-1), rendered by WeasyPrint and cached by content.
+
+The PDF is a pure function of its HTML, its stylesheet and the WeasyPrint version, so
+the cache key is the SHA-256 of exactly those: any edit — a new value, a deleted row,
+a changed stylesheet — gives a new key, and a stale PDF can never be served. The same
+hash is the ETag. Rendering takes about a second (more for long agreements); a cache
+hit costs only the queries and the template render.
+
+WeasyPrint may only read our own static files. Its URL fetcher serves
+``delaftaler:/static/...`` (the document's base URL, so ``{% static %}`` paths and the
+relative URLs inside pdf.css resolve to it) from ``staticfiles.finders`` and refuses
+everything else: ``file:``, ``http(s):``, ``data:``, hosts, other schemes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, uses_relative
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import caches
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, quote_etag
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from delaftaler.visning import DelaftaleVisning
+
+SKABELON = "delaftaler/delaftale_pdf.html"
+STYLESHEET = "delaftaler/pdf.css"
+SCHEME = "delaftaler"
+BASE_URL = f"{SCHEME}:/"
+
+# Let urljoin() resolve relative URLs against delaftaler:/..., as it does for http:
+# WeasyPrint resolves every URL in the HTML and CSS with it before fetching.
+if SCHEME not in uses_relative:
+    uses_relative.append(SCHEME)
+
+
+class StatiskeFilerFetcher(URLFetcher):
+    """Serves our static files to WeasyPrint and nothing else."""
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        sti = statisk_sti(url)
+        fil = None
+        if sti is not None:
+            try:
+                fil = finders.find(sti)
+            except SuspiciousFileOperation:  # a path outside every static root
+                fil = None
+        if not fil:
+            raise ValueError(f"PDF'en må kun hente egne statiske filer, ikke {url[:200]!r}")
+        return URLFetcherResponse(
+            url=f"{SCHEME}:{statisk_praefiks()}{sti}",
+            body=Path(fil).read_bytes(),
+            headers={"Content-Type": mimetypes.guess_type(sti)[0] or "application/octet-stream"},
+        )
+
+
+def statisk_praefiks() -> str:
+    return "/" + settings.STATIC_URL.strip("/") + "/"
+
+
+def statisk_sti(url: str) -> str | None:
+    """The static path ('delaftaler/pdf.css') a URL names, or None if it is not ours."""
+    try:
+        dele = urlsplit(url)
+    except ValueError:
+        return None
+    if dele.scheme.lower() != SCHEME or dele.netloc or dele.query:
+        return None
+    sti = unquote(dele.path)
+    if not sti.startswith(statisk_praefiks()) or "\\" in sti or "\x00" in sti:
+        return None
+    sti = sti.removeprefix(statisk_praefiks())
+    if not sti or posixpath.normpath(sti) != sti or sti.startswith(("/", "..")):
+        return None
+    return sti
+
+
+def render_pdf(html: str) -> bytes:
+    """HTML to PDF/UA-1. Slow (seconds): only called on a cache miss."""
+    fetcher = StatiskeFilerFetcher(allowed_protocols=[SCHEME], allow_redirects=False)
+    dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    return dokument.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def pdf_html(visning: DelaftaleVisning, tabel) -> str:
+    # No request: the PDF (and its key) is the same for every reader.
+    return render_to_string(SKABELON, {"v": visning, "tabel": tabel, "pdf": True})
+
+
+def noegle(html: str) -> str:
+    """SHA-256 of everything the PDF is made from: HTML, stylesheet, WeasyPrint version."""
+    h = hashlib.sha256()
+    for del_ in (weasyprint.__version__.encode(), _stylesheet(), html.encode()):
+        h.update(hashlib.sha256(del_).digest())
+    return h.hexdigest()
+
+
+def _stylesheet() -> bytes:
+    # Read on every request (a few kB), so an edited pdf.css is never served stale.
+    return Path(finders.find(STYLESHEET)).read_bytes()
+
+
+def delaftale_pdf_svar(request: HttpRequest, visning: DelaftaleVisning, tabel) -> HttpResponse:
+    html = pdf_html(visning, tabel)
+    digest = noegle(html)
+    etag = quote_etag(digest)
+
+    svar = get_conditional_response(request, etag=etag)
+    if svar is None:
+        pdf_cache = caches["pdf"]
+        cache_noegle = f"delaftale-pdf:{digest}"
+        indhold = pdf_cache.get(cache_noegle)
+        if indhold is None:
+            indhold = render_pdf(html)
+            pdf_cache.set(cache_noegle, indhold)
+        svar = HttpResponse(indhold, content_type="application/pdf")
+        svar["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=f"{visning.filnavn}.pdf"
+        )
+    svar["ETag"] = etag
+    patch_cache_control(svar, no_cache=True)
+    return svar

@@ -1,0 +1,57 @@
+"""The LBF table 'Delmål og indikatorer' as a django-tables2 table.
+
+On the page and in the PDF each delmål and indikator cell spans its rows, as in the
+Word original; the exports get one full row per baseline with the number apart from
+its area, so a spreadsheet can sort and filter them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_tables2 as tables
+
+from delaftaler.visning import TabelRaekke
+
+
+def _tal(vaerdi: Decimal | None, decimaler: int) -> Decimal | None:
+    return None if vaerdi is None else vaerdi.quantize(Decimal(1).scaleb(-decimaler))
+
+
+class IndikatorTabel(tables.Table):
+    delmaal = tables.Column("Delmål", accessor="delmaal__tekst")
+    indikator = tables.Column("Indikator", accessor="indikator__navn")
+    baseline = tables.Column(
+        "Baseline boligområde/målgruppe", accessor="baseline", exclude_from_export=True
+    )
+    sted = tables.Column("Boligområde/målgruppe", accessor="baseline__sted", visible=False)
+    vaerdi = tables.Column("Baseline", accessor="baseline__vaerdi", visible=False)
+    enhed = tables.Column("Enhed", accessor="indikator__get_enhed_display", visible=False)
+    data_kommer = tables.Column("Data kommer", accessor="baseline__afventer", visible=False)
+    anden_baseline = tables.Column(
+        "Evt. anden baseline", accessor="baseline", exclude_from_export=True
+    )
+    sammenligning = tables.Column(
+        "Evt. anden baseline", accessor="baseline__sammenligning", visible=False
+    )
+    sammenligning_label = tables.Column(
+        "Anden baseline gælder", accessor="baseline__sammenligning_label", visible=False
+    )
+    periode = tables.Column("Baseline år", accessor="baseline__periode_tekst")
+    datakilde = tables.Column("Datakilde", accessor="baseline__datakilde_tekst")
+
+    class Meta:
+        template_name = "indikatorer/_indikatortabel.html"
+        orderable = False
+        empty_text = "Delaftalen har endnu ingen delmål med indikatorer."
+
+    def value_vaerdi(self, record: TabelRaekke):
+        b = record.baseline
+        return _tal(b.vaerdi, b.vaerdi_decimaler) if b else None
+
+    def value_sammenligning(self, record: TabelRaekke):
+        b = record.baseline
+        return _tal(b.sammenligning, b.sammenligning_decimaler) if b else None
+
+    def value_data_kommer(self, record: TabelRaekke) -> str:
+        return "Ja" if record.baseline and record.baseline.afventer else ""

@@ -1,0 +1,168 @@
+"""Helpers for accessibility and validity tests of the public pages.
+
+Browser side (Playwright's sync API in Debian's Chromium, launched as in
+``tests/test_browser.py``):
+
+- ``chromium(playwright)`` launches the browser without any download;
+- ``new_context(browser, viewport)`` opens a Danish browser context with
+  ``bypass_csp=True``: Playwright injects axe as an inline ``<script>``, which the
+  coming strict Content-Security-Policy would otherwise block (the page's own CSP
+  compliance is a matter for separate tests, in a context without the bypass);
+- ``axe_violations(page)`` injects ``node_modules/axe-core/axe.min.js`` and returns the
+  WCAG 2.0/2.1 A and AA violations of the page as loaded;
+- ``format_violations(violations)`` turns them into a readable failure message.
+
+HTML side:
+
+- ``html_errors(html)`` validates a whole document with html-validate and the project's
+  ``.htmlvalidate.json``; ``[]`` means valid.
+
+Both tools come from ``package-lock.json`` (``make setup`` runs ``npm ci``).
+
+About ``.htmlvalidate.json`` (JSON has no comments, so the reasons live here). It extends
+``html-validate:recommended`` and changes only:
+
+- ``doctype-style``: lowercase. ``templates/base.html`` writes ``<!doctype html>`` (the
+  form the WHATWG spec and dkfds' own examples use); the rule's default demands
+  uppercase. Mixed or other spellings are still errors.
+- ``no-trailing-whitespace``: off. A Django tag on a line of its own (``{% block %}``,
+  ``{% if %}``, ``{% for %}``) leaves that line's indentation behind in the output, so
+  every readable template yields lines of bare spaces. They are invisible and harmless
+  in HTML; avoiding them would mean unindented or one-line templates.
+
+Everything else in the recommended preset applies unchanged, e.g. ``prefer-native-element``
+(a scrollable table wrapper is ``<section class="table--responsive-scroll" tabindex="0"
+aria-label="…">``, not ``<div role="region">``). Should a rule ever need relaxing for
+Django or dkfds output, do it in ``.htmlvalidate.json`` and give the reason in this list.
+
+html-validate 11 officially needs Node ≥ 22.22; it runs on Node 20 when the document is
+given on stdin (only its file-pattern expansion uses ``fs.globSync`` from Node 22), which
+is what ``html_errors`` does. Node 18 (Debian bookworm's ``nodejs``) is too old.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+NODE_MODULES = BASE_DIR / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+HTML_VALIDATE = NODE_MODULES / ".bin" / "html-validate"
+HTML_VALIDATE_CONFIG = BASE_DIR / ".htmlvalidate.json"
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 1000}
+
+
+def chromium(playwright):
+    """Debian's Chromium through Playwright, without Playwright's browser download."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def new_context(browser, viewport: dict | None = None):
+    """A Danish context for axe checks; see the module docstring for ``bypass_csp``."""
+    return browser.new_context(locale="da-DK", viewport=viewport or DESKTOP, bypass_csp=True)
+
+
+def _require(path: Path) -> None:
+    if not path.exists():
+        raise RuntimeError(f"{path} mangler; kør `make setup` (npm ci) først.")
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.0/2.1 A+AA violations on the loaded page, as axe-core reports them.
+
+    Each violation keeps axe's ``id``, ``impact``, ``help``, ``helpUrl`` and ``nodes``
+    (each node with ``target``, ``html`` and ``failureSummary``). Assert on
+    ``== []`` and pass ``format_violations(...)`` as the message.
+    """
+    _require(AXE_JS)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return r.violations.map(v => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({
+                    target: n.target,
+                    html: n.html,
+                    failureSummary: n.failureSummary,
+                })),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+    return result
+
+
+def format_violations(violations: list[dict]) -> str:
+    """One paragraph per violation: id, impact, help, and every failing target."""
+    if not violations:
+        return "ingen axe-fejl"
+    linjer = []
+    for v in violations:
+        linjer.append(f"{v['id']} ({v.get('impact')}): {v['help']} – {v.get('helpUrl', '')}")
+        for node in v["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            linjer.append(f"    {target}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " / ")
+            if summary:
+                linjer.append(f"        {summary[:400]}")
+    return "\n".join(linjer)
+
+
+def html_errors(html: str, filename: str = "side.html") -> list[str]:
+    """html-validate's errors (and warnings) for a whole HTML document, readable.
+
+    Each message is ``"line:column rule-id: message (selector)"`` followed by the
+    offending source line, so a failing assert shows where to look.
+    """
+    _require(HTML_VALIDATE)
+    proc = subprocess.run(
+        [
+            str(HTML_VALIDATE),
+            "--config",
+            str(HTML_VALIDATE_CONFIG),
+            "--formatter",
+            "json",
+            "--stdin",
+            "--stdin-filename",
+            filename,
+        ],
+        input=html,
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        timeout=60,
+        check=False,
+    )
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():
+        raise RuntimeError(
+            f"html-validate fejlede (exit {proc.returncode}); kræver Node ≥ 20:\n"
+            f"{proc.stderr.strip() or proc.stdout.strip()}"
+        )
+    kilde = html.splitlines()
+    fejl = []
+    for resultat in json.loads(proc.stdout):
+        for m in resultat["messages"]:
+            linje, kolonne = m.get("line", 0), m.get("column", 0)
+            selector = f" ({m['selector']})" if m.get("selector") else ""
+            tekst = f"{linje}:{kolonne} {m.get('ruleId')}: {m['message']}{selector}"
+            if 0 < linje <= len(kilde):
+                tekst += f"\n    {kilde[linje - 1].strip()[:200]}"
+            fejl.append(tekst)
+    return fejl
