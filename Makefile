@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 # Det Fælles Designsystem (dkfds), axe-core og html-validate fra package-lock.json.
-# html-validate 11 kører med Node >= 20 (tests/browser.py giver den via stdin); Debians
+# html-validate 10.11 kræver Node ^20.19 eller >= 22.16 (maskinen har Node 20); Debians
 # bookworm-nodejs er 18 og er for gammel til html-validate.
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { \

@@ -1,10 +1,10 @@
 """The delaftale as a tagged PDF (PDF/UA-1), rendered by WeasyPrint and cached by content.
 
-The PDF is a pure function of its HTML, its stylesheet and the WeasyPrint version, so
-the cache key is the SHA-256 of exactly those: any edit — a new value, a deleted row,
-a changed stylesheet — gives a new key, and a stale PDF can never be served. The same
-hash is the ETag. Rendering takes about a second (more for long agreements); a cache
-hit costs only the queries and the template render.
+The PDF is a pure function of the delaftale's content and the code that renders it
+(templates, stylesheet, WeasyPrint version), so the cache key is a digest of exactly
+those: any edit — a new value, a deleted row, a new order — gives a new key, and a stale
+PDF can never be served. The same digest is the ETag. Rendering takes about half a
+second (several for long agreements); a cache hit costs only the queries.
 
 WeasyPrint may only read our own static files. Its URL fetcher serves
 ``delaftaler:/static/...`` (the document's base URL, so ``{% static %}`` paths and the
@@ -14,6 +14,7 @@ everything else: ``file:``, ``http(s):``, ``data:``, hosts, other schemes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 import posixpath
@@ -26,7 +27,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, quote_etag
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -34,6 +35,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from delaftaler.visning import DelaftaleVisning
 
 SKABELON = "delaftaler/delaftale_pdf.html"
+PDF_SKABELONER = (
+    SKABELON,
+    "delaftaler/_delaftale.html",
+    "indikatorer/_indikatortabel.html",
+)
 STYLESHEET = "delaftaler/pdf.css"
 SCHEME = "delaftaler"
 BASE_URL = f"{SCHEME}:/"
@@ -97,22 +103,34 @@ def pdf_html(visning: DelaftaleVisning, tabel) -> str:
     return render_to_string(SKABELON, {"v": visning, "tabel": tabel, "pdf": True})
 
 
-def noegle(html: str) -> str:
-    """SHA-256 of everything the PDF is made from: HTML, stylesheet, WeasyPrint version."""
-    h = hashlib.sha256()
-    for del_ in (weasyprint.__version__.encode(), _stylesheet(), html.encode()):
-        h.update(hashlib.sha256(del_).digest())
+def noegle(visning: DelaftaleVisning) -> str:
+    """What the PDF is made from: the delaftale's content and the code that renders it.
+
+    Keyed on the content rather than the rendered HTML, so a cache hit costs no
+    template rendering (the big delaftaler's HTML takes tens of milliseconds).
+    """
+    return hashlib.sha256(f"{kode_fingeraftryk()}:{visning.fingeraftryk()}".encode()).hexdigest()
+
+
+def kode_fingeraftryk() -> str:
+    """The templates, stylesheet and WeasyPrint version; read once per process in
+    production, on every call while developing so an edited template shows at once."""
+    if settings.DEBUG:
+        return _kode_fingeraftryk.__wrapped__()
+    return _kode_fingeraftryk()
+
+
+@functools.cache
+def _kode_fingeraftryk() -> str:
+    h = hashlib.sha256(weasyprint.__version__.encode())
+    for skabelon in PDF_SKABELONER:
+        h.update(Path(get_template(skabelon).origin.name).read_bytes())
+    h.update(Path(finders.find(STYLESHEET)).read_bytes())
     return h.hexdigest()
 
 
-def _stylesheet() -> bytes:
-    # Read on every request (a few kB), so an edited pdf.css is never served stale.
-    return Path(finders.find(STYLESHEET)).read_bytes()
-
-
 def delaftale_pdf_svar(request: HttpRequest, visning: DelaftaleVisning, tabel) -> HttpResponse:
-    html = pdf_html(visning, tabel)
-    digest = noegle(html)
+    digest = noegle(visning)
     etag = quote_etag(digest)
 
     svar = get_conditional_response(request, etag=etag)
@@ -121,7 +139,7 @@ def delaftale_pdf_svar(request: HttpRequest, visning: DelaftaleVisning, tabel) -
         cache_noegle = f"delaftale-pdf:{digest}"
         indhold = pdf_cache.get(cache_noegle)
         if indhold is None:
-            indhold = render_pdf(html)
+            indhold = render_pdf(pdf_html(visning, tabel))
             pdf_cache.set(cache_noegle, indhold)
         svar = HttpResponse(indhold, content_type="application/pdf")
         svar["Content-Disposition"] = content_disposition_header(

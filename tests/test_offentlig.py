@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -250,3 +251,33 @@ def test_reserved_helhedsplan_slugs_are_refused(db):
     with pytest.raises(ValidationError) as fejl:
         plan.full_clean()
     assert "bruges allerede af systemet" in str(fejl.value.message_dict["slug"])
+
+
+def _fingeraftryk() -> str:
+    return byg_visning(hent_delaftale("vejle-21-25", "beskaeftigelse")).fingeraftryk()
+
+
+def test_content_fingerprint_changes_with_every_kind_of_edit(vejle):
+    """The cached PDF is keyed by it, so each of these must give a new key."""
+    foer = _fingeraftryk()
+    assert _fingeraftryk() == foer
+
+    baseline = Baseline.objects.filter(indikator__delmaal__delaftale=vejle).first()
+    Baseline.objects.filter(pk=baseline.pk).update(vaerdi=Decimal("1.5"))
+    efter_update = _fingeraftryk()
+    assert efter_update != foer
+
+    delmaal = list(vejle.delmaal.all())
+    for nr, d in enumerate(reversed(delmaal)):
+        d.raekkefoelge = nr
+    type(delmaal[0]).objects.bulk_update(delmaal, ["raekkefoelge"])
+    efter_orden = _fingeraftryk()
+    assert efter_orden != efter_update
+
+    aktivitet = vejle.aktiviteter.first()
+    aktivitet.delmaal.clear()
+    efter_m2m = _fingeraftryk()
+    assert efter_m2m != efter_orden
+
+    Helhedsplan.objects.filter(pk=vejle.helhedsplan_id).update(kommune="Vejle Kommune (ny)")
+    assert _fingeraftryk() != efter_m2m

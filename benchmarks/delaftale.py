@@ -1,0 +1,143 @@
+"""Server time of the public delaftale page and its PDF, beside WeasyPrint's floor.
+
+For the Vejle fixture and a synthetic delaftale ten times its size it prints the median
+of several runs of: the page, a first (uncached) PDF render, a repeated (cached) PDF
+request, and WeasyPrint rendering the same HTML from a static string (the floor), with
+the number of database queries of each request.
+
+    .venv/bin/python benchmarks/delaftale.py [--runs 5]
+
+Runs on a throwaway SQLite database unless BENCH_DATABASE_URL is set (e.g. a
+PostgreSQL database that may be emptied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROD = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROD))
+
+
+def _opsaet_django() -> None:
+    midlertidig = Path(tempfile.mkdtemp(prefix="delaftaler-bench-"))
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{midlertidig / 'bench.sqlite3'}"
+    )
+    os.environ["PDF_CACHE_DIR"] = str(midlertidig / "pdf-cache")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+def _stor_udgave(data: dict, gange: int = 10) -> dict:
+    """The Vejle delaftale repeated ten times under a new helhedsplan."""
+    stor = copy.deepcopy(data)
+    stor["helhedsplan"]["navn"] = "Stor_21_25"
+    aftale = stor["delaftale"]
+    kilde = data["delaftale"]
+    aftale["parter"], aftale["delmaal"], aftale["aktiviteter"] = [], [], []
+    for k in range(1, gange + 1):
+        for part in kilde["parter"]:
+            aftale["parter"].append({**part, "navn": f"{part['navn']} ({k})"})
+        for delmaal in kilde["delmaal"]:
+            aftale["delmaal"].append(
+                {**copy.deepcopy(delmaal), "tekst": f"{delmaal['tekst']} ({k})"}
+            )
+        for aktivitet in kilde["aktiviteter"]:
+            forskudt = [d + (k - 1) * len(kilde["delmaal"]) for d in aktivitet["delmaal"]]
+            aftale["aktiviteter"].append(
+                {**aktivitet, "navn": f"{aktivitet['navn']} ({k})", "delmaal": forskudt}
+            )
+    return stor
+
+
+def _median_ms(funktion, runs: int) -> tuple[float, object]:
+    tider, resultat = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        resultat = funktion()
+        tider.append((time.perf_counter() - start) * 1000)
+    return statistics.median(tider), resultat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    _opsaet_django()
+
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from delaftaler import pdf
+    from delaftaler.indlaesning import indlaes_delaftale
+    from delaftaler.visning import byg_visning, hent_delaftale
+    from indikatorer.tabeller import IndikatorTabel
+
+    vejle = json.loads((ROD / "fixtures" / "vejle_21_25_beskaeftigelse.json").read_text("utf-8"))
+    indlaes_delaftale(data=vejle)
+    indlaes_delaftale(data=_stor_udgave(vejle))
+
+    klient = Client(HTTP_HOST="127.0.0.1")
+    print(f"Database: {connection.vendor}; median of {args.runs} runs, milliseconds\n")
+    print(
+        "| delaftale | baselines | side | PDF første | PDF cachet | WeasyPrint-gulv "
+        "| forespørgsler side/PDF |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for plan_slug in ("vejle-21-25", "stor-21-25"):
+        side_url = f"/{plan_slug}/beskaeftigelse/"
+        pdf_url = f"/{plan_slug}/beskaeftigelse.pdf"
+
+        def hent(url: str):
+            svar = klient.get(url)
+            assert svar.status_code == 200, (url, svar.status_code)
+            return svar
+
+        hent(side_url)
+        side_ms, _ = _median_ms(lambda u=side_url: hent(u), args.runs)
+        with CaptureQueriesContext(connection) as side_q:
+            hent(side_url)
+
+        def foerste_pdf(u=pdf_url):
+            caches["pdf"].clear()
+            return hent(u)
+
+        foerste_ms, _ = _median_ms(foerste_pdf, args.runs)
+        hent(pdf_url)
+        cachet_ms, _ = _median_ms(lambda u=pdf_url: hent(u), args.runs * 4)
+        with CaptureQueriesContext(connection) as pdf_q:
+            hent(pdf_url)
+
+        visning = byg_visning(hent_delaftale(plan_slug, "beskaeftigelse"))
+        html = pdf.pdf_html(visning, IndikatorTabel(visning.raekker))
+        gulv_ms, _ = _median_ms(lambda h=html: pdf.render_pdf(h), args.runs)
+        baselines = sum(1 for r in visning.raekker if r.baseline)
+        print(
+            f"| {visning.helhedsplan.navn} | {baselines} | {side_ms:.0f} | {foerste_ms:.0f} "
+            f"({foerste_ms / gulv_ms:.2f} × gulv) | {cachet_ms:.1f} | {gulv_ms:.0f} "
+            f"| {len(side_q.captured_queries)}/{len(pdf_q.captured_queries)} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
