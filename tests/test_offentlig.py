@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from delaftaler.models import Boligomraade, Helhedsplan
 from delaftaler.visning import byg_visning, hent_delaftale
@@ -222,8 +223,22 @@ def test_page_runs_a_constant_number_of_queries(client, vejle, django_assert_max
     assert "Ekstra aktivitet 9" in response.content.decode()
 
 
-def test_an_admin_edit_shows_at_once_on_the_page(client, sekretariat_bruger, vejle):
+def _pdf_tekst(client) -> str:
+    svar = client.get("/vejle-21-25/beskaeftigelse.pdf")
+    assert svar.status_code == 200
+    sider = PdfReader(io.BytesIO(svar.content)).pages
+    return re.sub(r"\s+", " ", " ".join(s.extract_text() for s in sider).replace(NBSP, " "))
+
+
+def test_an_admin_edit_shows_at_once_on_the_page_and_in_the_next_pdf(
+    client, sekretariat_bruger, vejle, settings
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pdf": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
     assert "16,8 %" in _tekst(client.get(VEJLE_URL))
+    assert "Vestbyen 16,8 %" in _pdf_tekst(client)  # now cached
     baseline = Baseline.objects.get(
         indikator__navn__endswith="18-29 år", boligomraade__navn="Vestbyen"
     )
@@ -238,6 +253,9 @@ def test_an_admin_edit_shows_at_once_on_the_page(client, sekretariat_bruger, vej
     html = _tekst(client.get(VEJLE_URL))
     assert "14,25 %" in html
     assert "16,8 %" not in html
+    pdf = _pdf_tekst(client)
+    assert "Vestbyen 14,25 %" in pdf
+    assert "16,8 %" not in pdf
 
 
 def test_reserved_helhedsplan_slugs_are_refused(db):
