@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from delaftaler.models import Delaftale, Delmaal
@@ -47,3 +48,44 @@ class Aktivitet(models.Model):
 
     def __str__(self) -> str:
         return self.navn
+
+
+class AktivitetStatus(models.Model):
+    """What an activity did in a follow-up year."""
+
+    opfoelgning = models.ForeignKey(
+        "delaftaler.Opfoelgning",
+        on_delete=models.CASCADE,
+        related_name="aktivitet_status",
+        verbose_name="opfølgning",
+    )
+    aktivitet = models.ForeignKey(
+        Aktivitet, on_delete=models.PROTECT, related_name="status", verbose_name="aktivitet"
+    )
+    udfoert = RigTekstField("hvad blev gjort", blank=True)
+    antal_naaet = models.PositiveIntegerField("antal nået", null=True, blank=True)
+    justeringer = RigTekstField("hvad blev justeret", blank=True)
+    fokus_naeste_aar = RigTekstField("fokus næste år", blank=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    class Meta:
+        verbose_name = "status for aktivitet"
+        verbose_name_plural = "status for aktiviteter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opfoelgning", "aktivitet"],
+                name="aktivitet_status_en_pr_aar",
+                violation_error_message="Aktiviteten har allerede en status for dette år.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aktivitet} ({self.opfoelgning.aar})"
+
+    def clean(self) -> None:
+        if (
+            self.opfoelgning_id
+            and self.aktivitet_id
+            and self.aktivitet.delaftale_id != self.opfoelgning.delaftale_id
+        ):
+            raise ValidationError({"aktivitet": "Aktiviteten hører til en anden delaftale."})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -9,7 +10,7 @@ from django.utils.text import slugify
 
 from delaftaler.rigtekst import RigTekstField
 
-RESERVEREDE_SLUGS = {"admin", "static", "media", "healthz", "api"}
+RESERVEREDE_SLUGS = {"admin", "static", "media", "healthz", "api", "opfoelgninger"}
 
 
 def dansk_slug(tekst: str) -> str:
@@ -313,3 +314,213 @@ class Delmaal(models.Model):
 
     def __str__(self) -> str:
         return self.tekst
+
+
+class OpfoelgningQuerySet(models.QuerySet):
+    def synlige_for(self, bruger) -> OpfoelgningQuerySet:
+        """Approved follow-ups are public; the board also sees those sent to it; the
+        secretariat sees its drafts too."""
+        if bruger.is_active and bruger.has_perm("delaftaler.send_opfoelgning"):
+            return self
+        if bruger.is_active and bruger.has_perm("delaftaler.view_opfoelgning"):
+            return self.exclude(status=Opfoelgning.Status.KLADDE)
+        return self.filter(status=Opfoelgning.Status.GODKENDT)
+
+
+class Opfoelgning(models.Model):
+    """The yearly follow-up of one delaftale: draft, sent to the board, approved."""
+
+    class Status(models.TextChoices):
+        KLADDE = "kladde", "Kladde"
+        SENDT = "sendt", "Sendt til bestyrelsen"
+        GODKENDT = "godkendt", "Godkendt af bestyrelsen"
+
+    delaftale = models.ForeignKey(
+        Delaftale,
+        on_delete=models.PROTECT,
+        related_name="opfoelgninger",
+        verbose_name="delaftale",
+    )
+    aar = models.PositiveSmallIntegerField("år")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default="kladde")
+    oprettet = models.DateTimeField("oprettet", auto_now_add=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    objects = OpfoelgningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["delaftale", "-aar"]
+        verbose_name = "opfølgning"
+        verbose_name_plural = "opfølgninger"
+        permissions = [
+            ("send_opfoelgning", "Kan sende en opfølgning til bestyrelsen"),
+            ("godkend_opfoelgning", "Kan godkende en opfølgning"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delaftale", "aar"],
+                name="opfoelgning_en_pr_delaftale_og_aar",
+                violation_error_message="Delaftalen har allerede en opfølgning for dette år.",
+            ),
+            models.CheckConstraint(
+                condition=Q(aar__gte=2000, aar__lte=2100),
+                name="opfoelgning_aar_rimeligt",
+                violation_error_message="Året skal ligge mellem 2000 og 2100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["kladde", "sendt", "godkendt"]),
+                name="opfoelgning_status_gyldig",
+                violation_error_message="Ukendt status.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Opfølgning {self.aar} – {self.delaftale}"
+
+    @property
+    def er_laast(self) -> bool:
+        """An approved year is frozen: numbers and texts can only change after reopening."""
+        return self.status == self.Status.GODKENDT
+
+
+class OpfoelgningHaendelse(models.Model):
+    """Who did what and when: created, sent, approved, reopened, sent back."""
+
+    class Handling(models.TextChoices):
+        OPRETTET = "oprettet", "Oprettet"
+        SENDT = "sendt", "Sendt til bestyrelsen"
+        GODKENDT = "godkendt", "Godkendt"
+        GENAABNET = "genaabnet", "Genåbnet til rettelse"
+
+    opfoelgning = models.ForeignKey(
+        Opfoelgning, on_delete=models.CASCADE, related_name="haendelser", verbose_name="opfølgning"
+    )
+    handling = models.CharField("handling", max_length=10, choices=Handling.choices)
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="bruger"
+    )
+    tidspunkt = models.DateTimeField("tidspunkt", default=timezone.now)
+    begrundelse = models.TextField("begrundelse", blank=True)
+
+    class Meta:
+        ordering = ["tidspunkt", "pk"]
+        verbose_name = "hændelse"
+        verbose_name_plural = "hændelser"
+
+    def __str__(self) -> str:
+        return f"{self.get_handling_display()} {timezone.localtime(self.tidspunkt):%d.%m.%Y %H:%M}"
+
+
+class GodkendtRapport(models.Model):
+    """The frozen PDF of an approved year. A reopened and re-approved year gets a new one;
+    the earlier stay."""
+
+    opfoelgning = models.ForeignKey(
+        Opfoelgning,
+        on_delete=models.PROTECT,
+        related_name="godkendte_rapporter",
+        verbose_name="opfølgning",
+    )
+    version = models.PositiveSmallIntegerField("version")
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    godkendt_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="godkendt af",
+    )
+    godkendt = models.DateTimeField("godkendt", default=timezone.now)
+
+    class Meta:
+        ordering = ["opfoelgning", "-version"]
+        verbose_name = "godkendt rapport"
+        verbose_name_plural = "godkendte rapporter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opfoelgning", "version"], name="godkendt_rapport_unik_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opfoelgning}, version {self.version}"
+
+
+class DelmaalStatus(models.Model):
+    """The secretariat's assessment of one delmål in one year."""
+
+    class Status(models.TextChoices):
+        PAA_RETTE_VEJ = "paa_rette_vej", "På rette vej"
+        DELVIST = "delvist", "Delvist på rette vej"
+        IKKE = "ikke", "Ikke på rette vej"
+
+    opfoelgning = models.ForeignKey(
+        Opfoelgning,
+        on_delete=models.CASCADE,
+        related_name="delmaal_status",
+        verbose_name="opfølgning",
+    )
+    delmaal = models.ForeignKey(
+        Delmaal, on_delete=models.PROTECT, related_name="status", verbose_name="delmål"
+    )
+    status = models.CharField("status", max_length=15, choices=Status.choices)
+    vurdering = models.TextField(
+        "vurdering", blank=True, help_text="En kort vurdering af udviklingen i året."
+    )
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    class Meta:
+        verbose_name = "status for delmål"
+        verbose_name_plural = "status for delmål"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opfoelgning", "delmaal"],
+                name="delmaal_status_en_pr_aar",
+                violation_error_message="Delmålet har allerede en status for dette år.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["paa_rette_vej", "delvist", "ikke"]),
+                name="delmaal_status_gyldig",
+                violation_error_message="Ukendt status.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delmaal}: {self.get_status_display()}"
+
+    def clean(self) -> None:
+        if (
+            self.opfoelgning_id
+            and self.delmaal_id
+            and self.delmaal.delaftale_id != self.opfoelgning.delaftale_id
+        ):
+            raise ValidationError({"delmaal": "Delmålet hører til en anden delaftale."})
+
+
+class Kommentar(models.Model):
+    """A board member's comment on a delmål (or on the whole follow-up)."""
+
+    opfoelgning = models.ForeignKey(
+        Opfoelgning, on_delete=models.CASCADE, related_name="kommentarer", verbose_name="opfølgning"
+    )
+    delmaal = models.ForeignKey(
+        Delmaal,
+        on_delete=models.PROTECT,
+        related_name="kommentarer",
+        verbose_name="delmål",
+        null=True,
+        blank=True,
+    )
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="bruger"
+    )
+    tekst = models.TextField("kommentar", max_length=5000)
+    oprettet = models.DateTimeField("oprettet", default=timezone.now)
+
+    class Meta:
+        ordering = ["oprettet", "pk"]
+        verbose_name = "kommentar"
+        verbose_name_plural = "kommentarer"
+
+    def __str__(self) -> str:
+        return f"{self.bruger}: {self.tekst[:40]}"

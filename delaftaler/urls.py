@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from delaftaler import views
 
@@ -6,6 +6,12 @@ app_name = "delaftaler"
 
 urlpatterns = [
     path("", views.oversigt, name="oversigt"),
+    # The yearly follow-up: workflow and entry (urls_opfoelgning), the report (urls_rapport),
+    # the measurements' spreadsheets (indikatorer.urls). All names live in this namespace.
+    path("opfoelgninger/", include("delaftaler.urls_opfoelgninger")),
+    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("delaftaler.urls_opfoelgning")),
+    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("delaftaler.urls_rapport")),
+    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("indikatorer.urls")),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),
     path("<slug:helhedsplan>/<slug:indsats>/", views.delaftale_side, name="delaftale"),
     path("<slug:helhedsplan>/<slug:indsats>.pdf", views.delaftale_pdf, name="delaftale_pdf"),

@@ -21,6 +21,10 @@ class Indikator(models.Model):
         ANTAL = "antal", "Antal"
         ANDET = "andet", "Anden enhed"
 
+    class Retning(models.TextChoices):
+        HOEJERE = "hoejere", "Højere er bedre"
+        LAVERE = "lavere", "Lavere er bedre"
+
     delmaal = models.ForeignKey(
         Delmaal, on_delete=models.CASCADE, related_name="indikatorer", verbose_name="delmål"
     )
@@ -48,6 +52,14 @@ class Indikator(models.Model):
         blank=True,
         help_text="Bruges for baselines uden egen datakilde, fx »LBF Beboerdata«.",
     )
+    retning = models.CharField(
+        "retning",
+        max_length=10,
+        choices=Retning.choices,
+        default=Retning.HOEJERE,
+        help_text="Vælg »Lavere er bedre« for mål om at nedbringe noget, fx andelen på "
+        "offentlig forsørgelse. Bestemmer status og farver i opfølgningen.",
+    )
     lbf_standard = models.BooleanField(
         "LBF-standardindikator",
         default=False,
@@ -65,6 +77,11 @@ class Indikator(models.Model):
                 condition=Q(enhed__in=["procent", "antal", "andet"]),
                 name="indikator_enhed_gyldig",
                 violation_error_message="Ukendt enhed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(retning__in=["hoejere", "lavere"]),
+                name="indikator_retning_gyldig",
+                violation_error_message="Ukendt retning.",
             ),
             models.CheckConstraint(
                 condition=~Q(enhed="andet") | ~Q(enhed_tekst=""),
@@ -101,12 +118,35 @@ class Indikator(models.Model):
         return tekst
 
 
+class Maalepunkt:
+    """What a baseline and a måling share when shown: where, the comparison, the period."""
+
+    @property
+    def sted(self) -> str:
+        """Where it is measured, as the LBF table names it."""
+        if self.boligomraade_id:
+            return self.boligomraade.navn
+        return self.maalgruppe
+
+    @property
+    def sammenligning_tekst(self) -> str:
+        return self.indikator.formater(self.sammenligning, self.sammenligning_decimaler)
+
+    @property
+    def periode_tekst(self) -> str:
+        return formater_periode(self.periode)
+
+    @property
+    def datakilde_tekst(self) -> str:
+        return self.datakilde or self.indikator.datakilde
+
+
 class BaselineQuerySet(models.QuerySet):
     def til_tabel(self) -> BaselineQuerySet:
         return self.select_related("boligomraade", "indikator").prefetch_related("samlet_for")
 
 
-class Baseline(models.Model):
+class Baseline(Maalepunkt, models.Model):
     """The starting point of an indicator for one area, several areas counted together,
     or a named target group."""
 
@@ -258,30 +298,151 @@ class Baseline(models.Model):
             raise ValidationError(fejl)
 
     @property
-    def sted(self) -> str:
-        """Where the baseline is measured, as the LBF table names it."""
-        if self.boligomraade_id:
-            return self.boligomraade.navn
-        return self.maalgruppe
-
-    @property
     def vaerdi_tekst(self) -> str:
         if self.afventer:
             return "Data kommer"
         return self.indikator.formater(self.vaerdi, self.vaerdi_decimaler)
 
-    @property
-    def sammenligning_tekst(self) -> str:
-        return self.indikator.formater(self.sammenligning, self.sammenligning_decimaler)
-
-    @property
-    def periode_tekst(self) -> str:
-        return formater_periode(self.periode)
-
-    @property
-    def datakilde_tekst(self) -> str:
-        return self.datakilde or self.indikator.datakilde
-
 
 def _har_cache(obj: models.Model, felt: str) -> bool:
     return obj._meta.get_field(felt).is_cached(obj)
+
+
+class MaalingQuerySet(models.QuerySet):
+    def til_rapport(self) -> MaalingQuerySet:
+        return self.select_related("boligomraade", "opfoelgning")
+
+
+class Maaling(Maalepunkt, models.Model):
+    """One yearly value of an indicator, for an area or target group like its baselines."""
+
+    opfoelgning = models.ForeignKey(
+        "delaftaler.Opfoelgning",
+        on_delete=models.PROTECT,
+        related_name="maalinger",
+        verbose_name="opfølgning",
+    )
+    indikator = models.ForeignKey(
+        Indikator, on_delete=models.PROTECT, related_name="maalinger", verbose_name="indikator"
+    )
+    boligomraade = models.ForeignKey(
+        Boligomraade,
+        on_delete=models.PROTECT,
+        related_name="maalinger",
+        verbose_name="boligområde",
+        null=True,
+        blank=True,
+    )
+    maalgruppe = models.CharField("målgruppe/opgørelse", max_length=300, blank=True)
+    periode = models.CharField("periode", max_length=7, help_text="Et år (2023) eller en måned.")
+    vaerdi = models.DecimalField("værdi", max_digits=12, decimal_places=4, null=True, blank=True)
+    vaerdi_decimaler = models.PositiveSmallIntegerField("decimaler i værdi", default=0)
+    ikke_tilgaengelig = models.BooleanField("ikke tilgængelig", default=False)
+    begrundelse = models.CharField("hvorfor ikke tilgængelig", max_length=300, blank=True)
+    sammenligning = models.DecimalField(
+        "sammenligning", max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    sammenligning_decimaler = models.PositiveSmallIntegerField(
+        "decimaler i sammenligning", default=0
+    )
+    sammenligning_label = models.CharField("sammenligning gælder", max_length=200, blank=True)
+    datakilde = models.CharField("datakilde", max_length=200, blank=True)
+    udtrukket = models.DateField("data udtrukket", null=True, blank=True)
+    note = models.TextField("note", blank=True)
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    objects = MaalingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indikator", "periode", "pk"]
+        verbose_name = "måling"
+        verbose_name_plural = "målinger"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ikke_tilgaengelig=True, vaerdi__isnull=True)
+                | Q(ikke_tilgaengelig=False, vaerdi__isnull=False),
+                name="maaling_vaerdi_eller_ikke_tilgaengelig",
+                violation_error_message="Angiv enten en værdi eller at den ikke er tilgængelig.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ikke_tilgaengelig=False) | ~Q(begrundelse=""),
+                name="maaling_begrundelse_for_manglende_vaerdi",
+                violation_error_message="Skriv hvorfor værdien ikke er tilgængelig.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(vaerdi__isnull=True) | Q(vaerdi__gte=0))
+                & (Q(sammenligning__isnull=True) | Q(sammenligning__gte=0)),
+                name="maaling_ikke_negativ",
+                violation_error_message="Værdien kan ikke være negativ.",
+            ),
+            models.CheckConstraint(
+                condition=Q(vaerdi_decimaler__lte=MAKS_DECIMALER)
+                & Q(sammenligning_decimaler__lte=MAKS_DECIMALER),
+                name="maaling_hoejst_fire_decimaler",
+                violation_error_message="Højst fire decimaler.",
+            ),
+            models.CheckConstraint(
+                condition=Q(periode__regex=PERIODE_REGEX),
+                name="maaling_periode_aar_eller_maaned",
+                violation_error_message="Perioden skal være et år eller en måned og et år.",
+            ),
+            models.CheckConstraint(
+                condition=Q(boligomraade__isnull=True) | Q(maalgruppe=""),
+                name="maaling_boligomraade_eller_maalgruppe",
+                violation_error_message="Vælg enten et boligområde eller en målgruppe, ikke begge.",
+            ),
+            models.UniqueConstraint(
+                fields=["indikator", "boligomraade", "periode"],
+                condition=Q(boligomraade__isnull=False),
+                name="maaling_en_pr_indikator_omraade_periode",
+                violation_error_message="Indikatoren har allerede en måling for dette "
+                "boligområde og denne periode.",
+            ),
+            models.UniqueConstraint(
+                fields=["indikator", "maalgruppe", "periode"],
+                condition=Q(boligomraade__isnull=True),
+                name="maaling_en_pr_indikator_maalgruppe_periode",
+                violation_error_message="Indikatoren har allerede en måling for denne "
+                "målgruppe og denne periode.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indikator} – {self.sted or 'alle'} {self.periode_tekst}: {self.vaerdi_tekst}"
+
+    def clean(self) -> None:
+        fejl: dict[str, str] = {}
+        if self.ikke_tilgaengelig and self.vaerdi is not None:
+            fejl["vaerdi"] = "Slet værdien, eller fjern markeringen »ikke tilgængelig«."
+        elif not self.ikke_tilgaengelig and self.vaerdi is None:
+            fejl["vaerdi"] = "Angiv en værdi, eller markér at den ikke er tilgængelig."
+        if self.ikke_tilgaengelig and not self.begrundelse:
+            fejl["begrundelse"] = "Skriv hvorfor værdien ikke er tilgængelig."
+        if self.boligomraade_id and self.maalgruppe:
+            fejl["maalgruppe"] = "Vælg enten et boligområde eller en målgruppe, ikke begge."
+        indikator = self.indikator if self.indikator_id else None
+        for felt, tal in (("vaerdi", self.vaerdi), ("sammenligning", self.sammenligning)):
+            if tal is not None and tal < 0:
+                fejl.setdefault(felt, "Værdien kan ikke være negativ.")
+            elif tal is not None and indikator and indikator.er_procent and tal > 100:
+                fejl.setdefault(felt, PROCENT_FEJL)
+        opfoelgning = self.opfoelgning if self.opfoelgning_id else None
+        if opfoelgning and indikator:
+            if indikator.delmaal.delaftale_id != opfoelgning.delaftale_id:
+                fejl["indikator"] = "Indikatoren hører til en anden delaftale."
+            elif self.boligomraade_id and (
+                self.boligomraade.helhedsplan_id != opfoelgning.delaftale.helhedsplan_id
+            ):
+                fejl["boligomraade"] = "Boligområdet hører ikke til delaftalens helhedsplan."
+        if opfoelgning and opfoelgning.er_laast:
+            fejl.setdefault(
+                "__all__", "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
+            )
+        if fejl:
+            raise ValidationError(fejl)
+
+    @property
+    def vaerdi_tekst(self) -> str:
+        if self.ikke_tilgaengelig:
+            return "Ikke tilgængelig"
+        return self.indikator.formater(self.vaerdi, self.vaerdi_decimaler)

@@ -1,0 +1,154 @@
+"""The yearly follow-up's workflow: create, send to the board, approve, reopen.
+
+Each step checks who may take it, records who and when, and runs in one transaction.
+Approval freezes the year: its PDF is rendered once and kept, and measurements can
+only change after the secretariat reopens the year, which is recorded with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from delaftaler.models import (
+    Delaftale,
+    GodkendtRapport,
+    Kommentar,
+    Opfoelgning,
+    OpfoelgningHaendelse,
+)
+
+Handling = OpfoelgningHaendelse.Handling
+Status = Opfoelgning.Status
+
+
+def _kraev(bruger: AbstractBaseUser, perm: str, tekst: str) -> None:
+    if not bruger.has_perm(perm):
+        raise PermissionDenied(tekst)
+
+
+def _log(opfoelgning: Opfoelgning, handling: str, bruger, begrundelse: str = "") -> None:
+    haendelse = OpfoelgningHaendelse(
+        opfoelgning=opfoelgning, handling=handling, bruger=bruger, begrundelse=begrundelse
+    )
+    haendelse.full_clean()
+    haendelse.save()
+
+
+@transaction.atomic
+def opfoelgning_opret(*, delaftale: Delaftale, aar: int, bruger: AbstractBaseUser) -> Opfoelgning:
+    _kraev(bruger, "delaftaler.add_opfoelgning", "Du kan ikke oprette opfølgninger.")
+    opfoelgning = Opfoelgning(delaftale=delaftale, aar=aar)
+    opfoelgning.full_clean()
+    opfoelgning.save()
+    _log(opfoelgning, Handling.OPRETTET, bruger)
+    return opfoelgning
+
+
+def _skift(
+    opfoelgning: Opfoelgning,
+    *,
+    fra: str,
+    til: str,
+    handling: str,
+    bruger: AbstractBaseUser,
+    fejl: str,
+    begrundelse: str = "",
+) -> Opfoelgning:
+    laast = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if laast.status != fra:
+        raise ValidationError(fejl)
+    laast.status = til
+    laast.full_clean()
+    laast.save(update_fields=["status", "aendret"])
+    _log(laast, handling, bruger, begrundelse)
+    return laast
+
+
+@transaction.atomic
+def opfoelgning_send(*, opfoelgning: Opfoelgning, bruger: AbstractBaseUser) -> Opfoelgning:
+    _kraev(bruger, "delaftaler.send_opfoelgning", "Kun sekretariatet kan sende til bestyrelsen.")
+    return _skift(
+        opfoelgning,
+        fra=Status.KLADDE,
+        til=Status.SENDT,
+        handling=Handling.SENDT,
+        bruger=bruger,
+        fejl="Kun en kladde kan sendes til bestyrelsen.",
+    )
+
+
+@transaction.atomic
+def opfoelgning_godkend(
+    *,
+    opfoelgning: Opfoelgning,
+    bruger: AbstractBaseUser,
+    render_pdf: Callable[[Opfoelgning], bytes],
+) -> GodkendtRapport:
+    """Approve and freeze: the PDF rendered now is the one kept for this approval."""
+    _kraev(bruger, "delaftaler.godkend_opfoelgning", "Kun bestyrelsen kan godkende opfølgningen.")
+    godkendt = _skift(
+        opfoelgning,
+        fra=Status.SENDT,
+        til=Status.GODKENDT,
+        handling=Handling.GODKENDT,
+        bruger=bruger,
+        fejl="Kun en opfølgning, der er sendt til bestyrelsen, kan godkendes.",
+    )
+    pdf = render_pdf(godkendt)
+    rapport = GodkendtRapport(
+        opfoelgning=godkendt,
+        version=godkendt.godkendte_rapporter.count() + 1,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        godkendt_af=bruger,
+        godkendt=timezone.now(),
+    )
+    rapport.full_clean()
+    rapport.save()
+    return rapport
+
+
+@transaction.atomic
+def opfoelgning_genaaben(
+    *, opfoelgning: Opfoelgning, bruger: AbstractBaseUser, begrundelse: str
+) -> Opfoelgning:
+    """A correction to an approved (or sent) year: back to draft, visibly and with a reason.
+    Earlier approved PDFs are kept."""
+    _kraev(bruger, "delaftaler.send_opfoelgning", "Kun sekretariatet kan genåbne en opfølgning.")
+    if not begrundelse.strip():
+        raise ValidationError({"begrundelse": "Skriv hvorfor opfølgningen genåbnes."})
+    status = Opfoelgning.objects.get(pk=opfoelgning.pk).status
+    if status == Status.KLADDE:
+        raise ValidationError("Opfølgningen er allerede en kladde.")
+    return _skift(
+        opfoelgning,
+        fra=status,
+        til=Status.KLADDE,
+        handling=Handling.GENAABNET,
+        bruger=bruger,
+        fejl="Opfølgningen blev ændret imens. Prøv igen.",
+        begrundelse=begrundelse.strip(),
+    )
+
+
+@transaction.atomic
+def kommentar_tilfoej(
+    *, opfoelgning: Opfoelgning, bruger: AbstractBaseUser, tekst: str, delmaal=None
+) -> Kommentar:
+    _kraev(bruger, "delaftaler.add_kommentar", "Du kan ikke kommentere opfølgningen.")
+    if opfoelgning.status != Status.SENDT:
+        raise ValidationError("Der kan kun kommenteres, mens opfølgningen ligger hos bestyrelsen.")
+    if delmaal is not None and delmaal.delaftale_id != opfoelgning.delaftale_id:
+        raise ValidationError({"delmaal": "Delmålet hører til en anden delaftale."})
+    kommentar = Kommentar(
+        opfoelgning=opfoelgning, bruger=bruger, tekst=tekst.strip(), delmaal=delmaal
+    )
+    kommentar.full_clean()
+    kommentar.save()
+    return kommentar
