@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from aktiviteter.models import Aktivitet
+from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import Delmaal
 
 
@@ -55,3 +55,16 @@ class AktivitetAdmin(admin.ModelAdmin):
             {"fields": ["formaal", "maalgrupper", "indhold_og_praksis", "ansvar_og_roller"]},
         ),
     ]
+
+
+@admin.register(AktivitetStatus)
+class AktivitetStatusAdmin(admin.ModelAdmin):
+    list_display = ["aktivitet", "opfoelgning", "antal_naaet"]
+    list_filter = ["opfoelgning__aar", "opfoelgning__delaftale__helhedsplan"]
+    search_fields = ["aktivitet__navn"]
+    list_select_related = ["aktivitet", "opfoelgning__delaftale__helhedsplan"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.opfoelgning.er_laast:
+            return False
+        return super().has_change_permission(request, obj)

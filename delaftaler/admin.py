@@ -6,7 +6,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from aktiviteter.models import Aktivitet
-from delaftaler.models import Boligomraade, Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Part
+from delaftaler.models import (
+    Boligomraade,
+    Delaftale,
+    Delmaal,
+    DelmaalStatus,
+    Helhedsplan,
+    Indsatsomraade,
+    Kommentar,
+    Opfoelgning,
+    OpfoelgningHaendelse,
+    Part,
+)
 from indikatorer.models import Indikator
 
 
@@ -221,3 +232,58 @@ class DelmaalAdmin(SortableAdminBase, admin.ModelAdmin):
     @admin.display(description="indikatorer", ordering="_indikatorer")
     def antal_indikatorer(self, obj):
         return obj._indikatorer
+
+
+class DelmaalStatusInline(admin.TabularInline):
+    model = DelmaalStatus
+    extra = 0
+    fields = ["delmaal", "status", "vurdering"]
+
+
+class HaendelseInline(admin.TabularInline):
+    """The workflow's own record: read only, written by the services."""
+
+    model = OpfoelgningHaendelse
+    extra = 0
+    fields = ["handling", "bruger", "tidspunkt", "begrundelse"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class KommentarInline(admin.TabularInline):
+    model = Kommentar
+    extra = 0
+    fields = ["delmaal", "bruger", "tekst", "oprettet"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Opfoelgning)
+class OpfoelgningAdmin(admin.ModelAdmin):
+    """Texts can be corrected here; status changes only through the workflow pages."""
+
+    list_display = ["delaftale", "aar", "status", "aendret"]
+    list_filter = ["status", "aar", "delaftale__helhedsplan", "delaftale__indsatsomraade"]
+    search_fields = ["delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn"]
+    list_select_related = ["delaftale__helhedsplan", "delaftale__indsatsomraade"]
+    readonly_fields = ["status", "aendret"]
+    fields = ["delaftale", "aar", "status", "aendret"]
+    inlines = [DelmaalStatusInline, KommentarInline, HaendelseInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        faste = ["delaftale", "aar"] if obj else []
+        return [*faste, *self.readonly_fields]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.er_laast:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

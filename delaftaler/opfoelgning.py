@@ -142,7 +142,8 @@ def kommentar_tilfoej(
     *, opfoelgning: Opfoelgning, bruger: AbstractBaseUser, tekst: str, delmaal=None
 ) -> Kommentar:
     _kraev(bruger, "delaftaler.add_kommentar", "Du kan ikke kommentere opfølgningen.")
-    if opfoelgning.status != Status.SENDT:
+    status = Opfoelgning.objects.values_list("status", flat=True).get(pk=opfoelgning.pk)
+    if status != Status.SENDT:
         raise ValidationError("Der kan kun kommenteres, mens opfølgningen ligger hos bestyrelsen.")
     if delmaal is not None and delmaal.delaftale_id != opfoelgning.delaftale_id:
         raise ValidationError({"delmaal": "Delmålet hører til en anden delaftale."})

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from indikatorer.forms import BaselineForm
-from indikatorer.models import Baseline, Indikator
+from indikatorer.models import Baseline, Indikator, Maaling
 
 
 class BaselineInline(SortableInlineAdminMixin, admin.TabularInline):
@@ -78,3 +78,33 @@ class IndikatorAdmin(SortableAdminBase, admin.ModelAdmin):
     @admin.display(description="baselines", ordering="_baselines")
     def antal_baselines(self, obj):
         return obj._baselines
+
+
+@admin.register(Maaling)
+class MaalingAdmin(admin.ModelAdmin):
+    """Single measurements; a year's values are entered in the grid or imported."""
+
+    list_display = ["indikator", "sted", "periode", "vaerdi_tekst", "opfoelgning"]
+    list_filter = [
+        "opfoelgning__aar",
+        "opfoelgning__delaftale__helhedsplan",
+        "ikke_tilgaengelig",
+    ]
+    search_fields = ["indikator__navn", "boligomraade__navn", "maalgruppe", "datakilde"]
+    list_select_related = ["indikator", "boligomraade", "opfoelgning__delaftale__helhedsplan"]
+    readonly_fields = ["aendret"]
+
+    @admin.display(description="boligområde/målgruppe")
+    def sted(self, obj):
+        return obj.sted
+
+    @admin.display(description="værdi")
+    def vaerdi_tekst(self, obj):
+        return obj.vaerdi_tekst
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.opfoelgning.er_laast:
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
