@@ -105,6 +105,14 @@ CACHES = {
     },
 }
 
+# Measurements uploaded from Excel (indikatorer/xlsx.py): the largest file accepted, and
+# where an upload waits (at most an hour) between its preview and the confirmation. With
+# several app servers the folder must be shared, or uploads pinned to one server.
+MAALINGER_UPLOAD_MAX_BYTES = int(os.environ.get("MAALINGER_UPLOAD_MAX_BYTES") or 5 * 1024 * 1024)
+MAALINGER_UPLOAD_DIR = Path(
+    os.environ.get("MAALINGER_UPLOAD_DIR") or BASE_DIR / "var" / "indlaesninger"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -147,3 +155,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+CSRF_FAILURE_VIEW = "config.fejl.csrf_fejl"

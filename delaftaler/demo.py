@@ -20,7 +20,6 @@ from indikatorer.models import Indikator
 
 DEMO_AAR = (2022, 2023, 2024)
 DEMO_KILDE = "DEMODATA – opdigtede tal"
-DEMO_NOTE = "Demoværdi til afprøvning. Ikke rigtige tal."
 
 
 def _variation(*dele: object) -> Decimal:
@@ -86,7 +85,6 @@ def opret_demo_opfoelgninger(
                     sammenligning=b.sammenligning,
                     sammenligning_label=b.sammenligning_label,
                     datakilde=DEMO_KILDE,
-                    note=DEMO_NOTE,
                     kilde=f"Demo {aar}, række {nr}",
                 )
             )
@@ -119,5 +117,6 @@ def opret_demo_opfoelgninger(
         opfoelgning_send(opfoelgning=opfoelgning, bruger=sekretariat)
         if aar < DEMO_AAR[-1]:
             opfoelgning_godkend(opfoelgning=opfoelgning, bruger=bestyrelse, render_pdf=render_pdf)
+        opfoelgning.refresh_from_db()
         oprettede.append(opfoelgning)
     return oprettede

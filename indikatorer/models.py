@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from delaftaler.models import Boligomraade, Delmaal
-from indikatorer.periode import PERIODE_REGEX, formater_periode
+from indikatorer.periode import PERIODE_REGEX, formater_periode, periode_aar
 from indikatorer.tal import MAKS_DECIMALER, NBSP, formater_tal
 
 PROCENT_FEJL = "En procentsats skal ligge mellem 0 og 100."
@@ -434,6 +434,10 @@ class Maaling(Maalepunkt, models.Model):
                 self.boligomraade.helhedsplan_id != opfoelgning.delaftale.helhedsplan_id
             ):
                 fejl["boligomraade"] = "Boligområdet hører ikke til delaftalens helhedsplan."
+        if opfoelgning and self.periode and periode_aar(self.periode) != opfoelgning.aar:
+            fejl.setdefault(
+                "periode", f"Perioden skal ligge i opfølgningens år ({opfoelgning.aar})."
+            )
         if opfoelgning and opfoelgning.er_laast:
             fejl.setdefault(
                 "__all__", "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."

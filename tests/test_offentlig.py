@@ -299,3 +299,22 @@ def test_content_fingerprint_changes_with_every_kind_of_edit(vejle):
 
     Helhedsplan.objects.filter(pk=vejle.helhedsplan_id).update(kommune="Vejle Kommune (ny)")
     assert _fingeraftryk() != efter_m2m
+
+
+def test_error_pages_are_danish_and_reveal_nothing(client, bestyrelse_client, db):
+    svar = client.get("/findes-ikke/")
+    assert svar.status_code == 404
+    html = svar.content.decode()
+    assert "Siden findes ikke" in html and "Traceback" not in html and "urlpatterns" not in html
+
+    svar = bestyrelse_client.get("/admin/delaftaler/indsatsomraade/add/")
+    assert svar.status_code == 403
+
+
+def test_a_form_without_csrf_token_gets_a_danish_refusal(db):
+    from django.test import Client
+
+    klient = Client(enforce_csrf_checks=True)
+    svar = klient.post("/admin/login/", {"username": "x", "password": "y"})
+    assert svar.status_code == 403
+    assert "Formularen kunne ikke sendes" in svar.content.decode()

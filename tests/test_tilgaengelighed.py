@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template import engines
-from django.urls import path
+from django.urls import include, path
 from playwright.sync_api import sync_playwright
 
 from delaftaler.indlaesning import indlaes_fil
@@ -93,6 +93,7 @@ def proeveside(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("proeve/", proeveside),
+    path("", include("delaftaler.urls")),
 ]
 
 
@@ -250,11 +251,12 @@ def test_print_stylesheet_hides_navigation(browser, live_server, proeve_urls):
         context.close()
 
 
-def test_staff_see_sekretariatet_in_the_header(client, admin_user, proeve_urls):
+def test_staff_see_their_work_areas_in_the_header(client, admin_user, proeve_urls):
     assert "Log ind" in client.get("/proeve/").content.decode()
     client.force_login(admin_user)
     html = client.get("/proeve/").content.decode()
-    assert re.search(r'href="/admin/">\s*<svg[^>]*>.*?</svg>\s*Sekretariatet\s*</a>', html, re.S)
+    assert re.search(r'href="/opfoelgninger/">\s*Opfølgninger\s*</a>', html)
+    assert re.search(r'href="/admin/">\s*Redigering\s*</a>', html)
     assert "Log ind" not in html
 
 

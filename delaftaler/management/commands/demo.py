@@ -1,4 +1,5 @@
-"""Demo data for `make run`: both real delaftaler and one login per role. Safe to repeat."""
+"""Demo data for `make run`: both real delaftaler, one login per role and demo follow-ups
+for Vejle_21_25 (2022-2024, plainly marked as made-up numbers). Safe to repeat."""
 
 from pathlib import Path
 
@@ -8,7 +9,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
+from delaftaler.models import Delaftale
+from delaftaler.rapport_pdf import render_rapport_pdf
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
 
 DEMO_BRUGERE = [
@@ -32,13 +36,26 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             handling = "Indlæst" if resultat.oprettet else "Findes allerede"
             self.stdout.write(f"{handling}: {resultat.delaftale}")
-        self._opret_brugere()
+        brugere = self._opret_brugere()
+        vejle = Delaftale.objects.filter(helhedsplan__navn="Vejle_21_25").first()
+        if vejle:
+            nye = opret_demo_opfoelgninger(
+                delaftale=vejle,
+                sekretariat=brugere["sekretariat"],
+                bestyrelse=brugere["bestyrelse"],
+                render_pdf=render_rapport_pdf,
+            )
+            for o in nye:
+                self.stdout.write(f"Demo-opfølgning oprettet: {o} ({o.get_status_display()})")
+        self.stdout.write("\nDemo-logins på http://127.0.0.1:8000/admin/ :")
+        for brugernavn, kode, navn, _, _ in DEMO_BRUGERE:
+            self.stdout.write(f"  {navn:<24} brugernavn: {brugernavn:<12} adgangskode: {kode}")
 
     @transaction.atomic
-    def _opret_brugere(self):
+    def _opret_brugere(self) -> dict:
         opret_grupper()
         User = get_user_model()
-        self.stdout.write("\nDemo-logins på http://127.0.0.1:8000/admin/ :")
+        brugere = {}
         for brugernavn, kode, navn, superbruger, gruppe in DEMO_BRUGERE:
             bruger, oprettet = User.objects.get_or_create(
                 username=brugernavn,
@@ -49,4 +66,5 @@ class Command(BaseCommand):
                 bruger.save()
             if gruppe:
                 bruger.groups.add(Group.objects.get(name=gruppe))
-            self.stdout.write(f"  {navn:<24} brugernavn: {brugernavn:<12} adgangskode: {kode}")
+            brugere[brugernavn] = bruger
+        return brugere

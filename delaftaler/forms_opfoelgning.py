@@ -1,0 +1,486 @@
+"""Forms for the yearly follow-up: the entry grid, statuses, and the workflow steps.
+
+The grid is one page of many small forms, one per indicator × sted, per delmål and per
+activity, each with its own prefix built from database ids (never from a position), so a
+posted value always lands on the row it was typed in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+
+from django import forms
+
+from aktiviteter.models import Aktivitet, AktivitetStatus
+from delaftaler.models import Boligomraade, Delaftale, Delmaal, DelmaalStatus
+from indikatorer.forms import DanskTalField, PeriodeField
+from indikatorer.models import PROCENT_FEJL, Baseline, Indikator, Maaling
+from indikatorer.tal import formater_tal
+
+BEGRUNDELSE_FEJL = "Skriv hvorfor værdien ikke er tilgængelig."
+BEGGE_FEJL = "Slet værdien, eller fjern markeringen »ikke tilgængelig«."
+NEGATIV_FEJL = "Værdien kan ikke være negativ."
+PERIODE_FEJL = "Angiv perioden, fx 2024 eller aug 2024."
+VAERDI_FEJL = "Angiv en værdi, eller markér at den ikke er tilgængelig."
+SLET_FEJL = (
+    "En indtastet måling kan ikke slettes her. "
+    "Angiv en værdi, eller markér at den ikke er tilgængelig."
+)
+
+
+# --- Rich text as plain text ---------------------------------------------------------------
+
+
+class _TilTekst(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.dele: list[str] = []
+        self.i_punkt = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.dele.append("\n")
+        elif tag == "li":
+            self.i_punkt += 1
+            self.dele.append("- ")
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self.i_punkt = max(0, self.i_punkt - 1)
+            self.dele.append("\n")
+        elif tag in ("ul", "ol") or (tag in ("p", "h3", "h4") and not self.i_punkt):
+            self.dele.append("\n\n")
+
+    def handle_data(self, data):
+        self.dele.append(data)
+
+
+def html_til_tekst(html: str) -> str:
+    """Stored rich text as it reads in a plain textarea: paragraphs apart, list items '- '."""
+    if not html:
+        return ""
+    parser = _TilTekst()
+    parser.feed(html)
+    parser.close()
+    tekst = "".join(parser.dele)
+    return re.sub(r"\n{3,}", "\n\n", tekst).strip()
+
+
+PUNKT = re.compile(r"^[-•*]\s+")
+
+
+def tekst_til_html(tekst: str) -> str:
+    """A textarea's plain text as rich text: blank lines part paragraphs, '- ' makes a list.
+    Everything typed is escaped; the field sanitises again on save."""
+    blokke = []
+    for blok in re.split(r"\n\s*\n", (tekst or "").replace("\r\n", "\n").strip()):
+        linjer = [linje.strip() for linje in blok.split("\n") if linje.strip()]
+        if not linjer:
+            continue
+        if all(PUNKT.match(linje) for linje in linjer):
+            punkter = "".join(f"<li><p>{escape(PUNKT.sub('', linje))}</p></li>" for linje in linjer)
+            blokke.append(f"<ul>{punkter}</ul>")
+        else:
+            blokke.append("<p>" + "<br>".join(escape(linje) for linje in linjer) + "</p>")
+    return "".join(blokke)
+
+
+# --- One row of the grid -------------------------------------------------------------------
+
+
+class MaalingForm(forms.Form):
+    """One indicator × sted: the value for the year and what belongs with it."""
+
+    periode = PeriodeField(label="Periode", required=False)
+    vaerdi = DanskTalField(label="Værdi", required=False)
+    ikke_tilgaengelig = forms.BooleanField(label="Ikke tilgængelig", required=False)
+    begrundelse = forms.CharField(label="Hvorfor ikke", required=False, max_length=300)
+    sammenligning = DanskTalField(label="Sammenligning", required=False)
+    sammenligning_label = forms.CharField(
+        label="Sammenligning gælder", required=False, max_length=200
+    )
+    datakilde = forms.CharField(label="Datakilde", required=False, max_length=200)
+    udtrukket = forms.DateField(
+        label="Udtrukket",
+        required=False,
+        error_messages={"invalid": "Skriv en dato, fx 01.03.2024."},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+    def __init__(self, *args, raekke: GitterRaekke, aar: int, **kwargs):
+        self.raekke = raekke
+        initial = kwargs.pop("initial", None) or _initial(raekke.eksisterende, aar)
+        super().__init__(*args, initial=initial, **kwargs)
+        procent = raekke.indikator.er_procent
+        beskrivelse = f"{raekke.indikator.navn}, {raekke.sted}"
+        for navn, felt in self.fields.items():
+            if isinstance(felt.widget, forms.CheckboxInput):
+                # Labelled by a <label> in the template: dkfds draws the box on it.
+                felt.widget.attrs["class"] = "form-checkbox"
+            else:
+                felt.widget.attrs["aria-label"] = f"{felt.label} – {beskrivelse}"
+                felt.widget.attrs["class"] = "form-input"
+            if isinstance(felt, DanskTalField):
+                felt.widget.attrs["data-tal"] = "true"
+                if procent:
+                    felt.widget.attrs["data-procent"] = "true"
+            if navn == "begrundelse":
+                felt.widget.attrs["data-begrundelse-for"] = self.add_prefix("ikke_tilgaengelig")
+        for navn, stoerrelse in (
+            ("begrundelse", 16),
+            ("sammenligning_label", 12),
+            ("datakilde", 14),
+            ("udtrukket", 10),
+            ("note", 16),
+        ):
+            self.fields[navn].widget.attrs["size"] = stoerrelse
+        self.fields["udtrukket"].widget.attrs["placeholder"] = "dd.mm.åååå"
+        self.fields["periode"].widget.attrs["placeholder"] = str(aar)
+        if raekke.indikator.datakilde:
+            self.fields["datakilde"].widget.attrs["placeholder"] = raekke.indikator.datakilde
+
+    @property
+    def er_tom(self) -> bool:
+        """Nothing typed beyond the default period: the row is simply not entered yet."""
+        data = self.cleaned_data
+        return (
+            data.get("vaerdi") is None
+            and not data.get("ikke_tilgaengelig")
+            and not data.get("begrundelse")
+            and data.get("sammenligning") is None
+            and not data.get("sammenligning_label")
+            and not data.get("datakilde")
+            and data.get("udtrukket") is None
+            and not data.get("note")
+        )
+
+    def clean(self):
+        data = super().clean()
+        procent = self.raekke.indikator.er_procent
+        for navn in ("vaerdi", "sammenligning"):
+            tal = data.get(navn)
+            if tal is None:
+                continue
+            if tal < 0:
+                self.add_error(navn, NEGATIV_FEJL)
+            elif procent and tal > 100:
+                self.add_error(navn, PROCENT_FEJL)
+        if self.errors:
+            return data
+        if self.er_tom:
+            if self.raekke.eksisterende is not None:
+                self.add_error("vaerdi", SLET_FEJL)
+            return data
+        if data.get("ikke_tilgaengelig"):
+            if data.get("vaerdi") is not None:
+                self.add_error("vaerdi", BEGGE_FEJL)
+            if not (data.get("begrundelse") or "").strip():
+                self.add_error("begrundelse", BEGRUNDELSE_FEJL)
+        elif data.get("vaerdi") is None:
+            self.add_error("vaerdi", VAERDI_FEJL)
+        if not data.get("periode"):
+            self.add_error("periode", PERIODE_FEJL)
+        return data
+
+
+def _initial(maaling: Maaling | None, aar: int) -> dict:
+    if maaling is None:
+        return {"periode": str(aar)}
+    tal = (
+        formater_tal(maaling.vaerdi, maaling.vaerdi_decimaler) if maaling.vaerdi is not None else ""
+    )
+    sammenligning = (
+        formater_tal(maaling.sammenligning, maaling.sammenligning_decimaler)
+        if maaling.sammenligning is not None
+        else ""
+    )
+    return {
+        "periode": maaling.periode_tekst,
+        "vaerdi": tal,
+        "ikke_tilgaengelig": maaling.ikke_tilgaengelig,
+        "begrundelse": maaling.begrundelse,
+        "sammenligning": sammenligning,
+        "sammenligning_label": maaling.sammenligning_label,
+        "datakilde": maaling.datakilde,
+        "udtrukket": maaling.udtrukket,
+        "note": maaling.note,
+    }
+
+
+@dataclass
+class GitterRaekke:
+    """One row of the grid: an indicator at a boligområde, a target group, or all of it."""
+
+    nr: int
+    delmaal: Delmaal
+    indikator: Indikator
+    boligomraade: Boligomraade | None
+    maalgruppe: str
+    noegle: str
+    baselines: list[Baseline] = field(default_factory=list)
+    sidste_aar: Maaling | None = None
+    eksisterende: Maaling | None = None
+    form: MaalingForm | None = None
+    foerste_i_indikator: bool = False
+    antal_i_indikator: int = 1
+
+    @property
+    def sted(self) -> str:
+        if self.boligomraade is not None:
+            return self.boligomraade.navn
+        return self.maalgruppe or "Alle"
+
+    @property
+    def kilde(self) -> str:
+        return f"Række {self.nr} ({self.indikator.navn}, {self.sted})"
+
+    @property
+    def sidste_aar_tekst(self) -> str:
+        m = self.sidste_aar
+        if m is None:
+            return ""
+        if m.ikke_tilgaengelig:
+            return f"Ikke tilgængelig ({m.periode_tekst})"
+        return f"{self.indikator.formater(m.vaerdi, m.vaerdi_decimaler)} ({m.periode_tekst})"
+
+    @property
+    def baseline_tekst(self) -> str:
+        return "; ".join(
+            f"{b.vaerdi_tekst} ({b.periode_tekst})" if b.periode else b.vaerdi_tekst
+            for b in self.baselines
+        )
+
+
+def _sted_noegle(boligomraade_id: int | None, maalgruppe: str) -> tuple:
+    return ("b", boligomraade_id) if boligomraade_id else ("g", maalgruppe or "")
+
+
+def byg_raekker(
+    *,
+    delmaal: list[Delmaal],
+    boligomraader: list[Boligomraade],
+    maalinger: list[Maaling],
+    forrige: list[Maaling],
+) -> list[GitterRaekke]:
+    """Rows in the delaftale's order: per indicator, every sted that has a baseline (or,
+    without baselines, every boligområde), then any sted only this year's data has.
+
+    Expects delmål with `indikator_liste`, indicators with `baseline_liste`."""
+    omraader = {o.pk: o for o in boligomraader}
+
+    def seneste(liste: list[Maaling]) -> dict[tuple, Maaling]:
+        resultat: dict[tuple, Maaling] = {}
+        for m in sorted(liste, key=lambda m: m.periode):
+            resultat[(m.indikator_id, *_sted_noegle(m.boligomraade_id, m.maalgruppe))] = m
+        return resultat
+
+    i_aar, sidste = seneste(maalinger), seneste(forrige)
+    raekker: list[GitterRaekke] = []
+    for d in delmaal:
+        for indikator in d.indikator_liste:
+            steder: dict[tuple, list[Baseline]] = {}
+            for b in indikator.baseline_liste:
+                steder.setdefault(_sted_noegle(b.boligomraade_id, b.maalgruppe), []).append(b)
+            if not steder:
+                steder = {("b", o.pk): [] for o in boligomraader}
+            for art, vaerdi in (k[1:] for k in i_aar if k[0] == indikator.pk):
+                steder.setdefault((art, vaerdi), [])
+            foerste = len(raekker)
+            for gruppe_nr, ((art, vaerdi), baselines) in enumerate(steder.items()):
+                omraade = omraader.get(vaerdi) if art == "b" else None
+                if art == "b" and omraade is None:
+                    continue
+                noegle = (
+                    f"m{indikator.pk}-b{vaerdi}" if art == "b" else f"m{indikator.pk}-g{gruppe_nr}"
+                )
+                raekker.append(
+                    GitterRaekke(
+                        nr=len(raekker) + 1,
+                        delmaal=d,
+                        indikator=indikator,
+                        boligomraade=omraade,
+                        maalgruppe="" if art == "b" else vaerdi,
+                        noegle=noegle,
+                        baselines=baselines,
+                        sidste_aar=sidste.get((indikator.pk, art, vaerdi)),
+                        eksisterende=i_aar.get((indikator.pk, art, vaerdi)),
+                    )
+                )
+            if len(raekker) > foerste:
+                raekker[foerste].foerste_i_indikator = True
+                raekker[foerste].antal_i_indikator = len(raekker) - foerste
+    return raekker
+
+
+# --- Status per delmål and per activity ----------------------------------------------------
+
+
+class DelmaalStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=DelmaalStatus.Status.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+        error_messages={"invalid_choice": "Vælg en status fra listen."},
+    )
+    vurdering = forms.CharField(
+        label="Vurdering",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+    def __init__(self, *args, delmaal: Delmaal, eksisterende: DelmaalStatus | None, **kwargs):
+        self.delmaal = delmaal
+        self.eksisterende = eksisterende
+        if eksisterende is not None:
+            kwargs.setdefault(
+                "initial", {"status": eksisterende.status, "vurdering": eksisterende.vurdering}
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("status") and (data.get("vurdering") or "").strip():
+            self.add_error("status", "Vælg en status for delmålet.")
+        return data
+
+    def instans(self, opfoelgning) -> DelmaalStatus | None:
+        """The status to save, or None when nothing was chosen."""
+        if not self.cleaned_data.get("status"):
+            return None
+        status = self.eksisterende or DelmaalStatus(opfoelgning=opfoelgning, delmaal=self.delmaal)
+        status.status = self.cleaned_data["status"]
+        status.vurdering = self.cleaned_data["vurdering"].strip()
+        return status
+
+
+class HeltalField(forms.Field):
+    """A count typed as '12' or '1.200'."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> int | None:
+        tekst = str(value or "").strip().replace(".", "").replace(" ", "")
+        if not tekst:
+            return None
+        if not tekst.isdigit() or len(tekst) > 9:
+            raise forms.ValidationError("Skriv et helt tal, fx 12.", code="ugyldigt_heltal")
+        return int(tekst)
+
+
+AKTIVITET_TEKSTFELTER = ("udfoert", "justeringer", "fokus_naeste_aar")
+
+
+class AktivitetStatusForm(forms.Form):
+    udfoert = forms.CharField(
+        label="Hvad blev gjort",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+    antal_naaet = HeltalField(label="Antal nået", required=False)
+    justeringer = forms.CharField(
+        label="Hvad blev justeret",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+    fokus_naeste_aar = forms.CharField(
+        label="Fokus næste år",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+    def __init__(self, *args, aktivitet: Aktivitet, eksisterende: AktivitetStatus | None, **kwargs):
+        self.aktivitet = aktivitet
+        self.eksisterende = eksisterende
+        if eksisterende is not None:
+            initial = {f: html_til_tekst(getattr(eksisterende, f)) for f in AKTIVITET_TEKSTFELTER}
+            initial["antal_naaet"] = (
+                "" if eksisterende.antal_naaet is None else str(eksisterende.antal_naaet)
+            )
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["antal_naaet"].widget.attrs.update(
+            {"class": "form-input input-width-xs", "inputmode": "numeric", "maxlength": 12}
+        )
+
+    def instans(self, opfoelgning) -> AktivitetStatus | None:
+        """The status to save (only the fields that changed), or None when nothing to do."""
+        if not self.has_changed():
+            return None
+        status = self.eksisterende or AktivitetStatus(
+            opfoelgning=opfoelgning, aktivitet=self.aktivitet
+        )
+        for navn in AKTIVITET_TEKSTFELTER:
+            if navn in self.changed_data:
+                setattr(status, navn, tekst_til_html(self.cleaned_data[navn]))
+        if "antal_naaet" in self.changed_data:
+            status.antal_naaet = self.cleaned_data["antal_naaet"]
+        return status
+
+
+# --- The workflow's small forms ------------------------------------------------------------
+
+
+class OpretForm(forms.Form):
+    aar = forms.IntegerField(
+        label="År",
+        error_messages={
+            "required": "Skriv året, fx 2024.",
+            "invalid": "Skriv året som et tal, fx 2024.",
+        },
+    )
+
+    def __init__(self, *args, delaftale: Delaftale, **kwargs):
+        self.delaftale = delaftale
+        super().__init__(*args, **kwargs)
+        self.fields["aar"].widget = forms.TextInput(
+            attrs={"class": "form-input input-width-xs", "inputmode": "numeric", "size": 4}
+        )
+
+    def clean_aar(self) -> int:
+        aar = self.cleaned_data["aar"]
+        fra, til = self.delaftale.gyldig_fra.year, self.delaftale.gyldig_til.year
+        if not fra <= aar <= til:
+            raise forms.ValidationError(f"Året skal ligge i delaftalens periode ({fra}–{til}).")
+        return aar
+
+
+class BekraeftForm(forms.Form):
+    """Send and approve: a button and a CSRF token, nothing else to fill in."""
+
+
+class GenaabenForm(forms.Form):
+    begrundelse = forms.CharField(
+        label="Hvorfor genåbnes opfølgningen?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 4}),
+        error_messages={"required": "Skriv hvorfor opfølgningen genåbnes."},
+    )
+
+
+class KommentarForm(forms.Form):
+    delmaal = forms.ModelChoiceField(
+        label="Delmål",
+        queryset=Delmaal.objects.none(),
+        required=False,
+        empty_label="Hele opfølgningen",
+        error_messages={"invalid_choice": "Vælg et delmål fra listen."},
+    )
+    tekst = forms.CharField(
+        label="Kommentar",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
+        error_messages={"required": "Skriv en kommentar."},
+    )
+
+    def __init__(self, *args, delaftale: Delaftale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delmaal"].queryset = Delmaal.objects.filter(delaftale=delaftale)
+        self.fields["delmaal"].widget.attrs["class"] = "form-select"

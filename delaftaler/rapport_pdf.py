@@ -1,0 +1,128 @@
+"""The yearly follow-up report as a tagged PDF (PDF/UA-1), and the frozen PDF of an
+approved year.
+
+``render_rapport_pdf(opfoelgning)`` is what the approval service receives as its
+``render_pdf`` callable: it renders the report as it stands (through the same
+content-keyed cache as the page's PDF link) and returns the bytes, which approval then
+keeps in a GodkendtRapport. From then on the PDF view serves exactly those bytes for
+the approved year and never renders it again, whatever changes elsewhere.
+
+Rendering reuses delaftaler.pdf: WeasyPrint with the fetcher that serves only our
+static files, pdf.css for the pages and fonts. The charts go inline into the HTML as
+SVG, as the fetcher serves no data: URLs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import matplotlib
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import get_template, render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, quote_etag
+
+from delaftaler import pdf
+from delaftaler.models import GodkendtRapport, Opfoelgning
+from delaftaler.rapport import RapportVisning, hent_rapport
+
+SKABELON = "opfoelgning/rapport_pdf.html"
+PDF_SKABELONER = (SKABELON, "opfoelgning/_rapport.html")
+STYLESHEETS = ("delaftaler/pdf.css", "delaftaler/rapport.css")
+
+
+def rapport_pdf_html(visning: RapportVisning) -> str:
+    # No request: the PDF (and its key) is the same for every reader.
+    return render_to_string(SKABELON, {"v": visning, "pdf": True})
+
+
+def noegle(visning: RapportVisning) -> str:
+    """What the PDF is made from: the report's content and the code that renders it."""
+    return hashlib.sha256(f"{kode_fingeraftryk()}:{visning.fingeraftryk()}".encode()).hexdigest()
+
+
+def kode_fingeraftryk() -> str:
+    if settings.DEBUG:
+        return _kode_fingeraftryk.__wrapped__()
+    return _kode_fingeraftryk()
+
+
+@functools.cache
+def _kode_fingeraftryk() -> str:
+    h = hashlib.sha256(f"{weasyprint.__version__}:{matplotlib.__version__}".encode())
+    for skabelon in PDF_SKABELONER:
+        h.update(Path(get_template(skabelon).origin.name).read_bytes())
+    for stylesheet in STYLESHEETS:
+        h.update(Path(finders.find(stylesheet)).read_bytes())
+    for modul in ("rapport.py", "rapport_pdf.py"):
+        h.update((Path(__file__).parent / modul).read_bytes())
+    h.update((Path(__file__).parent.parent / "indikatorer" / "diagrammer.py").read_bytes())
+    return h.hexdigest()
+
+
+def _render(visning: RapportVisning, digest: str) -> bytes:
+    pdf_cache = caches["pdf"]
+    cache_noegle = f"rapport-pdf:{digest}"
+    indhold = pdf_cache.get(cache_noegle)
+    if indhold is None:
+        indhold = pdf.render_pdf(rapport_pdf_html(visning))
+        pdf_cache.set(cache_noegle, indhold)
+    return indhold
+
+
+def render_rapport_pdf(opfoelgning: Opfoelgning) -> bytes:
+    """The report as it stands now, as PDF bytes. The approval service's render_pdf."""
+    visning = hent_rapport(opfoelgning)
+    return _render(visning, noegle(visning))
+
+
+def seneste_godkendte(opfoelgning: Opfoelgning) -> GodkendtRapport | None:
+    return (
+        GodkendtRapport.objects.filter(opfoelgning=opfoelgning).order_by("-version").first()
+        if opfoelgning.status == Opfoelgning.Status.GODKENDT
+        else None
+    )
+
+
+def rapport_pdf_svar(request: HttpRequest, opfoelgning: Opfoelgning) -> HttpResponse:
+    """An approved year: its frozen PDF, byte for byte. Otherwise the report as it stands."""
+    godkendt = seneste_godkendte(opfoelgning)
+    if godkendt is not None:
+        digest = godkendt.sha256
+        etag = quote_etag(digest)
+        svar = get_conditional_response(request, etag=etag)
+        if svar is None:
+            svar = HttpResponse(bytes(godkendt.pdf), content_type="application/pdf")
+        navn = _filnavn(opfoelgning)
+    else:
+        visning = hent_rapport(opfoelgning)
+        digest = noegle(visning)
+        etag = quote_etag(digest)
+        svar = get_conditional_response(request, etag=etag)
+        if svar is None:
+            svar = HttpResponse(_render(visning, digest), content_type="application/pdf")
+        navn = visning.filnavn
+    if svar.status_code == 200:
+        svar["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=f"{navn}.pdf"
+        )
+    svar["ETag"] = etag
+    patch_cache_control(svar, no_cache=True)
+    return svar
+
+
+def _filnavn(opfoelgning: Opfoelgning) -> str:
+    return RapportVisning(
+        opfoelgning=opfoelgning,
+        aar=[],
+        delmaal=[],
+        aktiviteter=[],
+        haendelser=[],
+        generelle_kommentarer=[],
+    ).filnavn

@@ -1,0 +1,39 @@
+"""The yearly follow-up report: page and PDF.
+
+Who sees which year is decided by Opfoelgning.objects.synlige_for(): everyone sees
+approved years, the board also those sent to it, the secretariat its drafts too.
+Anything else is a 404, so a draft's existence is not given away.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from delaftaler.models import Opfoelgning
+from delaftaler.rapport import hent_rapport
+from delaftaler.rapport_pdf import rapport_pdf_svar
+
+
+def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
+    return get_object_or_404(
+        Opfoelgning.objects.synlige_for(request.user).select_related(
+            "delaftale__helhedsplan", "delaftale__indsatsomraade"
+        ),
+        delaftale__helhedsplan__slug=helhedsplan,
+        delaftale__indsatsomraade__slug=indsats,
+        aar=aar,
+    )
+
+
+def rapport(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> HttpResponse:
+    visning = hent_rapport(_opfoelgning(request, helhedsplan, indsats, aar))
+    pdf_url = reverse("delaftaler:rapport_pdf", args=[helhedsplan, indsats, aar])
+    return render(
+        request, "opfoelgning/rapport.html", {"v": visning, "pdf": False, "pdf_url": pdf_url}
+    )
+
+
+def rapport_pdf(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> HttpResponse:
+    return rapport_pdf_svar(request, _opfoelgning(request, helhedsplan, indsats, aar))

@@ -1,0 +1,872 @@
+"""The yearly follow-up report: the selector's numbers, the page, the charts and the PDF,
+the frozen PDF of an approved year, query counts, and who may see which year.
+
+The data are Vejle_21_25's real baselines with follow-ups for 2022–2024, entered the way
+the secretariat enters them (indikatorer.maalinger.maalinger_gem) and moved through the
+workflow's services (delaftaler.opfoelgning).
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from html import unescape
+from unittest.mock import patch
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
+from pypdf.generic import BooleanObject
+
+from aktiviteter.models import AktivitetStatus
+from delaftaler import pdf as pdf_modul
+from delaftaler.models import Delmaal, DelmaalStatus, GodkendtRapport, Opfoelgning
+from delaftaler.opfoelgning import (
+    kommentar_tilfoej,
+    opfoelgning_genaaben,
+    opfoelgning_godkend,
+    opfoelgning_opret,
+    opfoelgning_send,
+)
+from delaftaler.rapport import beregn_aendring, hent_rapport
+from delaftaler.rapport_pdf import render_rapport_pdf
+from indikatorer import diagrammer
+from indikatorer.maalinger import MaalingInput, maalinger_gem
+from indikatorer.models import Baseline, Indikator, Maaling
+from indikatorer.tal import fortolk_tal
+from tests.browser import html_errors
+from tests.factories import BaselineFactory, BoligomraadeFactory, IndikatorFactory
+from tests.test_fixtures import FORSOERGEDE_18_29, FRITIDSJOB, SMAAJOBS
+from tests.test_pdf import normaliser, outline, skrifter
+
+P = "/vejle-21-25/beskaeftigelse/opfoelgning/"
+FRITIDSJOB_STED = "Opgjort samlet for Nørremarken og Løget Høj"
+AAR = (2022, 2023, 2024)
+NAESTE_AAR_FRA = "For at omsætte erfaringerne"
+
+# (indikator, sted, periode) -> value ("" = ikke tilgængelig). Baselines (fixture):
+# 18-29 år: Nørremarken 11,3 %, Vestbyen 16,8 %, Møllevangen 19,2 %, Løget By 11,2 %,
+# comparison 9,6 %, lower is better. Småjobs: Nørremarken 4,7 % (aug. 2021), higher is
+# better. Fritidsjob: 47 for the two areas counted together, higher is better.
+MAALINGER = {
+    2022: [
+        (FORSOERGEDE_18_29, "Nørremarken", "2022", "11,9"),
+        (FORSOERGEDE_18_29, "Vestbyen", "2022", "16,1"),
+        (FRITIDSJOB, FRITIDSJOB_STED, "2022", "49"),
+    ],
+    2023: [
+        (FORSOERGEDE_18_29, "Nørremarken", "2023", "12,4"),
+        (FORSOERGEDE_18_29, "Vestbyen", "2023", ""),
+        (FRITIDSJOB, FRITIDSJOB_STED, "2023", "50"),
+    ],
+    2024: [
+        (FORSOERGEDE_18_29, "Nørremarken", "2024", "12,7"),
+        (FORSOERGEDE_18_29, "Vestbyen", "2024", "14,8"),
+        (FORSOERGEDE_18_29, "Møllevangen", "2024", "19,2"),
+        (SMAAJOBS, "Nørremarken", "2024-08", "5,1"),
+        (FRITIDSJOB, FRITIDSJOB_STED, "2024", "52"),
+    ],
+}
+
+
+# ---- Building the data ------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def tomme_cacher(settings, tmp_path):
+    """Every test gets empty caches of its own: the PDF cache on disk, and the charts'."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pdf": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "pdf-cache",
+            "TIMEOUT": None,
+        },
+    }
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+def raekker(delaftale, liste) -> list[MaalingInput]:
+    indikatorer = {i.navn: i for i in Indikator.objects.filter(delmaal__delaftale=delaftale)}
+    omraader = {o.navn: o for o in delaftale.helhedsplan.boligomraader.all()}
+    ud = []
+    for nr, (indikator, sted, periode, vaerdi) in enumerate(liste, start=1):
+        ud.append(
+            MaalingInput(
+                indikator=indikatorer[indikator],
+                periode=periode,
+                boligomraade=omraader.get(sted),
+                maalgruppe="" if sted in omraader else sted,
+                vaerdi=fortolk_tal(vaerdi) if vaerdi else None,
+                ikke_tilgaengelig=not vaerdi,
+                begrundelse="" if vaerdi else "Tallet er diskretioneret",
+                datakilde="LBF Beboerdata",
+                kilde=f"Række {nr}",
+            )
+        )
+    return ud
+
+
+def status(opfoelgning, delmaal_tekst: str, status: str, vurdering: str) -> None:
+    s = DelmaalStatus(
+        opfoelgning=opfoelgning,
+        delmaal=Delmaal.objects.get(delaftale=opfoelgning.delaftale, tekst=delmaal_tekst),
+        status=status,
+        vurdering=vurdering,
+    )
+    s.full_clean()
+    s.save()
+
+
+DELMAAL_UDENFOR = "Nedbringe andelen af beboere der står uden for arbejdsmarkedet"
+DELMAAL_SMAAJOBS = "Øge andelen af udsatte borgere i småjobs"
+DELMAAL_FRITIDSJOB = "Flere unge får et fritidsjob"
+
+
+@pytest.fixture
+def aarene(vejle, sekretariat_bruger) -> dict[int, Opfoelgning]:
+    """Drafts for 2022–2024 with measurements, delmål statuses and activity statuses."""
+    ud = {}
+    for aar in AAR:
+        o = opfoelgning_opret(delaftale=vejle, aar=aar, bruger=sekretariat_bruger)
+        maalinger_gem(
+            opfoelgning=o, raekker=raekker(vejle, MAALINGER[aar]), bruger=sekretariat_bruger
+        )
+        ud[aar] = o
+    o = ud[2024]
+    status(o, DELMAAL_UDENFOR, "ikke", "De unge i Nørremarken er gået tilbage.")
+    status(o, DELMAAL_SMAAJOBS, "delvist", "Småjobs vokser langsomt.")
+    status(o, DELMAAL_FRITIDSJOB, "paa_rette_vej", "Flere unge har fået fritidsjob.")
+    aktivitet = vejle.aktiviteter.get(navn="Tjansen")
+    AktivitetStatus.objects.create(
+        opfoelgning=o,
+        aktivitet=aktivitet,
+        udfoert="<p>Tjansen formidlede fritidsjob til <strong>52 unge</strong>.</p>",
+        antal_naaet=52,
+        justeringer="<p>Flere virksomheder i Løget By.</p>",
+        fokus_naeste_aar=f"<p>{NAESTE_AAR_FRA} til ordinære job.</p>",
+    )
+    return ud
+
+
+def send(o, sekretariat_bruger):
+    return opfoelgning_send(opfoelgning=o, bruger=sekretariat_bruger)
+
+
+def godkend(o, bestyrelse_bruger):
+    return opfoelgning_godkend(
+        opfoelgning=o, bruger=bestyrelse_bruger, render_pdf=render_rapport_pdf
+    )
+
+
+def indikator_rapport(visning, navn):
+    return next(i for i in visning.indikatorer if i.indikator.navn == navn)
+
+
+def raekke(ir, sted):
+    return next(r for r in ir.raekker if r.sted == sted)
+
+
+def nbsp(tekst: str) -> str:
+    return tekst.replace("\u00a0", " ")
+
+
+# ---- The selector's numbers ---------------------------------------------------------------
+
+
+def test_the_report_shows_each_years_value_and_the_change_since_baseline(aarene):
+    v = hent_rapport(aarene[2024])
+    assert v.aar == [2022, 2023, 2024]
+
+    unge = indikator_rapport(v, FORSOERGEDE_18_29)
+    assert [r.sted for r in unge.raekker] == ["Nørremarken", "Vestbyen", "Møllevangen", "Løget By"]
+    noerremarken = raekke(unge, "Nørremarken")
+    assert [nbsp(x.tekst) for x in noerremarken.vaerdier] == ["11,9 %", "12,4 %", "12,7 %"]
+    # 12,7 − 11,3 = +1,4 percentage points; lower is better, so it is a worsening.
+    assert nbsp(noerremarken.aendring.tekst) == "+1,4 procentpoint"
+    assert noerremarken.aendring.forskel == Decimal("1.4")
+    assert noerremarken.aendring.vurdering_tekst == "Forværring"
+
+    vestbyen = raekke(unge, "Vestbyen")
+    assert [nbsp(x.tekst) for x in vestbyen.vaerdier] == ["16,1 %", "Ikke tilgængelig", "14,8 %"]
+    assert vestbyen.vaerdier[1].maaling.begrundelse == "Tallet er diskretioneret"
+    # 14,8 − 16,8: the Danish minus sign, and a fall is good here.
+    assert nbsp(vestbyen.aendring.tekst) == "\u22122,0 procentpoint"
+    assert vestbyen.aendring.vurdering_tekst == "Forbedring"
+
+    moellevangen = raekke(unge, "Møllevangen")
+    assert [x.maaling for x in moellevangen.vaerdier[:2]] == [None, None]
+    assert nbsp(moellevangen.aendring.tekst) == "0,0 procentpoint"
+    assert moellevangen.aendring.vurdering_tekst == "Uændret"
+
+    loeget = raekke(unge, "Løget By")
+    assert all(x.maaling is None for x in loeget.vaerdier)
+    assert loeget.aendring is None
+    assert nbsp(loeget.baseline.sammenligning_tekst) == "9,6 %"
+    assert [(nbsp(t), label) for t, label in unge.sammenligninger] == [("9,6 %", "")]
+
+    # Higher is better: a rise in small jobs is an improvement. The month-level
+    # measurement counts for its year and says which month it is.
+    smaajobs = raekke(indikator_rapport(v, SMAAJOBS), "Nørremarken")
+    assert nbsp(smaajobs.denne.tekst) == "5,1 %"
+    assert smaajobs.denne.anden_periode == "aug. 2024"
+    assert nbsp(smaajobs.aendring.tekst) == "+0,4 procentpoint"
+    assert smaajobs.aendring.vurdering_tekst == "Forbedring"
+
+    # A count: the change is in the unit, not in percentage points.
+    fritidsjob = raekke(indikator_rapport(v, FRITIDSJOB), FRITIDSJOB_STED)
+    assert [x.tekst for x in fritidsjob.vaerdier] == ["49", "50", "52"]
+    assert fritidsjob.aendring.tekst == "+5"
+    assert fritidsjob.aendring.vurdering_tekst == "Forbedring"
+
+
+def test_an_earlier_years_report_stops_at_that_year(aarene):
+    v = hent_rapport(aarene[2023])
+    assert v.aar == [2022, 2023]
+    noerremarken = raekke(indikator_rapport(v, FORSOERGEDE_18_29), "Nørremarken")
+    assert [nbsp(x.tekst) for x in noerremarken.vaerdier] == ["11,9 %", "12,4 %"]
+    assert nbsp(noerremarken.aendring.tekst) == "+1,1 procentpoint"
+    # 2023's value is not available: no change can be computed for Vestbyen.
+    assert raekke(indikator_rapport(v, FORSOERGEDE_18_29), "Vestbyen").aendring is None
+
+
+@pytest.mark.parametrize(
+    ("enhed", "retning", "baseline", "vaerdi", "tekst", "vurdering"),
+    [
+        ("procent", "lavere", "11,3", "12,7", "+1,4 procentpoint", "vaerre"),
+        ("procent", "lavere", "16,8", "14,8", "\u22122,0 procentpoint", "bedre"),
+        ("procent", "hoejere", "56,20", "57,1", "+0,90 procentpoint", "bedre"),
+        ("procent", "hoejere", "60,87", "59", "\u22121,87 procentpoint", "vaerre"),
+        ("procent", "hoejere", "50", "50", "0 procentpoint", "uaendret"),
+        ("antal", "hoejere", "47", "52", "+5", "bedre"),
+        ("antal", "lavere", "47", "52", "+5", "vaerre"),
+        ("antal", "hoejere", "1200", "1000", "\u2212200", "vaerre"),
+    ],
+)
+def test_the_change_is_in_percentage_points_or_count_and_judged_by_direction(
+    enhed, retning, baseline, vaerdi, tekst, vurdering
+):
+    indikator = Indikator(navn="x", enhed=enhed, retning=retning)
+    b, m = fortolk_tal(baseline), fortolk_tal(vaerdi)
+    aendring = beregn_aendring(
+        indikator, b, -min(0, b.as_tuple().exponent), m, -min(0, m.as_tuple().exponent)
+    )
+    assert nbsp(aendring.tekst) == tekst
+    assert aendring.vurdering == vurdering
+
+
+def test_the_summary_has_each_delmaal_with_its_status_or_ikke_vurderet(aarene):
+    v = hent_rapport(aarene[2023])
+    assert [d.status_tekst for d in v.delmaal] == ["Ikke vurderet"] * 3
+    v = hent_rapport(aarene[2024])
+    assert [(d.delmaal.tekst, d.status_tekst) for d in v.delmaal] == [
+        (DELMAAL_UDENFOR, "Ikke på rette vej"),
+        (DELMAAL_SMAAJOBS, "Delvist på rette vej"),
+        (DELMAAL_FRITIDSJOB, "På rette vej"),
+    ]
+
+
+def test_the_fingerprint_changes_with_every_shown_value(aarene, sekretariat_bruger):
+    foer = hent_rapport(aarene[2024]).fingeraftryk()
+    assert hent_rapport(aarene[2024]).fingeraftryk() == foer
+    # A value in an earlier year that the 2024 report shows ...
+    Maaling.objects.filter(opfoelgning=aarene[2022], boligomraade__navn="Vestbyen").update(
+        vaerdi=Decimal("16.2")
+    )
+    efter = hent_rapport(aarene[2024]).fingeraftryk()
+    assert efter != foer
+    # ... and an area renamed.
+    aarene[2024].delaftale.helhedsplan.boligomraader.filter(navn="Vestbyen").update(
+        navn="Vestbyen Syd"
+    )
+    assert hent_rapport(aarene[2024]).fingeraftryk() != efter
+
+
+# ---- The page -------------------------------------------------------------------------------
+
+
+def tekst_af(html: str) -> str:
+    return normaliser(unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def vaerditabel(html: str, indikator: str) -> list[list[str]]:
+    """The rows of an indicator's table on the page, as the cells' visible text (the
+    page-only screen-reader texts left out)."""
+    artikler = re.findall(r'<article class="indikator-rapport".*?</article>', html, re.S)
+    artikel = next(a for a in artikler if f">{indikator}</h4>" in a)
+    tabel = re.search(r"<tbody>(.*?)</tbody>", artikel, re.S).group(1)
+    tabel = re.sub(r'<span class="sr-only">.*?</span>', "", tabel)
+    return [
+        [tekst_af(celle) for celle in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+        for r in re.findall(r"<tr>(.*?)</tr>", tabel, re.S)
+    ]
+
+
+UNGE_2024 = [
+    ["Nørremarken", "11,3 % (2019)", "11,9 %", "12,4 %", "12,7 %", "+1,4 procentpoint Forværring",
+     "9,6 %"],
+    ["Vestbyen", "16,8 % (2019)", "16,1 %", "Ikke tilgængelig (Tallet er diskretioneret)", "14,8 %",
+     "\u22122,0 procentpoint Forbedring", "9,6 %"],
+    ["Møllevangen", "19,2 % (2019)", "–", "–", "19,2 %", "0,0 procentpoint Uændret", "9,6 %"],
+    ["Løget By", "11,2 % (2019)", "–", "–", "–", "–", "9,6 %"],
+]  # fmt: skip
+FRITIDSJOB_2024 = [[FRITIDSJOB_STED, "47 (2019)", "49", "50", "52", "+5 Forbedring", "–"]]
+
+
+def test_the_page_shows_the_summary_markers_with_their_words(aarene, sekretariat_client):
+    svar = sekretariat_client.get(P + "2024/")
+    assert svar.status_code == 200
+    html = svar.content.decode()
+    for kode, ord_ in [
+        ("ikke", "Ikke på rette vej"),
+        ("delvist", "Delvist på rette vej"),
+        ("paa_rette_vej", "På rette vej"),
+    ]:
+        assert f'<span class="status-markoer status-{kode}">{ord_}</span>' in html
+    assert "De unge i Nørremarken er gået tilbage." in html
+    # A year without assessments says so in words, not by a missing colour.
+    html_2023 = sekretariat_client.get(P + "2023/").content.decode()
+    assert html_2023.count(
+        '<span class="status-markoer status-ikke_vurderet">Ikke vurderet</span>'
+    ) == len(aarene[2023].delaftale.delmaal.all())
+
+
+def test_the_page_shows_each_years_values_the_changes_and_the_comparison(
+    aarene, sekretariat_client
+):
+    html = sekretariat_client.get(P + "2024/").content.decode()
+    assert vaerditabel(html, FORSOERGEDE_18_29) == UNGE_2024
+    assert vaerditabel(html, FRITIDSJOB) == FRITIDSJOB_2024
+    smaajobs = vaerditabel(html, SMAAJOBS)
+    assert smaajobs[-1] == [
+        "Nørremarken",
+        "4,7 % (aug. 2021)",
+        "–",
+        "–",
+        "5,1 % (aug. 2024)",
+        "+0,4 procentpoint Forbedring",
+        "–",
+    ]
+    overskrifter = re.findall(r'<th scope="col" class="kolonne-aar">(\d+)</th>', html)
+    assert overskrifter[:3] == ["2022", "2023", "2024"]
+    # The activity's status, its rich text rendered (sanitised when saved).
+    assert "Tjansen formidlede fritidsjob til <strong>52 unge</strong>." in html
+    assert NAESTE_AAR_FRA in html
+    assert tekst_af(html).count("Der er ingen status for aktiviteten i 2024.") == 4
+
+
+def test_the_page_is_valid_html(aarene, sekretariat_client, sekretariat_bruger, bestyrelse_bruger):
+    kommentar = "Vi vil gerne høre mere om Vestbyen."
+    send(aarene[2024], sekretariat_bruger)
+    kommentar_tilfoej(opfoelgning=aarene[2024], bruger=bestyrelse_bruger, tekst=kommentar)
+    html = sekretariat_client.get(P + "2024/").content.decode()
+    assert kommentar in html
+    assert html_errors(html) == []
+
+
+# ---- The charts ------------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_the_chart_is_valid_svg_with_its_text_kept_as_text(aarene):
+    ir = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29)
+    svg = ir.diagram.svg
+    rod = ET.fromstring(svg)
+    assert rod.tag == f"{SVG}svg"
+    assert rod.get("role") == "img"
+    titel, beskrivelse = rod[0], rod[1]
+    assert (titel.tag, titel.text) == (f"{SVG}title", ir.alt)
+    assert (beskrivelse.tag, beskrivelse.text) == (f"{SVG}desc", ir.resume)
+    assert rod.get("aria-labelledby") == f"{titel.get('id')} {beskrivelse.get('id')}"
+    tekster = {normaliser("".join(t.itertext())) for t in rod.iter(f"{SVG}text")}
+    # Years on the x axis, Danish percentages on the y axis, the areas in the legend.
+    assert {"2022", "2023", "2024", "12 %", "Nørremarken", "Løget By"} <= tekster
+    assert "Anden baseline: 9,6 %" in tekster
+    assert "Lavere er bedre" in tekster
+    assert not any("." in t for t in tekster if re.fullmatch(r"[\d.,]+ %", t))
+    for t in rod.iter(f"{SVG}text"):
+        assert "IBM Plex Sans" in t.get("font-family")
+    # Nothing a strict CSP would block inline, nothing fetched, no glyphs as paths.
+    for ord_ in ("<style", "style=", "<script", "xlink:", "http://www.w3.org/1999", "<image"):
+        assert ord_ not in svg
+    assert re.findall(r"https?://[^\"' ]+", svg) == ["http://www.w3.org/2000/svg"]
+    assert "DejaVuSans" not in svg
+    # Lines told apart by marker and dash, not only by colour.
+    assert len({e.get("stroke-dasharray") for e in rod.iter(f"{SVG}path")}) >= 4
+
+
+def test_identical_data_gives_identical_chart_bytes(aarene):
+    foerste = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29).diagram.svg
+    caches["default"].clear()
+    with patch("indikatorer.diagrammer.tegn_svg", wraps=diagrammer.tegn_svg) as tegn:
+        igen = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29).diagram.svg
+    assert tegn.call_count == 1
+    assert igen == foerste
+    assert "Date" not in foerste and "dc:date" not in foerste
+
+    Maaling.objects.filter(opfoelgning=aarene[2024], boligomraade__navn="Vestbyen").update(
+        vaerdi=Decimal("15.3")
+    )
+    andet = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29).diagram.svg
+    assert andet != foerste
+
+
+def test_charts_are_cached_by_their_data(aarene, sekretariat_client):
+    with patch("indikatorer.diagrammer.tegn_svg", wraps=diagrammer.tegn_svg) as tegn:
+        foerste = sekretariat_client.get(P + "2024/").content.decode()
+        # 18-29 år, småjobs and fritidsjob have values; the other two only baselines.
+        assert tegn.call_count == 3
+        anden = sekretariat_client.get(P + "2024/").content.decode()
+        assert tegn.call_count == 3
+    assert foerste.count('<figure class="diagram">') == 3
+    assert anden == foerste
+    # On the page the chart is the very same SVG, inline, with its summary sentence.
+    ir = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29)
+    assert ir.diagram.svg in foerste
+    assert "Fra baseline til 2024 har 1 af 4 boligområder en forbedring" in foerste
+
+
+# ---- The PDF --------------------------------------------------------------------------------
+
+
+def hent_pdf(client, aar: int) -> bytes:
+    svar = client.get(f"{P}{aar}.pdf")
+    assert svar.status_code == 200, svar
+    assert svar["Content-Type"] == "application/pdf"
+    return svar.content
+
+
+def laes(indhold: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(indhold))
+
+
+def pdftekst(indhold: bytes) -> str:
+    return normaliser(" ".join(s.extract_text() for s in laes(indhold).pages))
+
+
+def test_page_and_pdf_show_the_same_values(aarene, sekretariat_client):
+    html = sekretariat_client.get(P + "2024/").content.decode()
+    pdf = pdftekst(hent_pdf(sekretariat_client, 2024))
+    for indikator in (FORSOERGEDE_18_29, SMAAJOBS, FRITIDSJOB):
+        for raekke_ in vaerditabel(html, indikator):
+            assert " ".join(raekke_) in pdf, raekke_
+    for ord_ in ("Ikke på rette vej", "Delvist på rette vej", "På rette vej"):
+        assert ord_ in pdf
+    assert "Tjansen formidlede fritidsjob til 52 unge." in pdf
+    assert "Status Kladde" in pdf
+
+
+def test_the_pdf_has_title_language_tags_fonts_outline_and_page_numbers(aarene, sekretariat_client):
+    reader = laes(hent_pdf(sekretariat_client, 2024))
+    assert reader.metadata.title == "Årlig opfølgning 2024: Beskæftigelse – Vejle_21_25"
+    katalog = reader.trailer["/Root"]
+    assert katalog["/Lang"] == "da"
+    assert katalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert "/StructTreeRoot" in katalog
+
+    fonte = skrifter(reader)
+    assert fonte
+    for navn, font in fonte.items():
+        # The charts' text too: a subset of IBM Plex Sans, embedded.
+        assert re.fullmatch(r"/[A-Z]{6}\+IBM-Plex-Sans(-[A-Za-z-]+)?", navn), navn
+        for d in font.get("/DescendantFonts", [font]):
+            beskrivelse = d.get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in beskrivelse or "/FontFile3" in beskrivelse, navn
+
+    n = len(reader.pages)
+    for nr, side in enumerate(reader.pages, start=1):
+        side = normaliser(side.extract_text())
+        assert f"Side {nr} af {n}" in side
+        assert "Vejle_21_25 – Beskæftigelse – Opfølgning 2024" in side
+    assert normaliser(reader.pages[0].extract_text()).endswith(f"Side 1 af {n}")
+
+    bogmaerker = outline(reader)
+    assert [t for niveau, t, _ in bogmaerker if niveau == 1] == [
+        "Årlig opfølgning 2024: Beskæftigelse"
+    ]
+    assert [t for niveau, t, _ in bogmaerker if niveau == 2] == [
+        "Sammenfatning",
+        "Indikatorer",
+        "Aktiviteter",
+        "Forløb",
+    ]
+    delmaal = [d.tekst for d in aarene[2024].delaftale.delmaal.all()]
+    aktiviteter = [a.navn for a in aarene[2024].delaftale.aktiviteter.all()]
+    assert [t for niveau, t, _ in bogmaerker if niveau == 3] == [
+        *(f"Delmål: {d}" for d in delmaal),
+        *aktiviteter,
+    ]
+    assert FORSOERGEDE_18_29 in [t for niveau, t, _ in bogmaerker if niveau == 4]
+
+
+def test_the_chart_in_the_pdf_is_a_figure_with_alternate_text(aarene, sekretariat_client):
+    indhold = hent_pdf(sekretariat_client, 2024)
+    ir = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29)
+    figurer = []
+
+    def gaa(element):
+        element = element.get_object()
+        if element.get("/S") == "/Figure":
+            figurer.append(str(element.get("/Alt")))
+        for barn in element.get("/K", []) if isinstance(element.get("/K"), list) else []:
+            if hasattr(barn, "get_object") and hasattr(barn.get_object(), "get"):
+                gaa(barn)
+
+    gaa(laes(indhold).trailer["/Root"]["/StructTreeRoot"])
+    assert ir.alt in figurer
+    assert len(figurer) == 3
+    tekst = pdftekst(indhold)
+    assert "Anden baseline: 9,6 %" in tekst  # the chart's text is text in the PDF too
+    assert normaliser(ir.resume) in tekst
+
+
+def test_the_pdf_is_cached_by_content(aarene, sekretariat_client, sekretariat_bruger):
+    with patch("delaftaler.pdf.render_pdf", wraps=pdf_modul.render_pdf) as render:
+        foerste = hent_pdf(sekretariat_client, 2024)
+        assert hent_pdf(sekretariat_client, 2024) == foerste
+        assert render.call_count == 1
+        maalinger_gem(
+            opfoelgning=aarene[2022],
+            raekker=raekker(aarene[2022].delaftale, [(FRITIDSJOB, FRITIDSJOB_STED, "2022", "48")]),
+            bruger=sekretariat_bruger,
+        )
+        ny = hent_pdf(sekretariat_client, 2024)
+        assert render.call_count == 2
+    assert "47 (2019) 48 50 52 +5 Forbedring" in pdftekst(ny)
+
+
+# ---- Approval freezes the PDF; a correction reopens it visibly ---------------------------
+
+
+def test_an_approved_years_pdf_never_changes(aarene, client, sekretariat_bruger, bestyrelse_bruger):
+    send(aarene[2024], sekretariat_bruger)
+    godkendt = godkend(aarene[2024], bestyrelse_bruger)
+    frosset = bytes(godkendt.pdf)
+    tekst = pdftekst(frosset)
+    assert "Godkendt af bestyrelsen" in tekst
+    assert f"af {bestyrelse_bruger.get_username()}" in tekst
+    assert "Nørremarken 11,3 % (2019) 11,9 % 12,4 % 12,7 %" in tekst
+
+    svar = client.get(f"{P}2024.pdf")  # anonymous: an approved year is public
+    assert svar.status_code == 200
+    assert svar.content == frosset
+    assert svar["ETag"] == f'"{godkendt.sha256}"'
+    assert svar["Content-Disposition"] == (
+        'inline; filename="Opfoelgning_2024_Beskaeftigelse_Vejle_21_25.pdf"'
+    )
+
+    # A value in another (draft) year that the 2024 report shows, a baseline and a
+    # delmål of the delaftale: the page shows today's numbers, the PDF stays as approved.
+    maalinger_gem(
+        opfoelgning=aarene[2022],
+        raekker=raekker(aarene[2022].delaftale, [(FORSOERGEDE_18_29, "Nørremarken", "2022", "13")]),
+        bruger=sekretariat_bruger,
+    )
+    baseline = Baseline.objects.get(
+        indikator__navn=FORSOERGEDE_18_29, boligomraade__navn="Nørremarken"
+    )
+    baseline.vaerdi = Decimal("10.9")
+    baseline.save()
+    Delmaal.objects.filter(tekst=DELMAAL_FRITIDSJOB).update(tekst="Flere unge i fritidsjob")
+    with patch("delaftaler.pdf.render_pdf", side_effect=AssertionError("genrenderet")):
+        efter = client.get(f"{P}2024.pdf")
+    assert efter.content == frosset
+    assert bytes(GodkendtRapport.objects.get(pk=godkendt.pk).pdf) == frosset
+    side = tekst_af(client.get(f"{P}2024/").content.decode())
+    assert "Nørremarken 10,9 % (2019) 13 %" in side
+    assert "Den godkendte rapport er PDF'en" in side
+
+    # A conditional request for the approved PDF costs no body.
+    igen = client.get(f"{P}2024.pdf", headers={"if-none-match": svar["ETag"]})
+    assert igen.status_code == 304
+
+
+def test_reopening_shows_visibly_and_a_corrected_year_is_approved_anew(
+    aarene, sekretariat_client, sekretariat_bruger, bestyrelse_bruger
+):
+    anonym = Client()
+    send(aarene[2024], sekretariat_bruger)
+    foerste = godkend(aarene[2024], bestyrelse_bruger)
+    begrundelse = "Vestbyens tal for 2024 var fra en forkert kørsel."
+    opfoelgning_genaaben(
+        opfoelgning=aarene[2024], bruger=sekretariat_bruger, begrundelse=begrundelse
+    )
+    # A reopened year is a draft again: the public no longer sees it, the secretariat
+    # sees the reason at the top of page and PDF.
+    assert anonym.get(f"{P}2024/").status_code == 404
+    html = sekretariat_client.get(P + "2024/").content.decode()
+    dato = re.search(r"Genåbnet (\d\d\.\d\d\.\d{4}): ", unescape(html)).group(1)
+    assert f"Genåbnet {dato}: {begrundelse}" in unescape(html)
+    assert "Den tidligere godkendte rapport fra" in unescape(html)
+    kladde = pdftekst(hent_pdf(sekretariat_client, 2024))
+    assert f"Genåbnet {dato}: {begrundelse}" in kladde
+    assert "Status Kladde" in kladde
+
+    maalinger_gem(
+        opfoelgning=aarene[2024],
+        raekker=raekker(aarene[2024].delaftale, [(FORSOERGEDE_18_29, "Vestbyen", "2024", "15,1")]),
+        bruger=sekretariat_bruger,
+    )
+    send(aarene[2024], sekretariat_bruger)
+    anden = godkend(aarene[2024], bestyrelse_bruger)
+    assert anden.version == 2
+
+    svar = anonym.get(f"{P}2024.pdf")
+    assert svar.content == bytes(anden.pdf)
+    ny = pdftekst(svar.content)
+    assert "Vestbyen 16,8 % (2019) 16,1 % Ikke tilgængelig (Tallet er diskretioneret) 15,1 %" in ny
+    assert "\u22121,7 procentpoint Forbedring" in ny
+    assert f"Genåbnet {dato}: {begrundelse}" in ny
+    assert "Godkendt af bestyrelsen" in ny
+    # The first approval's PDF is kept as it was.
+    gammel = GodkendtRapport.objects.get(pk=foerste.pk)
+    assert bytes(gammel.pdf) == bytes(foerste.pdf)
+    assert "14,8 %" in pdftekst(bytes(gammel.pdf))
+    assert "Genåbnet" not in pdftekst(bytes(gammel.pdf))
+
+
+# ---- Queries ----------------------------------------------------------------------------------
+
+# hent_rapport(): the follow-up (+ delaftale, helhedsplan, indsatsområde), delmål,
+# indikatorer, baselines (+ boligområde), aktiviteter, the years up to this one, their
+# målinger (+ boligområde), delmål statuses, activity statuses, comments (+ user),
+# events (+ user).
+RAPPORT_QUERIES = 11
+# The views add: session, user, the user's and the groups' permissions (for
+# synlige_for), and the follow-up's lookup.
+SIDE_QUERIES = 5 + RAPPORT_QUERIES
+
+
+def mere_data(vejle, aarene, sekretariat_bruger):
+    """One more year, four more indicators in six new areas with values in every year,
+    and statuses and comments, so every list the report shows grows."""
+    aarene[2021] = opfoelgning_opret(delaftale=vejle, aar=2021, bruger=sekretariat_bruger)
+    delmaal = list(vejle.delmaal.all())
+    omraader = [BoligomraadeFactory(helhedsplan=vejle.helhedsplan) for _ in range(6)]
+    for nr in range(4):
+        indikator = IndikatorFactory(delmaal=delmaal[nr % len(delmaal)])
+        for omraade in omraader:
+            BaselineFactory(indikator=indikator, boligomraade=omraade)
+        for aar, o in aarene.items():
+            maalinger_gem(
+                opfoelgning=o,
+                raekker=[
+                    MaalingInput(
+                        indikator=indikator,
+                        boligomraade=omraade,
+                        periode=str(aar),
+                        vaerdi=Decimal(f"{10 + nr}.{aar % 10}"),
+                        kilde=f"{omraade} {aar}",
+                    )
+                    for omraade in omraader
+                ],
+                bruger=sekretariat_bruger,
+            )
+    for aktivitet in vejle.aktiviteter.all():
+        AktivitetStatus.objects.get_or_create(
+            opfoelgning=aarene[2024], aktivitet=aktivitet, defaults={"udfoert": "<p>Gjort.</p>"}
+        )
+
+
+def test_the_report_runs_a_constant_number_of_queries(
+    aarene, vejle, sekretariat_client, sekretariat_bruger, django_assert_num_queries
+):
+    with django_assert_num_queries(RAPPORT_QUERIES):
+        lille = hent_rapport(aarene[2024])
+        lille.fingeraftryk()
+        [r.aendring for i in lille.indikatorer for r in i.raekker]
+    with django_assert_num_queries(SIDE_QUERIES):
+        assert sekretariat_client.get(P + "2024/").status_code == 200
+    with django_assert_num_queries(SIDE_QUERIES):
+        hent_pdf(sekretariat_client, 2024)
+
+    mere_data(vejle, aarene, sekretariat_bruger)
+
+    with django_assert_num_queries(RAPPORT_QUERIES):
+        stor = hent_rapport(aarene[2024])
+        stor.fingeraftryk()
+    assert len(stor.aar) == 4
+    assert len(stor.indikatorer) == len(lille.indikatorer) + 4
+    with CaptureQueriesContext(connection) as side:
+        html = sekretariat_client.get(P + "2024/").content.decode()
+    with CaptureQueriesContext(connection) as pdf:
+        indhold = hent_pdf(sekretariat_client, 2024)
+    assert len(side) == len(pdf) == SIDE_QUERIES
+    assert html.count('<figure class="diagram">') == 3 + 4
+    assert "2021" in pdftekst(indhold)
+
+
+def test_an_approved_pdf_is_served_in_few_queries(
+    aarene, client, sekretariat_bruger, bestyrelse_bruger, django_assert_num_queries
+):
+    send(aarene[2024], sekretariat_bruger)
+    godkend(aarene[2024], bestyrelse_bruger)
+    # The follow-up's lookup and its latest approved PDF; anonymous has no session.
+    with django_assert_num_queries(2):
+        hent_pdf(client, 2024)
+
+
+# ---- Who sees which year ------------------------------------------------------------------
+
+
+def test_anonymous_sees_only_approved_years(aarene, client, sekretariat_bruger, bestyrelse_bruger):
+    for url in (f"{P}2023/", f"{P}2023.pdf"):
+        assert client.get(url).status_code == 404
+    send(aarene[2023], sekretariat_bruger)
+    for url in (f"{P}2023/", f"{P}2023.pdf"):
+        assert client.get(url).status_code == 404
+    godkend(aarene[2023], bestyrelse_bruger)
+    assert client.get(f"{P}2023/").status_code == 200
+    assert client.get(f"{P}2023.pdf").status_code == 200
+    assert client.get(f"{P}2024/").status_code == 404
+
+
+def test_the_board_sees_a_sent_year_but_not_a_draft(aarene, bestyrelse_client, sekretariat_bruger):
+    send(aarene[2024], sekretariat_bruger)
+    svar = bestyrelse_client.get(f"{P}2024/")
+    assert svar.status_code == 200
+    assert "Sendt til bestyrelsen" in svar.content.decode()
+    assert bestyrelse_client.get(f"{P}2024.pdf").status_code == 200
+    assert bestyrelse_client.get(f"{P}2023/").status_code == 404
+    assert bestyrelse_client.get(f"{P}2023.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{P}1999/",
+        f"{P}2030.pdf",
+        f"{P}99999999999999999999/",
+        f"{P}99999999999999999999.pdf",
+        "/viborg-25-29/beskaeftigelse/opfoelgning/2024/",
+        "/vejle-21-25/uddannelse/opfoelgning/2024/",
+    ],
+)
+def test_unknown_years_and_places_are_404(aarene, sekretariat_client, url):
+    assert sekretariat_client.get(url).status_code == 404
+
+
+# ---- In the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import chromium
+
+    with sync_playwright() as p:
+        browser = chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def godkendt_2024(transactional_db):
+    """An approved 2024, committed for the live server. Transactional tests flush the
+    database afterwards, data migrations included: LBF's indsatsområder and the groups
+    are made again first."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from delaftaler.indlaesning import indlaes_fil
+    from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
+    from tests.conftest import VEJLE
+
+    importlib.import_module("delaftaler.migrations.0002_lbf_indsatsomraader").opret(apps, None)
+    opret_grupper()
+    vejle = indlaes_fil(VEJLE).delaftale
+    brugere = {}
+    for navn, gruppe in (("sekretariat", SEKRETARIAT), ("bestyrelse", BESTYRELSE)):
+        brugere[navn] = get_user_model().objects.create_user(navn, password="x-hemmelig-123")
+        brugere[navn].groups.add(Group.objects.get(name=gruppe))
+    o = None
+    for aar in AAR:
+        o = opfoelgning_opret(delaftale=vejle, aar=aar, bruger=brugere["sekretariat"])
+        maalinger_gem(
+            opfoelgning=o, raekker=raekker(vejle, MAALINGER[aar]), bruger=brugere["sekretariat"]
+        )
+    status(o, DELMAAL_UDENFOR, "ikke", "De unge i Nørremarken er gået tilbage.")
+    status(o, DELMAAL_SMAAJOBS, "delvist", "Småjobs vokser langsomt.")
+    send(o, brugere["sekretariat"])
+    kommentar_tilfoej(
+        opfoelgning=o,
+        bruger=brugere["bestyrelse"],
+        tekst="Godt arbejde.",
+        delmaal=Delmaal.objects.get(tekst=DELMAAL_FRITIDSJOB),
+    )
+    godkend(o, brugere["bestyrelse"])
+    return o
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", ["desktop", "telefon"])
+def test_the_report_page_has_no_axe_violations_and_fits_a_phone(
+    browser, live_server, godkendt_2024, viewport
+):
+    from tests.browser import DESKTOP, PHONE, axe_violations, format_violations, new_context
+
+    stoerrelse = DESKTOP if viewport == "desktop" else PHONE
+    context = new_context(browser, stoerrelse)
+    page = context.new_page()
+    try:
+        svar = page.goto(f"{live_server.url}{P}2024/")
+        assert svar is not None and svar.status == 200
+        fejl = axe_violations(page)
+        assert fejl == [], format_violations(fejl)
+        # The charts are drawn, as wide as the column allows (at most 768 px), in the
+        # page's own font.
+        figur = page.locator("figure.diagram svg").first
+        bredde = figur.bounding_box()["width"]
+        assert min(768, stoerrelse["width"] - 60) <= bredde <= 768
+        page.screenshot(path=f"/tmp/rapport-{viewport}.png", full_page=True)
+        assert "IBM Plex Sans" in figur.locator("text").first.evaluate(
+            "t => getComputedStyle(t).fontFamily"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= stoerrelse["width"]
+    finally:
+        context.close()
+
+
+STRENG_CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'"
+)
+
+
+@pytest.mark.browser
+def test_the_report_page_needs_no_inline_styles_under_a_strict_csp(
+    browser, live_server, godkendt_2024
+):
+    """The charts are inline SVG without <style> or style="": nothing for a CSP without
+    'unsafe-inline' to block, and they still draw with their colours and dashes."""
+    context = browser.new_context(locale="da-DK")
+    page = context.new_page()
+    beskeder: list[str] = []
+    page.on("console", lambda besked: beskeder.append(besked.text))
+    url = f"{live_server.url}{P}2024/"
+
+    def med_csp(route):
+        svar = route.fetch()
+        route.fulfill(
+            response=svar, headers={**svar.headers, "content-security-policy": STRENG_CSP}
+        )
+
+    try:
+        page.route(url, med_csp)
+        assert page.goto(url).status == 200
+        assert [b for b in beskeder if "Content Security Policy" in b] == []
+        streg = page.locator("figure.diagram svg path[stroke='#0072b2' i]").first
+        assert streg.evaluate("p => getComputedStyle(p).stroke") == "rgb(0, 114, 178)"
+    finally:
+        context.close()
