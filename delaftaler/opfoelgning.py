@@ -15,16 +15,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from aktiviteter.models import AktivitetStatus
 from delaftaler.models import (
     Delaftale,
+    DelmaalStatus,
     GodkendtRapport,
     Kommentar,
     Opfoelgning,
     OpfoelgningHaendelse,
 )
+from indikatorer.maalinger import MaalingInput, maalinger_gem
+from indikatorer.models import Maaling
 
 Handling = OpfoelgningHaendelse.Handling
 Status = Opfoelgning.Status
+LAAST_FEJL = "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
+# What entering a year's follow-up takes: measurements and the status texts.
+INDTAST = (
+    "indikatorer.add_maaling",
+    "indikatorer.change_maaling",
+    "delaftaler.add_delmaalstatus",
+    "delaftaler.change_delmaalstatus",
+    "aktiviteter.add_aktivitetstatus",
+    "aktiviteter.change_aktivitetstatus",
+)
 
 
 def _kraev(bruger: AbstractBaseUser, perm: str, tekst: str) -> None:
@@ -153,3 +167,29 @@ def kommentar_tilfoej(
     kommentar.full_clean()
     kommentar.save()
     return kommentar
+
+
+@transaction.atomic
+def indtastning_gem(
+    *,
+    opfoelgning: Opfoelgning,
+    raekker: list[MaalingInput],
+    erstattede: list[Maaling],
+    delmaal_status: list[DelmaalStatus],
+    aktivitet_status: list[AktivitetStatus],
+    bruger: AbstractBaseUser,
+) -> None:
+    """The grid's save: measurements, replaced periods and statuses, all or nothing."""
+    if not bruger.has_perms(INDTAST):
+        raise PermissionDenied("Du kan ikke indtaste opfølgningen.")
+    laast = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if laast.er_laast:
+        raise ValidationError(LAAST_FEJL)
+    maalinger_gem(opfoelgning=laast, raekker=raekker, bruger=bruger)
+    if erstattede:
+        if not bruger.has_perm("indikatorer.delete_maaling"):
+            raise PermissionDenied("Du kan ikke slette målinger.")
+        Maaling.objects.filter(opfoelgning=laast, pk__in=[m.pk for m in erstattede]).delete()
+    for status in [*delmaal_status, *aktivitet_status]:
+        status.full_clean()
+        status.save()

@@ -6,7 +6,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from delaftaler.models import Boligomraade, dansk_slug
+from delaftaler.models import Boligomraade, Opfoelgning, dansk_slug
 from delaftaler.pdf import delaftale_pdf_svar
 from delaftaler.visning import (
     DelaftaleVisning,
@@ -60,10 +60,19 @@ def _visning_og_tabel(request: HttpRequest, helhedsplan: str, indsats: str):
 
 def delaftale_side(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
     visning, filter_form, valgt, tabel = _visning_og_tabel(request, helhedsplan, indsats)
+    opfoelgninger = Opfoelgning.objects.synlige_for(request.user).filter(
+        delaftale=visning.delaftale
+    )
     return render(
         request,
         "delaftaler/delaftale.html",
-        {"v": visning, "tabel": tabel, "filter_form": filter_form, "filter_omraade": valgt},
+        {
+            "v": visning,
+            "tabel": tabel,
+            "filter_form": filter_form,
+            "filter_omraade": valgt,
+            "opfoelgninger": opfoelgninger.order_by("aar"),
+        },
     )
 
 

@@ -16,10 +16,8 @@ from itertools import groupby
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,6 +44,9 @@ from delaftaler.models import (
     OpfoelgningHaendelse,
 )
 from delaftaler.opfoelgning import (
+    INDTAST,
+    LAAST_FEJL,
+    indtastning_gem,
     kommentar_tilfoej,
     opfoelgning_genaaben,
     opfoelgning_godkend,
@@ -53,21 +54,12 @@ from delaftaler.opfoelgning import (
     opfoelgning_send,
 )
 from delaftaler.rapport_pdf import render_rapport_pdf
-from indikatorer.maalinger import MaalingInput, maalinger_gem, maalinger_planlaeg
+from indikatorer.maalinger import MaalingInput, maalinger_planlaeg
 from indikatorer.models import Baseline, Indikator, Maaling
 
-LAAST_FEJL = "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
 INTET_GEMT = "Intet er gemt. Ret fejlene herunder, og gem igen."
 
 SE = "delaftaler.view_opfoelgning"
-INDTAST = (
-    "indikatorer.add_maaling",
-    "indikatorer.change_maaling",
-    "delaftaler.add_delmaalstatus",
-    "delaftaler.change_delmaalstatus",
-    "aktiviteter.add_aktivitetstatus",
-    "aktiviteter.change_aktivitetstatus",
-)
 
 
 def kraever(*perms: str):
@@ -375,32 +367,6 @@ def _valider(gitter: Gitter) -> Indtastning | None:
     if not all(gyldige) or gitter.fejl or any(f.errors for f in gitter.formularer):
         return None
     return indtastning
-
-
-@transaction.atomic
-def indtastning_gem(
-    *,
-    opfoelgning: Opfoelgning,
-    raekker: list[MaalingInput],
-    erstattede: list[Maaling],
-    delmaal_status: list[DelmaalStatus],
-    aktivitet_status: list[AktivitetStatus],
-    bruger: AbstractBaseUser,
-) -> None:
-    """The grid's save: measurements, replaced periods and statuses, all or nothing."""
-    if not bruger.has_perms(INDTAST):
-        raise PermissionDenied("Du kan ikke indtaste opfølgningen.")
-    laast = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
-    if laast.er_laast:
-        raise ValidationError(LAAST_FEJL)
-    maalinger_gem(opfoelgning=laast, raekker=raekker, bruger=bruger)
-    if erstattede:
-        if not bruger.has_perm("indikatorer.delete_maaling"):
-            raise PermissionDenied("Du kan ikke slette målinger.")
-        Maaling.objects.filter(opfoelgning=laast, pk__in=[m.pk for m in erstattede]).delete()
-    for status in [*delmaal_status, *aktivitet_status]:
-        status.full_clean()
-        status.save()
 
 
 @kraever(*INDTAST)

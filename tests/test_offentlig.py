@@ -318,3 +318,22 @@ def test_a_form_without_csrf_token_gets_a_danish_refusal(db):
     svar = klient.post("/admin/login/", {"username": "x", "password": "y"})
     assert svar.status_code == 403
     assert "Formularen kunne ikke sendes" in svar.content.decode()
+
+
+def test_the_page_links_approved_follow_ups_only_for_the_public(
+    client, vejle, sekretariat_bruger, bestyrelse_bruger
+):
+    from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+
+    godkendt = opfoelgning_opret(delaftale=vejle, aar=2022, bruger=sekretariat_bruger)
+    opfoelgning_opret(delaftale=vejle, aar=2023, bruger=sekretariat_bruger)
+    opfoelgning_send(opfoelgning=godkendt, bruger=sekretariat_bruger)
+    opfoelgning_godkend(
+        opfoelgning=godkendt, bruger=bestyrelse_bruger, render_pdf=lambda o: b"%PDF"
+    )
+
+    html = client.get(VEJLE_URL).content.decode()
+    assert 'href="/vejle-21-25/beskaeftigelse/opfoelgning/2022/"' in html
+    assert "/opfoelgning/2023/" not in html
+    client.force_login(sekretariat_bruger)
+    assert "/opfoelgning/2023/" in client.get(VEJLE_URL).content.decode()
