@@ -200,6 +200,7 @@ class IndikatorInline(SortableInlineAdminMixin, admin.TabularInline):
         "maalgruppe",
         "enhed",
         "enhed_tekst",
+        "retning",
         "datakilde",
         "lbf_standard",
         "baselines_link",

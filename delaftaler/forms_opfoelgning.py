@@ -17,7 +17,7 @@ from django import forms
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import Boligomraade, Delaftale, Delmaal, DelmaalStatus
 from indikatorer.forms import DanskTalField, PeriodeField
-from indikatorer.models import PROCENT_FEJL, Baseline, Indikator, Maaling
+from indikatorer.models import ALLE_BOLIGOMRAADER, PROCENT_FEJL, Baseline, Indikator, Maaling
 from indikatorer.tal import formater_tal
 
 BEGRUNDELSE_FEJL = "Skriv hvorfor værdien ikke er tilgængelig."
@@ -231,7 +231,7 @@ class GitterRaekke:
     def sted(self) -> str:
         if self.boligomraade is not None:
             return self.boligomraade.navn
-        return self.maalgruppe or "Alle"
+        return self.maalgruppe or ALLE_BOLIGOMRAADER
 
     @property
     def kilde(self) -> str:

@@ -567,8 +567,7 @@ def _indikator_rapport(
         ):
             baseline_pr_sted[noegle] = b
     steder: list[tuple[tuple, str, bool, Baseline | None]] = [
-        (noegle, b.sted or "Alle", bool(b.boligomraade_id), b)
-        for noegle, b in baseline_pr_sted.items()
+        (noegle, b.sted_navn, bool(b.boligomraade_id), b) for noegle, b in baseline_pr_sted.items()
     ]
     # Places measured without a baseline get a row too, after those with one.
     uden_baseline = {}
@@ -585,7 +584,7 @@ def _indikator_rapport(
             )
             uden_baseline[noegle] = (orden, m)
     for noegle, (_, m) in sorted(uden_baseline.items(), key=lambda x: x[1][0]):
-        steder.append((noegle, m.sted or "Alle", bool(m.boligomraade_id), None))
+        steder.append((noegle, m.sted_navn, bool(m.boligomraade_id), None))
 
     raekker = []
     for noegle, navn, er_omraade, baseline in steder:

@@ -54,7 +54,7 @@ class IndikatorAdmin(SortableAdminBase, admin.ModelAdmin):
     list_select_related = ["delmaal__delaftale__helhedsplan"]
     fieldsets = [
         (None, {"fields": ["delmaal", "navn", "maalgruppe"]}),
-        ("Måling", {"fields": [("enhed", "enhed_tekst"), "datakilde", "lbf_standard"]}),
+        ("Måling", {"fields": [("enhed", "enhed_tekst"), "retning", "datakilde", "lbf_standard"]}),
     ]
     inlines = [BaselineInline]
 

@@ -118,8 +118,16 @@ class Indikator(models.Model):
         return tekst
 
 
+ALLE_BOLIGOMRAADER = "Alle boligområder"
+
+
 class Maalepunkt:
     """What a baseline and a måling share when shown: where, the comparison, the period."""
+
+    @property
+    def sted_navn(self) -> str:
+        """The sted, or what a value given for no area or group covers."""
+        return self.sted or ALLE_BOLIGOMRAADER
 
     @property
     def sted(self) -> str:

@@ -42,7 +42,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from delaftaler.models import Boligomraade, Delaftale, Opfoelgning
 from indikatorer.eksport import FORMEL_START
 from indikatorer.maalinger import Fejl, MaalingInput, Plan, maalinger_planlaeg
-from indikatorer.models import Baseline, Indikator, Maaling
+from indikatorer.models import ALLE_BOLIGOMRAADER, Baseline, Indikator, Maaling
 from indikatorer.periode import UgyldigPeriode, formater_periode, fortolk_periode
 from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, fortolk_tal
 
@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ARK = "Målinger"
 VEJLEDNING = "Vejledning"
-ALLE = "Alle boligområder"  # the sted of a baseline given for no area or group
+ALLE = ALLE_BOLIGOMRAADER  # the sted of a baseline given for no area or group
 
 MAKS_BYTES_STANDARD = 5 * 1024 * 1024
 MAKS_RAEKKER = 50_000
