@@ -35,6 +35,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from delaftaler.visning import DelaftaleVisning
 
 SKABELON = "delaftaler/delaftale_pdf.html"
+PDF_BASE = "pdf_base.html"
 PDF_SKABELONER = (
     SKABELON,
     "delaftaler/_delaftale.html",
@@ -109,23 +110,30 @@ def noegle(visning: DelaftaleVisning) -> str:
     Keyed on the content rather than the rendered HTML, so a cache hit costs no
     template rendering (the big delaftaler's HTML takes tens of milliseconds).
     """
-    return hashlib.sha256(f"{kode_fingeraftryk()}:{visning.fingeraftryk()}".encode()).hexdigest()
+    kode = kode_fingeraftryk(skabeloner=PDF_SKABELONER, stylesheets=(STYLESHEET,))
+    return hashlib.sha256(f"{kode}:{visning.fingeraftryk()}".encode()).hexdigest()
 
 
-def kode_fingeraftryk() -> str:
-    """The templates, stylesheet and WeasyPrint version; read once per process in
-    production, on every call while developing so an edited template shows at once."""
+def kode_fingeraftryk(
+    *, skabeloner: tuple[str, ...], stylesheets: tuple[str, ...], filer: tuple[Path, ...] = ()
+) -> str:
+    """Digest of the templates, stylesheets, other source files and WeasyPrint version a
+    PDF is rendered with. Read once per process in production; on every call while
+    developing, so an edited template shows at once."""
     if settings.DEBUG:
-        return _kode_fingeraftryk.__wrapped__()
-    return _kode_fingeraftryk()
+        return _kode_fingeraftryk.__wrapped__(skabeloner, stylesheets, filer)
+    return _kode_fingeraftryk(skabeloner, stylesheets, filer)
 
 
 @functools.cache
-def _kode_fingeraftryk() -> str:
+def _kode_fingeraftryk(skabeloner: tuple, stylesheets: tuple, filer: tuple) -> str:
     h = hashlib.sha256(weasyprint.__version__.encode())
-    for skabelon in PDF_SKABELONER:
+    for skabelon in (*skabeloner, PDF_BASE):
         h.update(Path(get_template(skabelon).origin.name).read_bytes())
-    h.update(Path(finders.find(STYLESHEET)).read_bytes())
+    for stylesheet in stylesheets:
+        h.update(Path(finders.find(stylesheet)).read_bytes())
+    for fil in filer:
+        h.update(Path(fil).read_bytes())
     return h.hexdigest()
 
 

@@ -10,7 +10,6 @@ comparison baseline.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -28,6 +27,7 @@ from delaftaler.models import (
     OpfoelgningHaendelse,
     dansk_slug,
 )
+from delaftaler.visning import indholdsdigest
 from indikatorer.diagrammer import Diagram, DiagramData, Reference, Serie, udviklingsdiagram
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.periode import formater_periode, periode_aar
@@ -407,14 +407,7 @@ class RapportVisning:
         """A digest of everything the report shows, in display order: any change to a
         value, a text, a status, a comment or the record gives a new digest, so it can key
         a cached rendering."""
-        h = hashlib.sha256()
-        for obj in self._objekter:
-            if isinstance(obj, tuple):
-                h.update(repr(obj).encode())
-            else:
-                felter = [getattr(obj, f.attname) for f in obj._meta.concrete_fields]
-                h.update(repr((type(obj).__name__, felter)).encode())
-        return h.hexdigest()
+        return indholdsdigest(self._objekter)
 
 
 def _bruger_id(bruger) -> tuple:

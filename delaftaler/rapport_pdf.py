@@ -14,17 +14,13 @@ SVG, as the fetcher serves no data: URLs.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from pathlib import Path
 
 import matplotlib
-import weasyprint
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, quote_etag
 
@@ -44,26 +40,19 @@ def rapport_pdf_html(visning: RapportVisning) -> str:
 
 def noegle(visning: RapportVisning) -> str:
     """What the PDF is made from: the report's content and the code that renders it."""
-    return hashlib.sha256(f"{kode_fingeraftryk()}:{visning.fingeraftryk()}".encode()).hexdigest()
-
-
-def kode_fingeraftryk() -> str:
-    if settings.DEBUG:
-        return _kode_fingeraftryk.__wrapped__()
-    return _kode_fingeraftryk()
-
-
-@functools.cache
-def _kode_fingeraftryk() -> str:
-    h = hashlib.sha256(f"{weasyprint.__version__}:{matplotlib.__version__}".encode())
-    for skabelon in PDF_SKABELONER:
-        h.update(Path(get_template(skabelon).origin.name).read_bytes())
-    for stylesheet in STYLESHEETS:
-        h.update(Path(finders.find(stylesheet)).read_bytes())
-    for modul in ("rapport.py", "rapport_pdf.py"):
-        h.update((Path(__file__).parent / modul).read_bytes())
-    h.update((Path(__file__).parent.parent / "indikatorer" / "diagrammer.py").read_bytes())
-    return h.hexdigest()
+    modul = Path(__file__).parent
+    kode = pdf.kode_fingeraftryk(
+        skabeloner=PDF_SKABELONER,
+        stylesheets=STYLESHEETS,
+        filer=(
+            modul / "rapport.py",
+            modul / "rapport_pdf.py",
+            modul.parent / "indikatorer" / "diagrammer.py",
+        ),
+    )
+    return hashlib.sha256(
+        f"{kode}:{matplotlib.__version__}:{visning.fingeraftryk()}".encode()
+    ).hexdigest()
 
 
 def _render(visning: RapportVisning, digest: str) -> bytes:

@@ -79,20 +79,25 @@ class DelaftaleVisning:
                     objekter += [b, ("samlet_for", *(o.pk for o in b.samlet_liste))]
         for a in self.aktiviteter:
             objekter += [a, ("delmaal", *(x.pk for x in a.delmaal_liste))]
-        h = hashlib.sha256()
-        for obj in objekter:
-            if isinstance(obj, tuple):
-                h.update(repr(obj).encode())
-            else:
-                felter = [getattr(obj, f.attname) for f in obj._meta.concrete_fields]
-                h.update(repr((type(obj).__name__, felter)).encode())
-        return h.hexdigest()
+        return indholdsdigest(objekter)
 
     def tabelraekker(self, boligomraade: Boligomraade | None = None) -> list[TabelRaekke]:
         """The LBF table's rows, optionally only those that concern one boligområde."""
         if boligomraade is None:
             return self.raekker
         return _raekker(self.delmaal, boligomraade.pk)
+
+
+def indholdsdigest(objekter: list) -> str:
+    """SHA-256 of model instances' field values (and plain tuples), in the given order."""
+    h = hashlib.sha256()
+    for obj in objekter:
+        if isinstance(obj, tuple):
+            h.update(repr(obj).encode())
+        else:
+            felter = [getattr(obj, f.attname) for f in obj._meta.concrete_fields]
+            h.update(repr((type(obj).__name__, felter)).encode())
+    return h.hexdigest()
 
 
 def hent_delaftale(helhedsplan_slug: str, indsats_slug: str) -> Delaftale:
