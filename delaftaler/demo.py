@@ -28,6 +28,10 @@ def _variation(*dele: object) -> Decimal:
     return Decimal(h[0]) / Decimal(255)
 
 
+def _med_decimaler(tal: Decimal | None, decimaler: int) -> Decimal | None:
+    return None if tal is None else tal.quantize(Decimal(1).scaleb(-decimaler))
+
+
 def demo_vaerdi(baseline, aar: int) -> Decimal:
     """Moves a little each year in the good direction, with some noise."""
     indikator: Indikator = baseline.indikator
@@ -82,7 +86,7 @@ def opret_demo_opfoelgninger(
                     vaerdi=None if mangler else demo_vaerdi(b, aar),
                     ikke_tilgaengelig=mangler,
                     begrundelse="Jobcentrets opgørelse er forsinket (demo)." if mangler else "",
-                    sammenligning=b.sammenligning,
+                    sammenligning=_med_decimaler(b.sammenligning, b.sammenligning_decimaler),
                     sammenligning_label=b.sammenligning_label,
                     datakilde=DEMO_KILDE,
                     kilde=f"Demo {aar}, række {nr}",

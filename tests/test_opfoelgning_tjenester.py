@@ -232,3 +232,40 @@ def test_who_sees_which_years(vejle, sekretariat_bruger, bestyrelse_bruger):
     assert set(synlige(AnonymousUser())) == {godkendt}
     inaktiv = get_user_model().objects.create_user("gammel", is_active=False)
     assert set(synlige(inaktiv)) == {godkendt}
+
+
+def test_demo_follow_ups_are_labelled_keep_precision_and_are_approved_then_sent(
+    vejle, sekretariat_bruger, bestyrelse_bruger
+):
+    from delaftaler.demo import DEMO_KILDE, opret_demo_opfoelgninger
+
+    oprettede = opret_demo_opfoelgninger(
+        delaftale=vejle,
+        sekretariat=sekretariat_bruger,
+        bestyrelse=bestyrelse_bruger,
+        render_pdf=pdf_af,
+    )
+    assert [(o.aar, o.status) for o in oprettede] == [
+        (2022, Opfoelgning.Status.GODKENDT),
+        (2023, Opfoelgning.Status.GODKENDT),
+        (2024, Opfoelgning.Status.SENDT),
+    ]
+    maalinger = Maaling.objects.filter(opfoelgning__delaftale=vejle)
+    assert maalinger.count() == 3 * 17
+    assert set(maalinger.values_list("datakilde", flat=True)) == {DEMO_KILDE}
+    noerremarken = maalinger.get(
+        opfoelgning__aar=2024,
+        indikator__navn__endswith="18-29 år",
+        boligomraade__navn="Nørremarken",
+    )
+    assert noerremarken.sammenligning_tekst == "9,6\u00a0%"
+    assert noerremarken.vaerdi_decimaler == 1
+    assert (
+        opret_demo_opfoelgninger(
+            delaftale=vejle,
+            sekretariat=sekretariat_bruger,
+            bestyrelse=bestyrelse_bruger,
+            render_pdf=pdf_af,
+        )
+        == []
+    )
