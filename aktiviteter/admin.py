@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import Delmaal
+from delaftaler.samtidighed import SamtidighedAdminMixin
 
 
 class AktivitetForm(forms.ModelForm):
@@ -42,7 +43,8 @@ class AktivitetForm(forms.ModelForm):
 
 
 @admin.register(Aktivitet)
-class AktivitetAdmin(admin.ModelAdmin):
+class AktivitetAdmin(SamtidighedAdminMixin, admin.ModelAdmin):
+    bestemt_navn = "Aktiviteten"
     form = AktivitetForm
     list_display = ["navn", "delaftale", "ressourceestimat"]
     list_filter = ["delaftale__indsatsomraade", "delaftale__helhedsplan"]

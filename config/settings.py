@@ -5,6 +5,7 @@ In production DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0 are set.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "delaftaler",
     "indikatorer",
     "aktiviteter",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into the Danish lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,6 +143,28 @@ STATICFILES_DIRS = [
 
 LOGIN_URL = "admin:login"
 
+# Repeated failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for
+# the same user name from the same address, that combination is locked out for the cool-off
+# (each further attempt while locked out starts it again); other users and addresses are
+# unaffected, and a successful login clears the count. The lockout page is Danish and answers
+# 429 (delaftaler/spaerring.py). Axes' backend must come first; it only checks for lockouts.
+# The client address is REMOTE_ADDR: behind a reverse proxy set AXES_CLIENT_IP_CALLABLE (or
+# install django-ipware and set AXES_IPWARE_PROXY_COUNT), or everyone shares the proxy's address.
+# Tests: Client.force_login() bypasses axes; Client.login() needs a request:
+# client.login(request=HttpRequest(), username=..., password=...).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "delaftaler.spaerring.spaerret_svar"
+AXES_USERNAME_CALLABLE = "delaftaler.spaerring.brugernavn"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_COOLOFF_MESSAGE = "For mange mislykkede loginforsøg. Prøv igen senere."
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -153,7 +179,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        # Logins, failed logins, logouts, lockouts and the follow-up's workflow steps
+        # (delaftaler/logning.py): always at INFO, whatever LOG_LEVEL says.
+        "delaftaler.sikkerhed": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 CSRF_FAILURE_VIEW = "config.fejl.csrf_fejl"

@@ -18,6 +18,7 @@ from delaftaler.models import (
     OpfoelgningHaendelse,
     Part,
 )
+from delaftaler.samtidighed import SamtidighedAdminMixin
 from indikatorer.models import Indikator
 
 
@@ -40,7 +41,8 @@ class BoligomraadeInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Helhedsplan)
-class HelhedsplanAdmin(SortableAdminBase, admin.ModelAdmin):
+class HelhedsplanAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+    bestemt_navn = "Helhedsplanen"
     list_display = ["navn", "kommune", "periode", "antal_boligomraader", "antal_delaftaler"]
     list_filter = ["kommune"]
     search_fields = ["navn", "kommune", "boligomraader__navn"]
@@ -122,7 +124,8 @@ class AktivitetInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Delaftale)
-class DelaftaleAdmin(SortableAdminBase, admin.ModelAdmin):
+class DelaftaleAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+    bestemt_navn = "Delaftalen"
     list_display = [
         "__str__",
         "kommune",
@@ -219,7 +222,8 @@ class IndikatorInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Delmaal)
-class DelmaalAdmin(SortableAdminBase, admin.ModelAdmin):
+class DelmaalAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+    bestemt_navn = "Delmålet"
     list_display = ["tekst", "delaftale", "antal_indikatorer"]
     list_filter = ["delaftale__indsatsomraade", "delaftale__helhedsplan"]
     search_fields = ["tekst", "indikatorer__navn", "delaftale__helhedsplan__navn"]
@@ -266,8 +270,10 @@ class KommentarInline(admin.TabularInline):
 
 
 @admin.register(Opfoelgning)
-class OpfoelgningAdmin(admin.ModelAdmin):
+class OpfoelgningAdmin(SamtidighedAdminMixin, admin.ModelAdmin):
     """Texts can be corrected here; status changes only through the workflow pages."""
+
+    bestemt_navn = "Opfølgningen"
 
     list_display = ["delaftale", "aar", "status", "aendret"]
     list_filter = ["status", "aar", "delaftale__helhedsplan", "delaftale__indsatsomraade"]

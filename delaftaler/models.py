@@ -77,6 +77,7 @@ class Helhedsplan(models.Model):
     kommune = models.CharField("kommune", max_length=100)
     gyldig_fra = models.DateField("gælder fra")
     gyldig_til = models.DateField("gælder til")
+    aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = HelhedsplanQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aktiviteter.models import AktivitetStatus
+from delaftaler import logning
 from delaftaler.models import (
     Delaftale,
     DelmaalStatus,
@@ -52,6 +53,8 @@ def _log(opfoelgning: Opfoelgning, handling: str, bruger, begrundelse: str = "")
     )
     haendelse.full_clean()
     haendelse.save()
+    # The step also goes to the security log, once it is committed.
+    transaction.on_commit(lambda: logning.haendelse(handling, opfoelgning, bruger))
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from delaftaler.samtidighed import SamtidighedAdminMixin
 from indikatorer.forms import BaselineForm
 from indikatorer.models import Baseline, Indikator, Maaling
 
@@ -42,7 +43,8 @@ def manglende_omraader(indikator: Indikator) -> list:
 
 
 @admin.register(Indikator)
-class IndikatorAdmin(SortableAdminBase, admin.ModelAdmin):
+class IndikatorAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+    bestemt_navn = "Indikatoren"
     list_display = ["navn", "delmaal", "helhedsplan", "enhed", "lbf_standard", "antal_baselines"]
     list_filter = [
         "enhed",
