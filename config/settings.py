@@ -163,6 +163,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "delaftaler.spaerring.spaerret_svar"
 AXES_USERNAME_CALLABLE = "delaftaler.spaerring.brugernavn"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every management command; lockouts are logged below
 AXES_COOLOFF_MESSAGE = "For mange mislykkede loginforsøg. Prøv igen senere."
 
 SESSION_COOKIE_HTTPONLY = True
