@@ -245,28 +245,27 @@ class DelmaalStatusInline(admin.TabularInline):
     fields = ["delmaal", "status", "vurdering"]
 
 
-class HaendelseInline(admin.TabularInline):
-    """The workflow's own record: read only, written by the services."""
+class KunLaesInline(admin.TabularInline):
+    """Rows the workflow writes (the record, the board's comments): shown, never edited here."""
 
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class HaendelseInline(KunLaesInline):
     model = OpfoelgningHaendelse
-    extra = 0
     fields = ["handling", "bruger", "tidspunkt", "begrundelse"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class KommentarInline(admin.TabularInline):
+class KommentarInline(KunLaesInline):
     model = Kommentar
-    extra = 0
     fields = ["delmaal", "bruger", "tekst", "oprettet"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Opfoelgning)

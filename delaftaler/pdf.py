@@ -18,6 +18,7 @@ import functools
 import hashlib
 import mimetypes
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, uses_relative
 
@@ -137,22 +138,40 @@ def _kode_fingeraftryk(skabeloner: tuple, stylesheets: tuple, filer: tuple) -> s
     return h.hexdigest()
 
 
-def delaftale_pdf_svar(request: HttpRequest, visning: DelaftaleVisning, tabel) -> HttpResponse:
-    digest = noegle(visning)
-    etag = quote_etag(digest)
+def cachet_pdf(*, art: str, digest: str, html: Callable[[], str]) -> bytes:
+    """The PDF for this content digest: from the cache, or rendered from html() on a miss."""
+    pdf_cache = caches["pdf"]
+    cache_noegle = f"{art}-pdf:{digest}"
+    indhold = pdf_cache.get(cache_noegle)
+    if indhold is None:
+        indhold = render_pdf(html())
+        pdf_cache.set(cache_noegle, indhold)
+    return indhold
 
+
+def pdf_svar(
+    request: HttpRequest, *, digest: str, filnavn: str, indhold: Callable[[], bytes]
+) -> HttpResponse:
+    """A PDF response revalidated by its digest: 304 when the client has it, else the bytes."""
+    etag = quote_etag(digest)
     svar = get_conditional_response(request, etag=etag)
     if svar is None:
-        pdf_cache = caches["pdf"]
-        cache_noegle = f"delaftale-pdf:{digest}"
-        indhold = pdf_cache.get(cache_noegle)
-        if indhold is None:
-            indhold = render_pdf(pdf_html(visning, tabel))
-            pdf_cache.set(cache_noegle, indhold)
-        svar = HttpResponse(indhold, content_type="application/pdf")
+        svar = HttpResponse(indhold(), content_type="application/pdf")
         svar["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=f"{visning.filnavn}.pdf"
+            as_attachment=False, filename=f"{filnavn}.pdf"
         )
     svar["ETag"] = etag
     patch_cache_control(svar, no_cache=True)
     return svar
+
+
+def delaftale_pdf_svar(request: HttpRequest, visning: DelaftaleVisning, tabel) -> HttpResponse:
+    digest = noegle(visning)
+    return pdf_svar(
+        request,
+        digest=digest,
+        filnavn=visning.filnavn,
+        indhold=lambda: cachet_pdf(
+            art="delaftale", digest=digest, html=lambda: pdf_html(visning, tabel)
+        ),
+    )

@@ -358,8 +358,7 @@ class RapportVisning:
 
     @property
     def filnavn(self) -> str:
-        indsats = dansk_slug(self.delaftale.indsatsomraade.navn).replace("-", "_").title()
-        return f"Opfoelgning_{self.opfoelgning.aar}_{indsats}_{self.helhedsplan.navn}"
+        return rapport_filnavn(self.opfoelgning)
 
     @property
     def indikatorer(self) -> list[IndikatorRapport]:
@@ -413,6 +412,12 @@ class RapportVisning:
 def _bruger_id(bruger) -> tuple:
     # Not every field: a login changes last_login, which the report does not show.
     return ("bruger", bruger.pk, bruger.get_username(), bruger.first_name, bruger.last_name)
+
+
+def rapport_filnavn(opfoelgning: Opfoelgning) -> str:
+    delaftale = opfoelgning.delaftale
+    indsats = dansk_slug(delaftale.indsatsomraade.navn).replace("-", "_").title()
+    return f"Opfoelgning_{opfoelgning.aar}_{indsats}_{delaftale.helhedsplan.navn}"
 
 
 # ---- The selector -----------------------------------------------------------------------

@@ -18,15 +18,12 @@ import hashlib
 from pathlib import Path
 
 import matplotlib
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header, quote_etag
 
 from delaftaler import pdf
 from delaftaler.models import GodkendtRapport, Opfoelgning
-from delaftaler.rapport import RapportVisning, hent_rapport
+from delaftaler.rapport import RapportVisning, hent_rapport, rapport_filnavn
 
 SKABELON = "opfoelgning/rapport_pdf.html"
 PDF_SKABELONER = (SKABELON, "opfoelgning/_rapport.html")
@@ -56,13 +53,7 @@ def noegle(visning: RapportVisning) -> str:
 
 
 def _render(visning: RapportVisning, digest: str) -> bytes:
-    pdf_cache = caches["pdf"]
-    cache_noegle = f"rapport-pdf:{digest}"
-    indhold = pdf_cache.get(cache_noegle)
-    if indhold is None:
-        indhold = pdf.render_pdf(rapport_pdf_html(visning))
-        pdf_cache.set(cache_noegle, indhold)
-    return indhold
+    return pdf.cachet_pdf(art="rapport", digest=digest, html=lambda: rapport_pdf_html(visning))
 
 
 def render_rapport_pdf(opfoelgning: Opfoelgning) -> bytes:
@@ -83,35 +74,17 @@ def rapport_pdf_svar(request: HttpRequest, opfoelgning: Opfoelgning) -> HttpResp
     """An approved year: its frozen PDF, byte for byte. Otherwise the report as it stands."""
     godkendt = seneste_godkendte(opfoelgning)
     if godkendt is not None:
-        digest = godkendt.sha256
-        etag = quote_etag(digest)
-        svar = get_conditional_response(request, etag=etag)
-        if svar is None:
-            svar = HttpResponse(bytes(godkendt.pdf), content_type="application/pdf")
-        navn = _filnavn(opfoelgning)
-    else:
-        visning = hent_rapport(opfoelgning)
-        digest = noegle(visning)
-        etag = quote_etag(digest)
-        svar = get_conditional_response(request, etag=etag)
-        if svar is None:
-            svar = HttpResponse(_render(visning, digest), content_type="application/pdf")
-        navn = visning.filnavn
-    if svar.status_code == 200:
-        svar["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=f"{navn}.pdf"
+        return pdf.pdf_svar(
+            request,
+            digest=godkendt.sha256,
+            filnavn=rapport_filnavn(opfoelgning),
+            indhold=lambda: bytes(godkendt.pdf),
         )
-    svar["ETag"] = etag
-    patch_cache_control(svar, no_cache=True)
-    return svar
-
-
-def _filnavn(opfoelgning: Opfoelgning) -> str:
-    return RapportVisning(
-        opfoelgning=opfoelgning,
-        aar=[],
-        delmaal=[],
-        aktiviteter=[],
-        haendelser=[],
-        generelle_kommentarer=[],
-    ).filnavn
+    visning = hent_rapport(opfoelgning)
+    digest = noegle(visning)
+    return pdf.pdf_svar(
+        request,
+        digest=digest,
+        filnavn=visning.filnavn,
+        indhold=lambda: _render(visning, digest),
+    )

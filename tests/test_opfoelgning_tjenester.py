@@ -269,3 +269,18 @@ def test_demo_follow_ups_are_labelled_keep_precision_and_are_approved_then_sent(
         )
         == []
     )
+
+
+def test_the_admin_shows_the_record_and_comments_but_cannot_edit_them(
+    vejle, opfoelgning, sekretariat_bruger, bestyrelse_bruger, client
+):
+    opfoelgning_send(opfoelgning=opfoelgning, bruger=sekretariat_bruger)
+    kommentar_tilfoej(opfoelgning=opfoelgning, bruger=bestyrelse_bruger, tekst="Flot arbejde")
+    client.force_login(sekretariat_bruger)
+
+    html = client.get(f"/admin/delaftaler/opfoelgning/{opfoelgning.pk}/change/").content.decode()
+
+    assert "Sendt til bestyrelsen" in html and "Flot arbejde" in html
+    assert 'name="haendelser-0-begrundelse"' not in html
+    assert 'name="kommentarer-0-tekst"' not in html
+    assert 'name="haendelser-0-DELETE"' not in html
