@@ -17,6 +17,7 @@ from delaftaler.models import Delaftale, DelmaalStatus, Opfoelgning
 from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator
+from indikatorer.tal import med_decimaler
 
 DEMO_AAR = (2022, 2023, 2024)
 DEMO_KILDE = "DEMODATA – opdigtede tal"
@@ -26,10 +27,6 @@ def _variation(*dele: object) -> Decimal:
     """A stable pseudo-random number between 0 and 1 for the same inputs."""
     h = hashlib.sha256("|".join(map(str, dele)).encode()).digest()
     return Decimal(h[0]) / Decimal(255)
-
-
-def _med_decimaler(tal: Decimal | None, decimaler: int) -> Decimal | None:
-    return None if tal is None else tal.quantize(Decimal(1).scaleb(-decimaler))
 
 
 def demo_vaerdi(baseline, aar: int) -> Decimal:
@@ -45,7 +42,7 @@ def demo_vaerdi(baseline, aar: int) -> Decimal:
     else:
         vaerdi = baseline.vaerdi + fortegn * aar_efter * 3 + int(_variation(aar) * 4)
         vaerdi = max(vaerdi, Decimal(0))
-    return vaerdi.quantize(Decimal(1).scaleb(-baseline.vaerdi_decimaler))
+    return med_decimaler(vaerdi, baseline.vaerdi_decimaler)
 
 
 def _gem(obj) -> None:
@@ -86,7 +83,7 @@ def opret_demo_opfoelgninger(
                     vaerdi=None if mangler else demo_vaerdi(b, aar),
                     ikke_tilgaengelig=mangler,
                     begrundelse="Jobcentrets opgørelse er forsinket (demo)." if mangler else "",
-                    sammenligning=_med_decimaler(b.sammenligning, b.sammenligning_decimaler),
+                    sammenligning=med_decimaler(b.sammenligning, b.sammenligning_decimaler),
                     sammenligning_label=b.sammenligning_label,
                     datakilde=DEMO_KILDE,
                     kilde=f"Demo {aar}, række {nr}",

@@ -7,15 +7,10 @@ its area, so a spreadsheet can sort and filter them.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_tables2 as tables
 
 from delaftaler.visning import TabelRaekke
-
-
-def _tal(vaerdi: Decimal | None, decimaler: int) -> Decimal | None:
-    return None if vaerdi is None else vaerdi.quantize(Decimal(1).scaleb(-decimaler))
+from indikatorer.tal import med_decimaler
 
 
 class IndikatorTabel(tables.Table):
@@ -47,11 +42,11 @@ class IndikatorTabel(tables.Table):
 
     def value_vaerdi(self, record: TabelRaekke):
         b = record.baseline
-        return _tal(b.vaerdi, b.vaerdi_decimaler) if b else None
+        return med_decimaler(b.vaerdi, b.vaerdi_decimaler) if b else None
 
     def value_sammenligning(self, record: TabelRaekke):
         b = record.baseline
-        return _tal(b.sammenligning, b.sammenligning_decimaler) if b else None
+        return med_decimaler(b.sammenligning, b.sammenligning_decimaler) if b else None
 
     def value_data_kommer(self, record: TabelRaekke) -> str:
         return "Ja" if record.baseline and record.baseline.afventer else ""

@@ -37,9 +37,14 @@ def antal_decimaler(tal: Decimal) -> int:
     return max(0, -eksponent) if isinstance(eksponent, int) else 0
 
 
+def med_decimaler(tal: Decimal | None, decimaler: int) -> Decimal | None:
+    """The number rounded to exactly this many decimals (56.2000 with 2 -> 56.20)."""
+    return None if tal is None else tal.quantize(Decimal(1).scaleb(-decimaler))
+
+
 def formater_tal(tal: Decimal, decimaler: int) -> str:
     """Format with exactly the given decimals, decimal comma and thousands dot."""
-    afrundet = tal.quantize(Decimal(1).scaleb(-decimaler)) if decimaler else tal.quantize(1)
+    afrundet = med_decimaler(tal, decimaler)
     heltal, _, brok = f"{abs(afrundet):f}".partition(".")
     grupper = []
     while len(heltal) > 3:
