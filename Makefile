@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup browser lint format migrate clean
+.PHONY: run serve serve-miljoe test setup browser lint format migrate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,19 @@ run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: gunicorn (config/gunicorn.py) against PostgreSQL, after migrations, the PDF
+# cache table and collectstatic. DEBUG is off unless set; BIND and WEB_CONCURRENCY choose
+# the address and the number of workers. See README, »Drift«.
+serve: serve-miljoe setup
+	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py createcachetable
+	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-0} exec $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+
+serve-miljoe:
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL mangler: sæt den til produktionsdatabasen, fx postgres://bruger@host:5432/delaftaler" >&2; exit 1; }
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY mangler: sæt en lang, tilfældig nøgle, fx fra: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
 
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \

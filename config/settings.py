@@ -1,7 +1,9 @@
 """Settings read from the environment, with safe local defaults.
 
 Locally nothing needs to be set: SQLite under var/, DEBUG on, a throwaway secret key.
-In production DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0 are set.
+In production DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0 are set (README,
+»Drift«); DEBUG=0 turns on HTTPS redirects, HSTS, secure cookies, hashed and compressed
+static files and JSON logs.
 """
 
 import os
@@ -9,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,17 +24,20 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY skal være sat, når DEBUG er slået fra.")
     SECRET_KEY = "local-development-only-not-secret"  # noqa: S105
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Needed when the site is reached over HTTPS through a proxy on another host name/port,
+# e.g. "https://delaftaler.kommune.dk".
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,10 +53,16 @@ INSTALLED_APPS = [
     "indikatorer",
     "aktiviteter",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names, compressed, cached for a year (whitenoise).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # One JSON line per request (method, path, status, time, user) on »delaftaler.anmodning«.
+    "config.anmodningslog.AnmodningsLogMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,20 +105,35 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered PDFs are cached under the SHA-256 of their HTML (delaftaler/pdf.py), so an
-# entry never goes stale and needs no expiry. Locally they live on disk in var/; in
-# production PDF_CACHE_DIR must point at storage every app server shares (or "pdf" is
-# switched to a shared store such as Redis/the database) — issue 6 will revisit this.
+# Rendered PDFs are cached under a digest of their content (delaftaler/pdf.py), so an
+# entry never goes stale and needs no expiry. PDF_CACHE picks the store:
+# - "fil" (default): files in PDF_CACHE_DIR. With several app servers that folder must be
+#   shared storage (NFS or similar), or each server renders its own copy.
+# - "database": the table »pdf_cache« in the one PostgreSQL every app server uses
+#   (`manage.py createcachetable`, which `make serve` runs). Nothing to share besides it.
+# The default cache only holds derived values (rendered charts) and may stay per process.
+PDF_CACHE = os.environ.get("PDF_CACHE", "fil").strip().lower()
 PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or BASE_DIR / "var" / "pdf-cache")
-PDF_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pdf": {
+if PDF_CACHE == "database":
+    _PDF_CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pdf_cache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+elif PDF_CACHE == "fil":
+    PDF_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    _PDF_CACHE = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": PDF_CACHE_DIR,
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
+    }
+else:
+    raise ImproperlyConfigured("PDF_CACHE skal være »fil« eller »database«.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdf": _PDF_CACHE,
 }
 
 # Measurements uploaded from Excel (indikatorer/xlsx.py): the largest file accepted, and
@@ -133,7 +160,19 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# In production (DEBUG=0) `collectstatic` writes hashed, compressed copies to STATIC_ROOT
+# and whitenoise serves them with a year's cache; locally and in tests the files are
+# served straight from the finders, unhashed, so nothing has to be collected first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Det Fælles Designsystem fra npm (`make setup` kører `npm ci`): css/, fonts/ og img/
@@ -171,20 +210,78 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
+    # HTTPS only. Behind a proxy that ends TLS, set PROXY_SSL_HEADER to the header it
+    # sets (e.g. X-Forwarded-Proto) — and make sure the proxy overwrites it — or every
+    # request looks like plain HTTP and is redirected for ever. SECURE_SSL_REDIRECT=0
+    # leaves the redirect to the proxy.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if os.environ.get("PROXY_SSL_HEADER"):
+    _header = os.environ["PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+# /healthz is asked over plain HTTP by load balancers inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy (django-csp): only our own scripts, styles, fonts and images;
+# no inline script or style anywhere (public pages, admin, error pages), no eval, no
+# frames, no plugins. A template that truly needs inline code gives it
+# nonce="{{ request.csp_nonce }}"; the nonce then joins the header for that response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Logs go to stderr, one JSON object a line in production (config/logformat.py), plain
+# text locally; LOG_FORMAT=json|tekst overrides. Requests (»delaftaler.anmodning«),
+# errors with their traceback (»django.request«), logins, lockouts and the follow-up's
+# workflow steps and approvals (»delaftaler.sikkerhed«) all pass through it.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("tekst" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "config.logformat.JsonFormatter"},
+        "tekst": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "tekst",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "weasyprint.progress": {"level": "WARNING"},
+        # fontTools logs every subsetting step at INFO while WeasyPrint embeds fonts.
+        "fontTools": {"level": "WARNING"},
         # Logins, failed logins, logouts, lockouts and the follow-up's workflow steps
         # (delaftaler/logning.py): always at INFO, whatever LOG_LEVEL says.
         "delaftaler.sikkerhed": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One line per request; LOG_REQUESTS=0 turns it off (e.g. when the proxy logs).
+        "delaftaler.anmodning": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING",
+            "propagate": False,
+        },
+        # 4xx are logged as one request line already; keep errors (5xx) with traceback.
+        "django.request": {"level": "ERROR"},
     },
 }
 
