@@ -173,6 +173,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Det Fælles Designsystem fra npm (`make setup` kører `npm ci`): css/, fonts/ og img/
