@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run serve serve-miljoe test setup browser lint format migrate clean
+.PHONY: run serve serve-miljoe test setup browser harfbuzz lint format migrate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP)
 
-run: setup
+run: setup harfbuzz
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -35,7 +35,7 @@ run: setup
 # Production: gunicorn (config/gunicorn.py) against PostgreSQL, after migrations, the PDF
 # cache table and collectstatic. DEBUG is off unless set; BIND and WEB_CONCURRENCY choose
 # the address and the number of workers. See README, »Drift«.
-serve: serve-miljoe setup
+serve: serve-miljoe setup harfbuzz
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py createcachetable
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -45,11 +45,19 @@ serve-miljoe:
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL mangler: sæt den til produktionsdatabasen, fx postgres://bruger@host:5432/delaftaler" >&2; exit 1; }
 	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY mangler: sæt en lang, tilfældig nøgle, fx fra: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
 
-browser:
+browser: harfbuzz
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 		echo "Installerer Debians chromium og chromium-driver …"; \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
+
+# WeasyPrint subsets fonts with HarfBuzz-Subset (small PDFs, fast); without it WeasyPrint
+# warns, and the tests treat warnings as errors.
+harfbuzz:
+	@ldconfig -p | grep -q libharfbuzz-subset || { \
+		echo "Installerer Debians libharfbuzz-subset0 …"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; fi; }
 
 test: setup browser
 	$(BIN)/ruff check .

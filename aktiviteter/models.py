@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from delaftaler.models import Delaftale, Delmaal
 from delaftaler.rigtekst import RigTekstField
@@ -33,6 +34,10 @@ class Aktivitet(models.Model):
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["aendret"], m2m_fields=[delmaal], verbose_name="historik for aktivitet"
+    )
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_prose_editor",
     "adminsortable2",
+    "simple_history",
     "delaftaler",
     "indikatorer",
     "aktiviteter",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the history tables (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the Danish lockout page.
     "axes.middleware.AxesMiddleware",

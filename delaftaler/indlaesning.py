@@ -26,6 +26,7 @@ from delaftaler.models import (
     Part,
     dansk_slug,
 )
+from delaftaler.publicering import version_foerste
 from indikatorer.models import Baseline, Indikator
 from indikatorer.periode import fortolk_periode
 from indikatorer.tal import antal_decimaler, fortolk_tal
@@ -100,6 +101,8 @@ def indlaes_delaftale(*, data: dict[str, Any]) -> Resultat:
         _gem(plan, "helhedsplan")
     eksisterende = Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).first()
     if eksisterende:
+        if not eksisterende.versioner.exists():
+            version_foerste(delaftale=eksisterende)
         return Resultat(eksisterende, oprettet=False)
 
     omraader: dict[str, Boligomraade] = {o.navn: o for o in plan.boligomraader.all()}
@@ -161,6 +164,8 @@ def indlaes_delaftale(*, data: dict[str, Any]) -> Resultat:
             aktivitet.delmaal.set([delmaal_efter_nr[i] for i in akt_data.get("delmaal", [])])
         except KeyError as exc:
             raise IndlaesningsFejl(f"aktivitet {nr}: ukendt delmål nr. {exc}.") from exc
+    # The agreement as signed is its first published version.
+    version_foerste(delaftale=aftale)
     return Resultat(aftale, oprettet=True)
 
 

@@ -76,3 +76,16 @@ def haendelse(handling: str, opfoelgning, bruger) -> None:
         opfoelgning.pk,
         _brugernavn(bruger),
     )
+
+
+def delaftale_haendelse(handling: str, delaftale, bruger, **detaljer) -> None:
+    """A step of a delaftale's publication (published, submitted, approved, sent back)."""
+    ekstra = " ".join(f"{k}={v}" for k, v in sorted(detaljer.items()))
+    log.info(
+        "Delaftale %s: %s (id %s) af bruger=%s %s",
+        handling,
+        delaftale,
+        delaftale.pk,
+        _brugernavn(bruger),
+        ekstra,
+    )

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from delaftaler.rigtekst import RigTekstField
 
@@ -58,6 +59,19 @@ class HelhedsplanQuerySet(models.QuerySet):
     def med_boligomraader(self) -> HelhedsplanQuerySet:
         return self.prefetch_related("boligomraader")
 
+    def for_bruger(self, bruger) -> HelhedsplanQuerySet:
+        """The helhedsplaner whose drafts and follow-ups this user works on.
+
+        Administrators (superusers and the Administrator group) work on all of them;
+        everyone else on those they are a member of. Published versions are public and
+        not scoped by this.
+        """
+        if not bruger.is_authenticated or not bruger.is_active:
+            return self.none()
+        if bruger.has_perm("delaftaler.alle_helhedsplaner"):
+            return self
+        return self.filter(medlemmer=bruger)
+
 
 class Helhedsplan(models.Model):
     """The boligsociale indsats, under the name LBF knows it by."""
@@ -77,14 +91,26 @@ class Helhedsplan(models.Model):
     kommune = models.CharField("kommune", max_length=100)
     gyldig_fra = models.DateField("gælder fra")
     gyldig_til = models.DateField("gælder til")
+    medlemmer = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="helhedsplaner",
+        blank=True,
+        verbose_name="brugere",
+        help_text="Sekretariatets medarbejdere og bestyrelsens medlemmer, der arbejder med "
+        "helhedsplanens udkast og opfølgninger.",
+    )
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = HelhedsplanQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["aendret"], verbose_name="historik for helhedsplan"
+    )
 
     class Meta:
         ordering = ["navn"]
         verbose_name = "helhedsplan"
         verbose_name_plural = "helhedsplaner"
+        permissions = [("alle_helhedsplaner", "Kan arbejde med alle helhedsplaner")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(gyldig_til__gt=F("gyldig_fra")),
@@ -123,6 +149,8 @@ class Boligomraade(models.Model):
         help_text="De boligafdelinger området består af, hvis det er relevant.",
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
+
+    history = HistoricalRecords(verbose_name="historik for boligområde")
 
     class Meta:
         ordering = ["raekkefoelge", "navn"]
@@ -193,11 +221,16 @@ class Delaftale(models.Model):
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = DelaftaleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["aendret"], verbose_name="historik for delaftale")
 
     class Meta:
         ordering = ["helhedsplan__navn", "indsatsomraade__raekkefoelge"]
         verbose_name = "delaftale"
         verbose_name_plural = "delaftaler"
+        permissions = [
+            ("publicer_delaftale", "Kan publicere administrative ændringer og indstille faglige"),
+            ("godkend_delaftale", "Kan godkende faglige ændringer"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(gyldig_til__gt=F("gyldig_fra")),
@@ -223,6 +256,11 @@ class Delaftale(models.Model):
     @property
     def periode_tekst(self) -> str:
         return f"{self.gyldig_fra:%d.%m.%Y}–{self.gyldig_til:%d.%m.%Y}"
+
+    @property
+    def filnavn(self) -> str:
+        indsats = dansk_slug(self.indsatsomraade.navn).replace("-", "_").title()
+        return f"Delaftale_{indsats}_{self.helhedsplan.navn}"
 
     def clean(self) -> None:
         fejl = {}
@@ -271,6 +309,8 @@ class Part(models.Model):
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["aendret"], verbose_name="historik for part")
+
     class Meta:
         ordering = ["raekkefoelge", "pk"]
         verbose_name = "part"
@@ -301,6 +341,8 @@ class Delmaal(models.Model):
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["aendret"], verbose_name="historik for delmål")
+
     class Meta:
         ordering = ["raekkefoelge", "pk"]
         verbose_name = "delmål"
@@ -315,6 +357,186 @@ class Delmaal(models.Model):
 
     def __str__(self) -> str:
         return self.tekst
+
+
+class VersionQuerySet(models.QuerySet):
+    def gaeldende(self) -> VersionQuerySet:
+        """The latest published version of each delaftale."""
+        seneste = (
+            self.model.objects.filter(delaftale=models.OuterRef("delaftale"))
+            .order_by("-nummer")
+            .values("nummer")[:1]
+        )
+        return self.filter(nummer=models.Subquery(seneste))
+
+    def uden_indhold(self) -> VersionQuerySet:
+        """Lists and headers need neither the snapshot nor the PDF."""
+        return self.defer("indhold", "pdf")
+
+
+class Version(models.Model):
+    """One publication of a delaftale: a frozen snapshot, its PDF and the PDF's hash.
+
+    Public pages and the stable PDF address read the latest one; the ordinary tables hold
+    the draft the secretariat is working on. Nothing here is ever changed after publication
+    (the PDF is rendered once, at publication or on first request, and then kept).
+    """
+
+    class Art(models.TextChoices):
+        FOERSTE = "foerste", "Første version"
+        ADMINISTRATIV = "administrativ", "Administrativ ændring"
+        FAGLIG = "faglig", "Faglig ændring"
+
+    delaftale = models.ForeignKey(
+        Delaftale, on_delete=models.PROTECT, related_name="versioner", verbose_name="delaftale"
+    )
+    nummer = models.PositiveIntegerField("versionsnummer")
+    art = models.CharField("art", max_length=15, choices=Art.choices)
+    indhold = models.JSONField("indhold (øjebliksbillede)")
+    indhold_sha256 = models.CharField("indholdets SHA-256", max_length=64)
+    aendringer = models.JSONField(
+        "ændringer i forhold til forrige version", default=list, blank=True
+    )
+    publiceret = models.DateTimeField("publiceret", default=timezone.now)
+    publiceret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="publiceret af",
+    )
+    godkendt = models.DateTimeField("godkendt af bestyrelsen", null=True, blank=True)
+    indstilling = models.OneToOneField(
+        "Indstilling",
+        on_delete=models.PROTECT,
+        related_name="version",
+        null=True,
+        blank=True,
+        verbose_name="indstilling til bestyrelsen",
+    )
+    pdf = models.BinaryField("PDF", null=True, blank=True)
+    pdf_sha256 = models.CharField("PDF'ens SHA-256", max_length=64, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["delaftale", "-nummer"]
+        get_latest_by = "nummer"
+        verbose_name = "publiceret version"
+        verbose_name_plural = "publicerede versioner"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delaftale", "nummer"],
+                name="version_unikt_nummer_pr_delaftale",
+                violation_error_message="Delaftalen har allerede en version med det nummer.",
+            ),
+            models.CheckConstraint(
+                condition=Q(art__in=["foerste", "administrativ", "faglig"]),
+                name="version_art_gyldig",
+                violation_error_message="Ukendt art af version.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(art="faglig") | Q(godkendt__isnull=False),
+                name="version_faglig_kraever_godkendelse",
+                violation_error_message="En faglig ændring skal være godkendt af bestyrelsen.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delaftale}, version {self.nummer}"
+
+    @property
+    def dato_tekst(self) -> str:
+        return f"{timezone.localtime(self.publiceret):%d.%m.%Y}"
+
+    @property
+    def godkendt_tekst(self) -> str:
+        return f"{timezone.localtime(self.godkendt):%d.%m.%Y}" if self.godkendt else ""
+
+
+class Indstilling(models.Model):
+    """A faglig draft sent to the bestyrelse: exactly what they were shown, and their answer.
+
+    The board approves the snapshot taken when it was submitted, so later edits to the
+    draft are never published without being seen.
+    """
+
+    class Status(models.TextChoices):
+        AFVENTER = "afventer", "Afventer bestyrelsen"
+        GODKENDT = "godkendt", "Godkendt af bestyrelsen"
+        SENDT_TILBAGE = "sendt_tilbage", "Sendt tilbage til sekretariatet"
+        TRUKKET_TILBAGE = "trukket_tilbage", "Trukket tilbage af sekretariatet"
+
+    delaftale = models.ForeignKey(
+        Delaftale,
+        on_delete=models.PROTECT,
+        related_name="indstillinger",
+        verbose_name="delaftale",
+    )
+    grundlag = models.ForeignKey(
+        Version,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="sammenlignet med version",
+    )
+    indhold = models.JSONField("indhold (øjebliksbillede)")
+    indhold_sha256 = models.CharField("indholdets SHA-256", max_length=64)
+    aendringer = models.JSONField("ændringer", default=list, blank=True)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.AFVENTER
+    )
+    begrundelse = models.TextField("sekretariatets begrundelse", blank=True, max_length=5000)
+    indsendt = models.DateTimeField("indstillet", default=timezone.now)
+    indsendt_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="indstillet af",
+    )
+    besluttet = models.DateTimeField("besluttet", null=True, blank=True)
+    besluttet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="besluttet af",
+    )
+    kommentar = models.TextField("bestyrelsens kommentar", blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["delaftale", "-indsendt"]
+        verbose_name = "indstilling til bestyrelsen"
+        verbose_name_plural = "indstillinger til bestyrelsen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delaftale"],
+                condition=Q(status="afventer"),
+                name="indstilling_en_afventende_pr_delaftale",
+                violation_error_message="Delaftalen har allerede en ændring, der afventer "
+                "bestyrelsen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["afventer", "godkendt", "sendt_tilbage", "trukket_tilbage"]
+                ),
+                name="indstilling_status_gyldig",
+                violation_error_message="Ukendt status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="afventer") | Q(besluttet__isnull=False),
+                name="indstilling_beslutning_har_tidspunkt",
+                violation_error_message="En afgjort indstilling skal have et tidspunkt.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Indstilling {timezone.localtime(self.indsendt):%d.%m.%Y} – {self.delaftale}"
+
+    @property
+    def afventer(self) -> bool:
+        return self.status == self.Status.AFVENTER
 
 
 class OpfoelgningQuerySet(models.QuerySet):

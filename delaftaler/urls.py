@@ -15,6 +15,17 @@ urlpatterns = [
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),
     path("<slug:helhedsplan>/<slug:indsats>/", views.delaftale_side, name="delaftale"),
     path("<slug:helhedsplan>/<slug:indsats>.pdf", views.delaftale_pdf, name="delaftale_pdf"),
+    path("<slug:helhedsplan>/<slug:indsats>/versioner/", views.versioner, name="versioner"),
+    path(
+        "<slug:helhedsplan>/<slug:indsats>/versioner/<int:nummer>/",
+        views.delaftale_side,
+        name="version",
+    ),
+    path(
+        "<slug:helhedsplan>/<slug:indsats>/versioner/<int:nummer>.pdf",
+        views.delaftale_pdf,
+        name="version_pdf",
+    ),
     path(
         "<slug:helhedsplan>/<slug:indsats>/indikatorer.csv",
         views.indikatorer_eksport,

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from delaftaler.models import Boligomraade, Opfoelgning, dansk_slug
-from delaftaler.pdf import delaftale_pdf_svar
-from delaftaler.visning import (
-    DelaftaleVisning,
-    byg_visning,
-    helhedsplaner_til_oversigt,
-    hent_delaftale,
-)
+from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, Version, dansk_slug
+from delaftaler.pdf import pdf_svar
+from delaftaler.publicering import version_pdf
+from delaftaler.visning import DelaftaleVisning, helhedsplaner_til_oversigt, hent_gaeldende
 from indikatorer.eksport import som_csv, som_xlsx
 from indikatorer.tabeller import IndikatorTabel
 
@@ -50,18 +47,23 @@ def helhedsplan_side(request: HttpRequest, helhedsplan: str) -> HttpResponse:
     return render(request, "delaftaler/helhedsplan.html", {"plan": plan})
 
 
-def _visning_og_tabel(request: HttpRequest, helhedsplan: str, indsats: str):
-    visning = byg_visning(hent_delaftale(helhedsplan, indsats))
+def _visning_og_tabel(request: HttpRequest, helhedsplan: str, indsats: str, nummer=None):
+    visning = hent_gaeldende(helhedsplan, indsats, nummer)
     filter_form = BoligomraadeFilter(request.GET or None, omraader=visning.boligomraader)
     valgt = filter_form.valgt()
     tabel = IndikatorTabel(visning.tabelraekker(valgt))
     return visning, filter_form, valgt, tabel
 
 
-def delaftale_side(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
-    visning, filter_form, valgt, tabel = _visning_og_tabel(request, helhedsplan, indsats)
+def delaftale_side(
+    request: HttpRequest, helhedsplan: str, indsats: str, nummer: int | None = None
+) -> HttpResponse:
+    """The latest published version, or (with a number) an earlier one."""
+    visning, filter_form, valgt, tabel = _visning_og_tabel(request, helhedsplan, indsats, nummer)
+    udgivelse = visning.udgivelse
+    gaeldende = udgivelse.delaftale.versioner.aggregate(m=Max("nummer"))["m"]
     opfoelgninger = Opfoelgning.objects.synlige_for(request.user).filter(
-        delaftale=visning.delaftale
+        delaftale=udgivelse.delaftale
     )
     return render(
         request,
@@ -72,18 +74,60 @@ def delaftale_side(request: HttpRequest, helhedsplan: str, indsats: str) -> Http
             "filter_form": filter_form,
             "filter_omraade": valgt,
             "opfoelgninger": opfoelgninger.order_by("aar"),
+            "er_gaeldende": udgivelse.nummer == gaeldende,
+            "gaeldende_nummer": gaeldende,
         },
     )
 
 
-def delaftale_pdf(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
-    visning = byg_visning(hent_delaftale(helhedsplan, indsats))
-    return delaftale_pdf_svar(request, visning, IndikatorTabel(visning.raekker))
+def delaftale_pdf(
+    request: HttpRequest, helhedsplan: str, indsats: str, nummer: int | None = None
+) -> HttpResponse:
+    """The frozen PDF of the latest (or a numbered) published version, byte for byte."""
+    delaftale = get_object_or_404(
+        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+        helhedsplan__slug=helhedsplan,
+        indsatsomraade__slug=indsats,
+    )
+    versioner = delaftale.versioner.defer("pdf", "indhold").order_by("-nummer")
+    if nummer is not None:
+        versioner = versioner.filter(nummer=nummer)
+    version = versioner.first()
+    if version is None:
+        raise Http404("Delaftalen er ikke publiceret.")
+    if not version.pdf_sha256:
+        version = Version.objects.defer("pdf").get(pk=version.pk)
+        version_pdf(version)
+    filnavn = delaftale.filnavn + (f"_version_{nummer}" if nummer is not None else "")
+    return pdf_svar(
+        request,
+        digest=version.pdf_sha256,
+        filnavn=filnavn,
+        indhold=lambda: version_pdf(version),
+    )
+
+
+def versioner(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
+    """Every published version, newest first, each with its page and frozen PDF."""
+    delaftale = get_object_or_404(
+        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+        helhedsplan__slug=helhedsplan,
+        indsatsomraade__slug=indsats,
+    )
+    liste = list(
+        delaftale.versioner.uden_indhold().select_related("indstilling").order_by("-nummer")
+    )
+    if not liste:
+        raise Http404("Delaftalen er ikke publiceret.")
+    return render(
+        request, "delaftaler/versioner.html", {"delaftale": delaftale, "versioner": liste}
+    )
 
 
 def indikatorer_eksport(
     request: HttpRequest, helhedsplan: str, indsats: str, format: str
 ) -> HttpResponse:
+    """The published table as CSV or XLSX, filtered like the page."""
     visning, _, valgt, tabel = _visning_og_tabel(request, helhedsplan, indsats)
     navn = _eksportnavn(visning, valgt)
     raekker = list(tabel.as_values())

@@ -10,11 +10,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from aktiviteter.models import Aktivitet
-from delaftaler.models import Boligomraade, Delaftale, Delmaal, Helhedsplan, Part, dansk_slug
+from delaftaler.models import (
+    Boligomraade,
+    Delaftale,
+    Delmaal,
+    Helhedsplan,
+    Part,
+    Version,
+    dansk_slug,
+)
+from delaftaler.snapshot import fra_snapshot
 from indikatorer.models import Baseline, Indikator
 
 
@@ -44,6 +55,19 @@ class DelaftaleVisning:
     boligomraader: list[Boligomraade]
     version: datetime
     raekker: list[TabelRaekke] = field(default_factory=list)
+    # The published version shown, or None for the draft in the ordinary tables.
+    udgivelse: Version | None = None
+
+    @property
+    def versionstekst(self) -> str:
+        """»Gældende version af 01.12.2021, godkendt af bestyrelsen 28.11.2021«, or the draft."""
+        u = self.udgivelse
+        if u is None:
+            return f"Udkast, ikke publiceret (senest ændret {timezone.localtime(self.version):%d.%m.%Y})"
+        tekst = f"Gældende version af {u.dato_tekst}"
+        if u.godkendt:
+            tekst += f", godkendt af bestyrelsen {u.godkendt_tekst}"
+        return tekst
 
     @property
     def helhedsplan(self) -> Helhedsplan:
@@ -59,8 +83,7 @@ class DelaftaleVisning:
 
     @property
     def filnavn(self) -> str:
-        indsats = dansk_slug(self.delaftale.indsatsomraade.navn).replace("-", "_").title()
-        return f"Delaftale_{indsats}_{self.helhedsplan.navn}"
+        return self.delaftale.filnavn
 
     def fingeraftryk(self) -> str:
         """A digest of every field the delaftale is shown from, in display order.
@@ -101,9 +124,43 @@ def indholdsdigest(objekter: list) -> str:
 
 
 def hent_delaftale(helhedsplan_slug: str, indsats_slug: str) -> Delaftale:
-    """The delaftale with everything it shows, in nine queries whatever its size.
+    """The draft delaftale with everything it shows, in nine queries whatever its size."""
+    return get_object_or_404(
+        _med_indhold(), helhedsplan__slug=helhedsplan_slug, indsatsomraade__slug=indsats_slug
+    )
 
-    Prefetches go to plain lists (to_attr): a big delaftale has hundreds of rows, and a
+
+def hent_udkast(delaftale: Delaftale) -> Delaftale:
+    """The same delaftale again, with everything it shows (the draft in the tables)."""
+    return _med_indhold().get(pk=delaftale.pk)
+
+
+def hent_gaeldende(
+    helhedsplan_slug: str, indsats_slug: str, nummer: int | None = None
+) -> DelaftaleVisning:
+    """A published version (the latest by default), as the public sees it: two queries.
+
+    404 when the delaftale has never been published, or has no such version.
+    """
+    delaftale = get_object_or_404(
+        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+        helhedsplan__slug=helhedsplan_slug,
+        indsatsomraade__slug=indsats_slug,
+    )
+    versioner = delaftale.versioner.defer("pdf").order_by("-nummer")
+    if nummer is not None:
+        versioner = versioner.filter(nummer=nummer)
+    udgivelse = versioner.first()
+    if udgivelse is None:
+        raise Http404("Delaftalen er ikke publiceret.")
+    udgivelse.delaftale = delaftale
+    visning = byg_visning(fra_snapshot(udgivelse.indhold, delaftale=delaftale))
+    visning.udgivelse = udgivelse
+    return visning
+
+
+def _med_indhold():
+    """Prefetches go to plain lists (to_attr): a big delaftale has hundreds of rows, and a
     related manager per row would cost more than the queries themselves.
     """
     baselines = Baseline.objects.select_related("boligomraade").prefetch_related(
@@ -116,15 +173,11 @@ def hent_delaftale(helhedsplan_slug: str, indsats_slug: str) -> Delaftale:
         Prefetch("indikatorer", queryset=indikatorer, to_attr="indikator_liste")
     )
     aktiviteter = Aktivitet.objects.prefetch_related(Prefetch("delmaal", to_attr="delmaal_liste"))
-    return get_object_or_404(
-        Delaftale.objects.select_related("helhedsplan", "indsatsomraade").prefetch_related(
-            Prefetch("parter", to_attr="part_liste"),
-            Prefetch("delmaal", queryset=delmaal, to_attr="delmaal_liste"),
-            Prefetch("aktiviteter", queryset=aktiviteter, to_attr="aktivitet_liste"),
-            Prefetch("helhedsplan__boligomraader", to_attr="boligomraade_liste"),
-        ),
-        helhedsplan__slug=helhedsplan_slug,
-        indsatsomraade__slug=indsats_slug,
+    return Delaftale.objects.select_related("helhedsplan", "indsatsomraade").prefetch_related(
+        Prefetch("parter", to_attr="part_liste"),
+        Prefetch("delmaal", queryset=delmaal, to_attr="delmaal_liste"),
+        Prefetch("aktiviteter", queryset=aktiviteter, to_attr="aktivitet_liste"),
+        Prefetch("helhedsplan__boligomraader", to_attr="boligomraade_liste"),
     )
 
 
@@ -185,7 +238,10 @@ def _raekker(delmaal: list[Delmaal], boligomraade_id: int | None = None) -> list
 
 
 def helhedsplaner_til_oversigt():
+    """Helhedsplaner with their published delaftaler (a draft never published is not public)."""
+    publicerede = Delaftale.objects.select_related("indsatsomraade").filter(
+        Exists(Version.objects.filter(delaftale=OuterRef("pk")))
+    )
     return Helhedsplan.objects.prefetch_related(
-        "boligomraader",
-        Prefetch("delaftaler", queryset=Delaftale.objects.select_related("indsatsomraade")),
+        "boligomraader", Prefetch("delaftaler", queryset=publicerede)
     )

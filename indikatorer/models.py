@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from delaftaler.models import Boligomraade, Delmaal
 from indikatorer.periode import PERIODE_REGEX, formater_periode, periode_aar
@@ -67,6 +68,8 @@ class Indikator(models.Model):
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["aendret"], verbose_name="historik for indikator")
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]
@@ -216,6 +219,11 @@ class Baseline(Maalepunkt, models.Model):
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = BaselineQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["aendret"],
+        m2m_fields=[samlet_for],
+        verbose_name="historik for baseline",
+    )
 
     class Meta:
         ordering = ["raekkefoelge", "pk"]

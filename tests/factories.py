@@ -94,3 +94,33 @@ class AktivitetFactory(factory.django.DjangoModelFactory):
     maalgrupper = "<p>Beboere 17-67 år uden for arbejdsmarkedet.</p>"
     indhold_og_praksis = "<p>Samtaler med virksomhedsledere.</p>"
     ansvar_og_roller = "<p>Jobcentret og helhedsplanen i fællesskab.</p>"
+
+
+def _rollebruger(brugernavn: str, gruppe: str):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    bruger, oprettet = get_user_model().objects.get_or_create(
+        username=brugernavn, defaults={"is_staff": True}
+    )
+    if oprettet:
+        bruger.groups.add(Group.objects.get(name=gruppe))
+    return bruger
+
+
+def publicer(delaftale: Delaftale):
+    """Publish the draft as it stands, through the real workflow: the first version, an
+    administrative change by a sekretariatsleder, or a faglig one approved by the board."""
+    from delaftaler import publicering
+    from delaftaler.roller import BESTYRELSE, LEDER
+
+    if not delaftale.versioner.exists():
+        return publicering.version_foerste(delaftale=delaftale)
+    leder = _rollebruger("test-leder", LEDER)
+    udkast = publicering.udkast_for(delaftale)
+    if not udkast.er_faglig:
+        return publicering.version_publicer(delaftale=delaftale, bruger=leder)
+    indstilling = publicering.udkast_indstil(delaftale=delaftale, bruger=leder)
+    return publicering.indstilling_godkend(
+        indstilling=indstilling, bruger=_rollebruger("test-bestyrelse", BESTYRELSE)
+    )

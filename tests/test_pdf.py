@@ -5,6 +5,7 @@ our own static files."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from decimal import Decimal
@@ -20,7 +21,7 @@ from pypdf.generic import BooleanObject, IndirectObject
 from aktiviteter.models import Aktivitet
 from delaftaler import pdf
 from indikatorer.models import Baseline
-from tests.factories import AktivitetFactory, BaselineFactory, IndikatorFactory
+from tests.factories import AktivitetFactory, BaselineFactory, IndikatorFactory, publicer
 from tests.test_fixtures import EXPECTED, FORSOERGEDE_18_29
 
 URL = {
@@ -43,7 +44,10 @@ AFSNIT = [
 # The PDF view's queries, measured: delaftale (+ helhedsplan, indsatsområde), parter,
 # delmål, indikatorer, baselines (+ boligområde), samlet_for, aktiviteter, their delmål,
 # the helhedsplan's boligområder.
-QUERIES = 9
+# The first request renders the version's PDF from its snapshot and stores it; every
+# later one reads the stored bytes.
+QUERIES_FOERSTE = 6
+QUERIES = 3
 
 
 @pytest.fixture(autouse=True)
@@ -175,7 +179,7 @@ def test_page_one_counts_the_pages_and_every_page_has_header_and_footer(client, 
         side = normaliser(side)
         assert f"Side {nr} af {n}" in side
         assert "Vejle_21_25 – Beskæftigelse" in side
-        assert re.search(r"Version af \d\d\.\d\d\.\d{4}", side)
+        assert re.search(r"Version 1 · Gældende version af \d\d\.\d\d\.\d{4}", side)
     assert normaliser(reader.pages[0].extract_text()).endswith(f"Side 1 af {n}")
 
 
@@ -249,7 +253,7 @@ def test_response_headers(client, vejle):
     assert igen["ETag"] == svar["ETag"]
 
 
-def test_the_cache_serves_the_same_pdf_and_an_edit_gives_a_new_one(client, vejle):
+def test_the_published_pdf_is_frozen_until_the_next_publication(client, vejle):
     with patch("delaftaler.pdf.render_pdf", wraps=pdf.render_pdf) as render:
         foerste = hent(client, URL["Vejle_21_25"])
         anden = hent(client, URL["Vejle_21_25"])
@@ -257,19 +261,28 @@ def test_the_cache_serves_the_same_pdf_and_an_edit_gives_a_new_one(client, vejle
         assert anden.content == foerste.content
         assert anden["ETag"] == foerste["ETag"]
         assert "Nørremarken 11,3 %" in tekst(laes(foerste))
+        version = vejle.versioner.get()
+        assert version.pdf_sha256 == hashlib.sha256(foerste.content).hexdigest()
 
         baseline = Baseline.objects.get(
             indikator__navn=FORSOERGEDE_18_29, boligomraade__navn="Nørremarken"
         )
         baseline.vaerdi = Decimal("12.4")
         baseline.save()
+        uaendret = client.get(URL["Vejle_21_25"], HTTP_IF_NONE_MATCH=foerste["ETag"])
+        assert uaendret.status_code == 304, "an unpublished draft leaves the PDF alone"
 
+        publicer(vejle)
         efter = hent(client, URL["Vejle_21_25"], if_none_match=foerste["ETag"])
         assert render.call_count == 2
         assert efter["ETag"] != foerste["ETag"]
         ny = tekst(laes(efter))
         assert "Nørremarken 12,4 %" in ny
         assert "11,3 %" not in ny
+        assert "godkendt af bestyrelsen" in normaliser(ny)
+
+        gammel = hent(client, "/vejle-21-25/beskaeftigelse/versioner/1.pdf")
+        assert gammel.content == foerste.content, "earlier versions keep their exact bytes"
 
 
 def test_a_deleted_activity_leaves_the_pdf(client, vejle):
@@ -279,6 +292,7 @@ def test_a_deleted_activity_leaves_the_pdf(client, vejle):
     sider_foer = len(reader.pages)
 
     Aktivitet.objects.get(delaftale=vejle, navn=navn).delete()
+    publicer(vejle)
 
     with patch("delaftaler.pdf.render_pdf", wraps=pdf.render_pdf) as render:
         reader = laes(hent(client, URL["Vejle_21_25"]))
@@ -291,6 +305,8 @@ def test_a_deleted_activity_leaves_the_pdf(client, vejle):
 def test_the_pdf_view_runs_a_constant_number_of_queries(
     client, vejle, django_assert_max_num_queries
 ):
+    with django_assert_max_num_queries(QUERIES_FOERSTE):
+        hent(client, URL["Vejle_21_25"])
     with django_assert_max_num_queries(QUERIES):
         hent(client, URL["Vejle_21_25"])
 
@@ -302,9 +318,13 @@ def test_the_pdf_view_runs_a_constant_number_of_queries(
             BaselineFactory(indikator=indikator)
     for _ in range(5):
         AktivitetFactory(delaftale=vejle).delmaal.add(*delmaal)
+    publicer(vejle)
 
     with CaptureQueriesContext(connection) as queries:
         svar = hent(client, URL["Vejle_21_25"])
+    assert len(queries) == QUERIES_FOERSTE
+    with CaptureQueriesContext(connection) as queries:
+        assert hent(client, URL["Vejle_21_25"]).content == svar.content
     assert len(queries) == QUERIES
     assert tekst(laes(svar)).count("11,3 %") == 21
 

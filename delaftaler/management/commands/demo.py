@@ -11,14 +11,15 @@ from django.db import transaction
 
 from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
-from delaftaler.models import Delaftale
+from delaftaler.models import Delaftale, Helhedsplan
 from delaftaler.rapport_pdf import render_rapport_pdf
-from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
+from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, MEDARBEJDER, opret_grupper
 
 DEMO_BRUGERE = [
     # brugernavn, adgangskode, navn, superbruger, gruppe
-    ("admin", "demo-admin-2026", "Administrator", True, None),
-    ("sekretariat", "demo-sekretariat-2026", "Sekretariatsmedarbejder", False, SEKRETARIAT),
+    ("admin", "demo-admin-2026", "Administrator", True, ADMINISTRATOR),
+    ("sekretariat", "demo-sekretariat-2026", "Sekretariatsmedarbejder", False, MEDARBEJDER),
+    ("leder", "demo-leder-2026", "Sekretariatsleder", False, LEDER),
     ("bestyrelse", "demo-bestyrelse-2026", "Bestyrelsesmedlem", False, BESTYRELSE),
 ]
 
@@ -66,5 +67,7 @@ class Command(BaseCommand):
                 bruger.save()
             if gruppe:
                 bruger.groups.add(Group.objects.get(name=gruppe))
+            for plan in Helhedsplan.objects.all():
+                plan.medlemmer.add(bruger)
             brugere[brugernavn] = bruger
         return brugere

@@ -1,0 +1,276 @@
+"""Publishing a delaftale under its revision rule: the workflows that span the draft in the
+ordinary tables, the published versions and the bestyrelse's submissions.
+
+- An administrative draft is published directly by the sekretariatsleder.
+- A faglig draft is submitted to the bestyrelse; its snapshot is frozen in the
+  submission, and approving it publishes exactly that snapshot.
+- Restoring an earlier version writes it back into the draft; nothing is deleted from
+  the history, and the restored draft is published like any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from delaftaler import aendringer as aendr
+from delaftaler import logning
+from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.snapshot import Snapshot, digest, tag_snapshot
+from delaftaler.visning import byg_visning, hent_udkast
+
+INGEN_AENDRINGER = "Udkastet er magen til den gældende version; der er intet at publicere."
+FAGLIG_SKAL_GODKENDES = (
+    "Udkastet indeholder faglige ændringer og skal godkendes af bestyrelsen før publicering."
+)
+AFVENTER_ALLEREDE = (
+    "Der ligger allerede en ændring hos bestyrelsen. Afvent svaret, eller træk den tilbage."
+)
+ER_AFGJORT = "Indstillingen er allerede afgjort."
+
+
+@dataclass
+class Udkast:
+    """The draft in the tables compared with the published version it would replace."""
+
+    delaftale: Delaftale
+    indhold: Snapshot
+    sha256: str
+    grundlag: Version | None
+    aendringer: list[aendr.Aendring] = field(default_factory=list)
+
+    @property
+    def art(self) -> str | None:
+        return aendr.klassificer(self.aendringer)
+
+    @property
+    def art_tekst(self) -> str:
+        return Version.Art(self.art).label if self.art else "Ingen ændringer"
+
+    @property
+    def er_faglig(self) -> bool:
+        return self.art == Version.Art.FAGLIG
+
+    @property
+    def har_aendringer(self) -> bool:
+        return bool(self.aendringer)
+
+    @property
+    def aarsager(self) -> list[aendr.Aendring]:
+        """The changes that make the draft what it is: the faglige ones when it is faglig."""
+        return [a for a in self.aendringer if a.art == self.art]
+
+
+def udkast_for(delaftale: Delaftale) -> Udkast:
+    """The draft and its changes: the nine queries of the page plus one for the version."""
+    udkast = hent_udkast(delaftale)
+    indhold = tag_snapshot(udkast)
+    grundlag = delaftale.versioner.order_by("-nummer").first()
+    aendringer = aendr.sammenlign(grundlag.indhold, indhold) if grundlag else []
+    return Udkast(udkast, indhold, digest(indhold), grundlag, aendringer)
+
+
+def _log_efter_commit(handling: str, delaftale: Delaftale, bruger, **detaljer) -> None:
+    transaction.on_commit(
+        lambda: logning.delaftale_haendelse(handling, delaftale, bruger, **detaljer)
+    )
+
+
+def _kraev(bruger, perm: str) -> None:
+    if not (bruger.is_active and bruger.has_perm(perm)):
+        raise PermissionDenied
+
+
+def _ny_version(
+    *,
+    delaftale: Delaftale,
+    indhold: Snapshot,
+    art: str,
+    aendringer: list[aendr.Aendring],
+    bruger=None,
+    godkendt=None,
+    indstilling: Indstilling | None = None,
+) -> Version:
+    # Lock the delaftale row so two publications cannot take the same number.
+    Delaftale.objects.select_for_update().filter(pk=delaftale.pk).first()
+    nummer = (delaftale.versioner.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    version = Version(
+        delaftale=delaftale,
+        nummer=nummer,
+        art=art,
+        indhold=indhold,
+        indhold_sha256=digest(indhold),
+        aendringer=aendr.resume(aendringer),
+        publiceret_af=bruger,
+        godkendt=godkendt,
+        indstilling=indstilling,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Version:
+    """The agreement as signed: the first published version (made when it is loaded)."""
+    if delaftale.versioner.exists():
+        raise ValidationError("Delaftalen er allerede publiceret.")
+    indhold = tag_snapshot(hent_udkast(delaftale))
+    return _ny_version(
+        delaftale=delaftale,
+        indhold=indhold,
+        art=Version.Art.FOERSTE,
+        aendringer=[],
+        bruger=bruger,
+        godkendt=godkendt,
+    )
+
+
+@transaction.atomic
+def version_publicer(*, delaftale: Delaftale, bruger) -> Version:
+    """The sekretariatsleder publishes an administrative draft directly."""
+    _kraev(bruger, "delaftaler.publicer_delaftale")
+    udkast = udkast_for(delaftale)
+    if udkast.grundlag is None:
+        raise ValidationError("Delaftalen er ikke publiceret endnu.")
+    if not udkast.har_aendringer:
+        raise ValidationError(INGEN_AENDRINGER)
+    if udkast.er_faglig:
+        raise ValidationError(FAGLIG_SKAL_GODKENDES)
+    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
+        raise ValidationError(AFVENTER_ALLEREDE)
+    version = _ny_version(
+        delaftale=delaftale,
+        indhold=udkast.indhold,
+        art=Version.Art.ADMINISTRATIV,
+        aendringer=udkast.aendringer,
+        bruger=bruger,
+    )
+    _log_efter_commit("publiceret", delaftale, bruger, version=version.nummer)
+    return version
+
+
+@transaction.atomic
+def udkast_indstil(*, delaftale: Delaftale, bruger, begrundelse: str = "") -> Indstilling:
+    """The sekretariatsleder sends a faglig draft to the bestyrelse, frozen as it is now."""
+    _kraev(bruger, "delaftaler.publicer_delaftale")
+    udkast = udkast_for(delaftale)
+    if udkast.grundlag is None:
+        raise ValidationError("Delaftalen er ikke publiceret endnu.")
+    if not udkast.har_aendringer:
+        raise ValidationError(INGEN_AENDRINGER)
+    if not udkast.er_faglig:
+        raise ValidationError(
+            "Udkastet indeholder kun administrative ændringer; de publiceres direkte."
+        )
+    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
+        raise ValidationError(AFVENTER_ALLEREDE)
+    indstilling = Indstilling(
+        delaftale=delaftale,
+        grundlag=udkast.grundlag,
+        indhold=udkast.indhold,
+        indhold_sha256=udkast.sha256,
+        aendringer=aendr.resume(udkast.aendringer),
+        begrundelse=begrundelse.strip(),
+        indsendt_af=bruger,
+    )
+    indstilling.full_clean()
+    indstilling.save()
+    _log_efter_commit("indstillet til bestyrelsen", delaftale, bruger, indstilling=indstilling.pk)
+    return indstilling
+
+
+def _afgoer(indstilling: Indstilling, *, status: str, bruger, kommentar: str) -> None:
+    laast = Indstilling.objects.select_for_update().get(pk=indstilling.pk)
+    if not laast.afventer:
+        raise ValidationError(ER_AFGJORT)
+    indstilling.status = status
+    indstilling.besluttet = timezone.now()
+    indstilling.besluttet_af = bruger
+    indstilling.kommentar = kommentar.strip()
+    indstilling.full_clean()
+    indstilling.save()
+
+
+@transaction.atomic
+def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
+    """The bestyrelse approves: the submitted snapshot becomes the published version."""
+    _kraev(bruger, "delaftaler.godkend_delaftale")
+    _afgoer(indstilling, status=Indstilling.Status.GODKENDT, bruger=bruger, kommentar=kommentar)
+    grundlag = indstilling.delaftale.versioner.order_by("-nummer").first()
+    version = _ny_version(
+        delaftale=indstilling.delaftale,
+        indhold=indstilling.indhold,
+        art=Version.Art.FAGLIG,
+        aendringer=aendr.sammenlign(grundlag.indhold, indstilling.indhold),
+        bruger=indstilling.indsendt_af,
+        godkendt=indstilling.besluttet,
+        indstilling=indstilling,
+    )
+    _log_efter_commit(
+        "godkendt af bestyrelsen",
+        indstilling.delaftale,
+        bruger,
+        indstilling=indstilling.pk,
+        version=version.nummer,
+    )
+    return version
+
+
+@transaction.atomic
+def indstilling_send_tilbage(*, indstilling: Indstilling, bruger, kommentar: str) -> Indstilling:
+    """The bestyrelse sends the change back with a comment; the draft stays as it is."""
+    _kraev(bruger, "delaftaler.godkend_delaftale")
+    if not kommentar.strip():
+        raise ValidationError({"kommentar": "Skriv, hvorfor ændringen sendes tilbage."})
+    _afgoer(
+        indstilling, status=Indstilling.Status.SENDT_TILBAGE, bruger=bruger, kommentar=kommentar
+    )
+    _log_efter_commit(
+        "sendt tilbage af bestyrelsen", indstilling.delaftale, bruger, indstilling=indstilling.pk
+    )
+    return indstilling
+
+
+@transaction.atomic
+def indstilling_traek_tilbage(*, indstilling: Indstilling, bruger) -> Indstilling:
+    """The sekretariatsleder withdraws a submission, e.g. to correct the draft first."""
+    _kraev(bruger, "delaftaler.publicer_delaftale")
+    _afgoer(indstilling, status=Indstilling.Status.TRUKKET_TILBAGE, bruger=bruger, kommentar="")
+    _log_efter_commit(
+        "indstilling trukket tilbage", indstilling.delaftale, bruger, indstilling=indstilling.pk
+    )
+    return indstilling
+
+
+def version_pdf(version: Version) -> bytes:
+    """The version's frozen PDF; rendered once, on the first request, if not yet made.
+
+    Publishing stays quick (rendering takes seconds); the first reader, usually the
+    publisher's own redirect, renders it, and every later reader gets those exact bytes.
+    """
+    if version.pdf_sha256:
+        if version.pdf is None or "pdf" in version.get_deferred_fields():
+            return bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
+        return bytes(version.pdf)
+    from delaftaler.pdf import pdf_html, render_pdf
+    from delaftaler.snapshot import fra_snapshot
+    from indikatorer.tabeller import IndikatorTabel
+
+    delaftale = Delaftale.objects.select_related("helhedsplan", "indsatsomraade").get(
+        pk=version.delaftale_id
+    )
+    visning = byg_visning(fra_snapshot(version.indhold, delaftale=delaftale))
+    visning.udgivelse = version
+    indhold = render_pdf(pdf_html(visning, IndikatorTabel(visning.raekker)))
+    sha = hashlib.sha256(indhold).hexdigest()
+    # The first render wins; a concurrent one is discarded so the bytes never change.
+    Version.objects.filter(pk=version.pk, pdf_sha256="").update(pdf=indhold, pdf_sha256=sha)
+    gemt = Version.objects.values_list("pdf", "pdf_sha256").get(pk=version.pk)
+    version.pdf, version.pdf_sha256 = bytes(gemt[0]), gemt[1]
+    return version.pdf
