@@ -23,7 +23,6 @@ from delaftaler.models import (
     Helhedsplan,
     Part,
     Version,
-    dansk_slug,
 )
 from delaftaler.snapshot import fra_snapshot
 from indikatorer.models import Baseline, Indikator
@@ -63,7 +62,8 @@ class DelaftaleVisning:
         """»Gældende version af 01.12.2021, godkendt af bestyrelsen 28.11.2021«, or the draft."""
         u = self.udgivelse
         if u is None:
-            return f"Udkast, ikke publiceret (senest ændret {timezone.localtime(self.version):%d.%m.%Y})"
+            aendret = timezone.localtime(self.version)
+            return f"Udkast, ikke publiceret (senest ændret {aendret:%d.%m.%Y})"
         tekst = f"Gældende version af {u.dato_tekst}"
         if u.godkendt:
             tekst += f", godkendt af bestyrelsen {u.godkendt_tekst}"
