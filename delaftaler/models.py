@@ -11,7 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from delaftaler.rigtekst import RigTekstField
 
-RESERVEREDE_SLUGS = {"admin", "static", "media", "healthz", "api", "opfoelgninger"}
+RESERVEREDE_SLUGS = {
+    "admin",
+    "static",
+    "media",
+    "healthz",
+    "api",
+    "opfoelgninger",
+    "udkast",
+    "historik",
+}
 
 
 def dansk_slug(tekst: str) -> str:
@@ -176,6 +185,10 @@ class DelaftaleQuerySet(models.QuerySet):
 
     def til_oversigt(self) -> DelaftaleQuerySet:
         return self.select_related("helhedsplan", "indsatsomraade")
+
+    def for_bruger(self, bruger) -> DelaftaleQuerySet:
+        """Delaftaler whose draft, history and follow-ups this user works on (404 for others)."""
+        return self.filter(helhedsplan__in=Helhedsplan.objects.for_bruger(bruger))
 
 
 class Delaftale(models.Model):

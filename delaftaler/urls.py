@@ -9,6 +9,10 @@ urlpatterns = [
     # The yearly follow-up: workflow and entry (urls_opfoelgning), the report (urls_rapport),
     # the measurements' spreadsheets (indikatorer.urls). All names live in this namespace.
     path("opfoelgninger/", include("delaftaler.urls_opfoelgninger")),
+    # Drafts, publication and the bestyrelse's approval (urls_udkast); history, comparison
+    # and restore (urls_historik). Both hold full paths below the site root.
+    path("", include("delaftaler.urls_udkast")),
+    path("", include("delaftaler.urls_historik")),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("delaftaler.urls_opfoelgning")),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("delaftaler.urls_rapport")),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("indikatorer.urls")),

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+from delaftaler.models import Helhedsplan
+from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 VEJLE = FIXTURES / "vejle_21_25_beskaeftigelse.json"
@@ -18,14 +19,26 @@ VIBORG = FIXTURES / "viborg_25_29_beskaeftigelse.json"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _med_medlemmer(delaftale):
+    """Every test user works on every fixture helhedsplan, whichever was made first;
+    tests of scoping make their own outsiders."""
+    delaftale.helhedsplan.medlemmer.add(
+        *get_user_model().objects.filter(is_superuser=False, username__in=TESTBRUGERE)
+    )
+    return delaftale
+
+
 @pytest.fixture
 def vejle(db):
-    return indlaes_fil(VEJLE).delaftale
+    return _med_medlemmer(indlaes_fil(VEJLE).delaftale)
 
 
 @pytest.fixture
 def viborg(db):
-    return indlaes_fil(VIBORG).delaftale
+    return _med_medlemmer(indlaes_fil(VIBORG).delaftale)
+
+
+TESTBRUGERE = {"sekretariat", "leder", "bestyrelse", "administrator"}
 
 
 def _bruger(brugernavn: str, gruppe: str | None = None, **felter):
@@ -34,6 +47,8 @@ def _bruger(brugernavn: str, gruppe: str | None = None, **felter):
     )
     if gruppe:
         bruger.groups.add(Group.objects.get(name=gruppe))
+    if brugernavn in TESTBRUGERE:
+        bruger.helhedsplaner.add(*Helhedsplan.objects.all())
     return bruger
 
 
@@ -45,6 +60,22 @@ def sekretariat_bruger(db):
 @pytest.fixture
 def bestyrelse_bruger(db):
     return _bruger("bestyrelse", BESTYRELSE)
+
+
+@pytest.fixture
+def leder_bruger(db):
+    return _bruger("leder", LEDER)
+
+
+@pytest.fixture
+def administrator_bruger(db):
+    return _bruger("administrator", ADMINISTRATOR)
+
+
+@pytest.fixture
+def leder_client(client, leder_bruger):
+    client.force_login(leder_bruger)
+    return client
 
 
 @pytest.fixture
