@@ -1,0 +1,28 @@
+"""`manage.py eksport <fil>`: everything in one file (see delaftaler/sikkerhedskopi.py)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from delaftaler.sikkerhedskopi import SikkerhedskopiFejl, eksporter
+
+
+class Command(BaseCommand):
+    help = (
+        "Skriver hele databasen – helhedsplaner, delaftaler med historik og publicerede "
+        "versioner, opfølgninger, brugere og grupper – til én fil (.json eller .json.gz)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fil", type=Path, help="filen, der skrives (overskrives)")
+
+    def handle(self, *args, fil: Path, **options):
+        if not fil.parent.is_dir():
+            raise CommandError(f"Mappen {fil.parent} findes ikke.")
+        try:
+            resultat = eksporter(fil)
+        except SikkerhedskopiFejl as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Skrev {resultat.i_alt} rækker fra {len(resultat.antal)} tabeller til {fil}."
+        )

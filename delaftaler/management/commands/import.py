@@ -1,0 +1,27 @@
+"""`manage.py import <fil>`: restores `manage.py eksport`'s file into an empty database
+(see delaftaler/sikkerhedskopi.py). All or nothing, in one transaction."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from delaftaler.sikkerhedskopi import SikkerhedskopiFejl, importer
+
+
+class Command(BaseCommand):
+    help = (
+        "Indlæser en sikkerhedskopi fra `manage.py eksport` i en tom, migreret database. "
+        "Afviser, hvis databasen allerede indeholder delaftaler eller brugere."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fil", type=Path, help="sikkerhedskopien (.json eller .json.gz)")
+
+    def handle(self, *args, fil: Path, **options):
+        try:
+            resultat = importer(fil)
+        except SikkerhedskopiFejl as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Indlæste {resultat.i_alt} rækker i {len(resultat.antal)} tabeller fra {fil}."
+        )
