@@ -554,13 +554,22 @@ class Indstilling(models.Model):
 
 class OpfoelgningQuerySet(models.QuerySet):
     def synlige_for(self, bruger) -> OpfoelgningQuerySet:
-        """Approved follow-ups are public; the board also sees those sent to it; the
-        secretariat sees its drafts too."""
+        """Approved follow-ups are public. In the helhedsplaner a person works on
+        (Helhedsplan.objects.for_bruger), the board also sees those sent to it and the
+        secretariat its drafts too; other plans' unapproved follow-ups are nobody's."""
+        offentlige = Q(status=Opfoelgning.Status.GODKENDT)
         if bruger.is_active and bruger.has_perm("delaftaler.send_opfoelgning"):
-            return self
-        if bruger.is_active and bruger.has_perm("delaftaler.view_opfoelgning"):
-            return self.exclude(status=Opfoelgning.Status.KLADDE)
-        return self.filter(status=Opfoelgning.Status.GODKENDT)
+            egne = Q()
+        elif bruger.is_active and bruger.has_perm("delaftaler.view_opfoelgning"):
+            egne = ~Q(status=Opfoelgning.Status.KLADDE)
+        else:
+            return self.filter(offentlige)
+        planer = Helhedsplan.objects.for_bruger(bruger).values("pk")
+        return self.filter(offentlige | (egne & Q(delaftale__helhedsplan__in=planer)))
+
+    def for_bruger(self, bruger) -> OpfoelgningQuerySet:
+        """Follow-ups of the helhedsplaner this person works on, whatever their status."""
+        return self.filter(delaftale__helhedsplan__in=Helhedsplan.objects.for_bruger(bruger))
 
 
 class Opfoelgning(models.Model):

@@ -5,6 +5,11 @@ Every page needs a login; what a person may do is decided by their permissions (
 groups in delaftaler/roller.py) and checked before anything is looked up, so a board
 member asking for the entry grid gets 403 whatever the year. The services in
 delaftaler/opfoelgning.py and indikatorer/maalinger.py check again.
+
+Then the helhedsplan: a person works only on the follow-ups of the helhedsplaner they
+are a member of (delaftaler/adgang.py). Another plan's draft or sent year is a 404, as
+if it did not exist; its approved years are public, so working on one is a 403, and so
+is another plan's list of years.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
+from delaftaler.adgang import IKKE_MEDLEM, med_medlemskab
 from delaftaler.forms_opfoelgning import (
     AktivitetStatusForm,
     BekraeftForm,
@@ -91,12 +97,17 @@ def _opfoelgninger(bruger):
 
 
 def _hent(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    return get_object_or_404(
-        _opfoelgninger(request.user),
+    """A year the person may see (404 otherwise) in a helhedsplan they work on (403 for
+    another plan's approved, public year)."""
+    opfoelgning = get_object_or_404(
+        med_medlemskab(_opfoelgninger(request.user), request.user, "delaftale__helhedsplan"),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
     )
+    if not opfoelgning.er_medlem:
+        raise PermissionDenied(IKKE_MEDLEM)
+    return opfoelgning
 
 
 def _seneste(opfoelgning: Opfoelgning, handling: str) -> OpfoelgningHaendelse | None:
@@ -125,11 +136,11 @@ def _argumenter(opfoelgning: Opfoelgning) -> list:
 
 @kraever(SE)
 def oversigt(request: HttpRequest) -> HttpResponse:
-    """Every follow-up the person may see, across delaftaler."""
+    """Every follow-up the person may see in the helhedsplaner they work on."""
     opfoelgninger = _med_datoer(
-        _opfoelgninger(request.user).order_by(
-            "delaftale__helhedsplan__navn", "delaftale__indsatsomraade__raekkefoelge", "-aar"
-        )
+        _opfoelgninger(request.user)
+        .for_bruger(request.user)
+        .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__raekkefoelge", "-aar")
     )
     return render(request, "opfoelgning/oversigt.html", {"opfoelgninger": opfoelgninger})
 
@@ -138,10 +149,18 @@ def oversigt(request: HttpRequest) -> HttpResponse:
 def liste(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
     """The years of one delaftale; the secretariat creates a new year here."""
     delaftale = get_object_or_404(
-        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+        med_medlemskab(
+            Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+            request.user,
+            "helhedsplan",
+        ),
         helhedsplan__slug=helhedsplan,
         indsatsomraade__slug=indsats,
     )
+    if not delaftale.er_medlem:
+        if not delaftale.versioner.exists():  # never published: not public either
+            raise Http404("Delaftalen findes ikke.")
+        raise PermissionDenied(IKKE_MEDLEM)
     kan_oprette = request.user.has_perm("delaftaler.add_opfoelgning")
     if request.method == "POST" and not kan_oprette:
         raise PermissionDenied("Du kan ikke oprette opfølgninger.")

@@ -1,8 +1,9 @@
 """The yearly follow-up report: page and PDF.
 
 Who sees which year is decided by Opfoelgning.objects.synlige_for(): everyone sees
-approved years, the board also those sent to it, the secretariat its drafts too.
-Anything else is a 404, so a draft's existence is not given away.
+approved years; in the helhedsplaner a person is a member of, the board also sees those
+sent to it and the secretariat its drafts too. Anything else is a 404, so a draft's
+existence is not given away – to other plans' staff neither.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ An upload is validated as a whole and shown as a preview before anything is writ
 Between preview and confirmation the file waits under MAALINGER_UPLOAD_DIR, named by a
 random token that is only valid in the session that uploaded it; confirming reads and
 validates it again and saves every row in one transaction, or nothing.
+
+Only for the members of the follow-up's helhedsplan (delaftaler/adgang.py): another
+plan's draft or sent year is a 404; its approved years are public, but their
+spreadsheets are the secretariat's work, so those are a 403.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from delaftaler.adgang import IKKE_MEDLEM, med_medlemskab
 from delaftaler.models import Opfoelgning
 from indikatorer.maalinger import maalinger_gem
 from indikatorer.models import Maaling
@@ -57,14 +62,21 @@ def kun_sekretariat(view):
 
 
 def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    return get_object_or_404(
-        Opfoelgning.objects.synlige_for(request.user).select_related(
-            "delaftale__helhedsplan", "delaftale__indsatsomraade"
+    opfoelgning = get_object_or_404(
+        med_medlemskab(
+            Opfoelgning.objects.synlige_for(request.user).select_related(
+                "delaftale__helhedsplan", "delaftale__indsatsomraade"
+            ),
+            request.user,
+            "delaftale__helhedsplan",
         ),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
     )
+    if not opfoelgning.er_medlem:
+        raise PermissionDenied(IKKE_MEDLEM)
+    return opfoelgning
 
 
 def _filnavn(opfoelgning: Opfoelgning, hvad: str) -> str:

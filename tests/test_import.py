@@ -649,6 +649,8 @@ def test_a_waiting_upload_belongs_to_the_session_that_made_it(
         "kollega", password="x-hemmelig-123", is_staff=True
     )
     kollega.groups.add(Group.objects.get(name=SEKRETARIAT))
+    # A colleague on the same helhedsplan: other plans' staff never reach the page.
+    opf.delaftale.helhedsplan.medlemmer.add(kollega)
     anden = type(client)()
     anden.force_login(kollega)
     svar = anden.post(INDLAES, {"handling": "bekraeft", "token": preview.context["token"]})

@@ -1,0 +1,135 @@
+"""Who works on which helhedsplan: membership, and the admin's scoping by it.
+
+Published versions are public. Everything else – the drafts in the ordinary tables,
+follow-ups that are not approved, history, submissions to the board – is for the
+helhedsplan's members (Helhedsplan.medlemmer) and for administrators, who work on every
+helhedsplan (the permission ``delaftaler.alle_helhedsplaner``; superusers too).
+
+Each domain model knows its way to its helhedsplan (``HELHEDSPLAN_STIER``). The admin's
+``HelhedsplanAdgangMixin`` uses it for the rows a ModelAdmin or inline shows and for the
+choices in its foreign-key and many-to-many fields, so another plan's object is neither
+listed, offered nor opened by its address (the admin's »findes ikke« answer).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from delaftaler.models import Helhedsplan
+
+ALLE = "delaftaler.alle_helhedsplaner"
+
+# Model label → the lookup from that model to its helhedsplan ("" for the plan itself).
+HELHEDSPLAN_STIER: dict[str, str] = {
+    "delaftaler.helhedsplan": "",
+    "delaftaler.boligomraade": "helhedsplan",
+    "delaftaler.delaftale": "helhedsplan",
+    "delaftaler.part": "delaftale__helhedsplan",
+    "delaftaler.delmaal": "delaftale__helhedsplan",
+    "delaftaler.version": "delaftale__helhedsplan",
+    "delaftaler.indstilling": "delaftale__helhedsplan",
+    "delaftaler.opfoelgning": "delaftale__helhedsplan",
+    "delaftaler.opfoelgninghaendelse": "opfoelgning__delaftale__helhedsplan",
+    "delaftaler.godkendtrapport": "opfoelgning__delaftale__helhedsplan",
+    "delaftaler.delmaalstatus": "opfoelgning__delaftale__helhedsplan",
+    "delaftaler.kommentar": "opfoelgning__delaftale__helhedsplan",
+    "indikatorer.indikator": "delmaal__delaftale__helhedsplan",
+    "indikatorer.baseline": "indikator__delmaal__delaftale__helhedsplan",
+    "indikatorer.maaling": "opfoelgning__delaftale__helhedsplan",
+    "aktiviteter.aktivitet": "delaftale__helhedsplan",
+    "aktiviteter.aktivitetstatus": "opfoelgning__delaftale__helhedsplan",
+}
+
+
+def er_administrator(bruger) -> bool:
+    """Works on every helhedsplan and manages who belongs to which."""
+    return bool(bruger.is_authenticated and bruger.is_active and bruger.has_perm(ALLE))
+
+
+def er_medlem(bruger, helhedsplan: Helhedsplan | int) -> bool:
+    """May this person work on the helhedsplan's drafts and follow-ups?"""
+    pk = helhedsplan.pk if isinstance(helhedsplan, Helhedsplan) else helhedsplan
+    return Helhedsplan.objects.for_bruger(bruger).filter(pk=pk).exists()
+
+
+def sti_til_helhedsplan(model: type[models.Model]) -> str | None:
+    """The lookup from ``model`` to its helhedsplan, or None for models outside any plan.
+
+    A history model (django-simple-history) keeps its model's foreign keys, so it takes
+    the same way; the helhedsplan's own history rows are found by the plan's id.
+    """
+    original = getattr(model, "instance_type", None)
+    if original is not None and original is not model:
+        sti = HELHEDSPLAN_STIER.get(original._meta.label_lower)
+        return "id" if sti == "" else sti
+    return HELHEDSPLAN_STIER.get(model._meta.label_lower)
+
+
+def afgraens(queryset: models.QuerySet, bruger, sti: str | None = None) -> models.QuerySet:
+    """The rows of ``queryset`` in the helhedsplaner ``bruger`` works on."""
+    sti = sti_til_helhedsplan(queryset.model) if sti is None else sti
+    if sti is None or er_administrator(bruger):
+        return queryset
+    planer = Helhedsplan.objects.for_bruger(bruger).values("pk")
+    return queryset.filter(**{f"{sti}__in" if sti else "pk__in": planer})
+
+
+def med_medlemskab(queryset: models.QuerySet, bruger, sti: str) -> models.QuerySet:
+    """``queryset`` with ``er_medlem`` on each row: does ``bruger`` work on its helhedsplan?
+    (One subquery, no extra query: for views that answer 403 on a public object.)"""
+    if er_administrator(bruger):
+        return queryset.annotate(er_medlem=models.Value(True))
+    planer = Helhedsplan.objects.for_bruger(bruger).filter(pk=models.OuterRef(sti))
+    return queryset.annotate(er_medlem=models.Exists(planer))
+
+
+IKKE_MEDLEM = "Du er ikke tilknyttet denne helhedsplan."
+
+
+class HelhedsplanAdgangMixin:
+    """For ModelAdmins and inlines of the domain models: only the person's helhedsplaner.
+
+    - the change list, the change/history/delete pages and inlines show only rows of the
+      person's helhedsplaner (anything else is »findes ikke« in the admin);
+    - foreign-key and many-to-many choices offer only objects of those helhedsplaner;
+    - list filters on related objects list only those that occur in the person's rows.
+
+    ``helhedsplan_sti`` overrides the lookup from the admin's model to its helhedsplan
+    (default: ``HELHEDSPLAN_STIER``). Put the mixin first among the bases.
+    """
+
+    helhedsplan_sti: str | None = None
+
+    def get_queryset(self, request):
+        return afgraens(super().get_queryset(request), request.user, self.helhedsplan_sti)
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        model = db_field.remote_field.model
+        if sti_til_helhedsplan(model) is None:
+            return queryset
+        if queryset is None:
+            queryset = model._default_manager.using(db).all()
+        return afgraens(queryset, request.user)
+
+    def get_list_filter(self, request):
+        return [self._kun_egne(filter_) for filter_ in super().get_list_filter(request)]
+
+    def _kun_egne(self, filter_):
+        if not isinstance(filter_, str):
+            return filter_
+        model = self.model
+        felt = None
+        for navn in filter_.split("__"):
+            try:
+                felt = model._meta.get_field(navn)
+            except FieldDoesNotExist:
+                return filter_
+            model = felt.related_model if felt.is_relation else None
+            if model is None:
+                break
+        if felt is not None and felt.is_relation and sti_til_helhedsplan(felt.related_model):
+            return (filter_, admin.RelatedOnlyFieldListFilter)
+        return filter_
