@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit, uses_relative
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
@@ -57,12 +58,7 @@ class StatiskeFilerFetcher(URLFetcher):
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         sti = statisk_sti(url)
-        fil = None
-        if sti is not None:
-            try:
-                fil = finders.find(sti)
-            except SuspiciousFileOperation:  # a path outside every static root
-                fil = None
+        fil = find_statisk(sti) if sti is not None else None
         if not fil:
             raise ValueError(f"PDF'en må kun hente egne statiske filer, ikke {url[:200]!r}")
         return URLFetcherResponse(
@@ -70,6 +66,23 @@ class StatiskeFilerFetcher(URLFetcher):
             body=Path(fil).read_bytes(),
             headers={"Content-Type": mimetypes.guess_type(sti)[0] or "application/octet-stream"},
         )
+
+
+def find_statisk(sti: str) -> str | None:
+    """The file behind a static path: from the apps' and project's static folders, or,
+    for a hashed name ('pdf.a7eec6431579.css') as the manifest storage writes them in
+    production, from the collected files."""
+    try:
+        fil = finders.find(sti)
+    except SuspiciousFileOperation:  # a path outside every static root
+        fil = None
+    if fil:
+        return fil
+    try:
+        samlet = staticfiles_storage.path(sti)
+    except (SuspiciousFileOperation, NotImplementedError):
+        return None
+    return samlet if Path(samlet).is_file() else None
 
 
 def statisk_praefiks() -> str:

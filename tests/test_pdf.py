@@ -13,6 +13,7 @@ from html import unescape
 from unittest.mock import patch
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -429,3 +430,29 @@ def test_page_and_pdf_have_the_same_sections_in_the_same_order(client, vejle):
     assert overskrifter == [TITEL, *AFSNIT]
     assert [t for niveau, t, _ in bogmaerker if niveau <= 2] == overskrifter
     assert [t for niveau, t, _ in bogmaerker if niveau == 3] == aktiviteter_paa_siden
+
+
+def test_the_pdf_keeps_its_styles_and_fonts_with_hashed_static_files(
+    client, vejle, settings, tmp_path
+):
+    """In production the stylesheet is 'pdf.<hash>.css' among the collected files; the
+    PDF must still find it, or it falls back to an unstyled serif document."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    html = pdf.pdf_html(*_vejle_visning_og_tabel())
+    assert re.search(r"/static/delaftaler/pdf\.[0-9a-f]{12}\.css", html)
+    reader = PdfReader(io.BytesIO(pdf.render_pdf(html)))
+    navne = list(skrifter(reader))
+    assert navne and all("IBM-Plex-Sans" in n for n in navne), navne
+
+
+def _vejle_visning_og_tabel():
+    from delaftaler.visning import hent_gaeldende
+    from indikatorer.tabeller import IndikatorTabel
+
+    visning = hent_gaeldende("vejle-21-25", "beskaeftigelse")
+    return visning, IndikatorTabel(visning.raekker)
