@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.models import Delmaal
+from delaftaler.adgang import HelhedsplanAdgangMixin
 from delaftaler.samtidighed import SamtidighedAdminMixin
 
 
@@ -25,7 +25,10 @@ class AktivitetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         delaftale_id = self.instance.delaftale_id or self.initial.get("delaftale")
         if delaftale_id:
-            self.fields["delmaal"].queryset = Delmaal.objects.filter(delaftale_id=delaftale_id)
+            # Narrow the admin's choices (already only the person's helhedsplaner), so an
+            # address with another plan's ?delaftale= offers nothing of that plan.
+            valg = self.fields["delmaal"].queryset
+            self.fields["delmaal"].queryset = valg.filter(delaftale_id=delaftale_id)
 
     def clean(self):
         data = super().clean()
@@ -43,7 +46,7 @@ class AktivitetForm(forms.ModelForm):
 
 
 @admin.register(Aktivitet)
-class AktivitetAdmin(SamtidighedAdminMixin, admin.ModelAdmin):
+class AktivitetAdmin(HelhedsplanAdgangMixin, SamtidighedAdminMixin, admin.ModelAdmin):
     bestemt_navn = "Aktiviteten"
     form = AktivitetForm
     list_display = ["navn", "delaftale", "ressourceestimat"]
@@ -60,7 +63,7 @@ class AktivitetAdmin(SamtidighedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AktivitetStatus)
-class AktivitetStatusAdmin(admin.ModelAdmin):
+class AktivitetStatusAdmin(HelhedsplanAdgangMixin, admin.ModelAdmin):
     list_display = ["aktivitet", "opfoelgning", "antal_naaet"]
     list_filter = ["opfoelgning__aar", "opfoelgning__delaftale__helhedsplan"]
     search_fields = ["aktivitet__navn"]

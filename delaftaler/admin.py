@@ -1,11 +1,13 @@
 from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
 from aktiviteter.models import Aktivitet
+from delaftaler.adgang import HelhedsplanAdgangMixin, er_administrator
 from delaftaler.models import (
     Boligomraade,
     Delaftale,
@@ -30,7 +32,7 @@ class IndsatsomraadeAdmin(SortableAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["navn"]}
 
 
-class BoligomraadeInline(SortableInlineAdminMixin, admin.TabularInline):
+class BoligomraadeInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
     model = Boligomraade
     extra = 0
     fields = ["navn", "afdelinger"]
@@ -41,14 +43,48 @@ class BoligomraadeInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Helhedsplan)
-class HelhedsplanAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+class HelhedsplanAdmin(
+    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+):
+    """Everyone sees the helhedsplaner they are members of; only administrators add
+    helhedsplaner and choose their members (the others see who the members are)."""
+
     bestemt_navn = "Helhedsplanen"
     list_display = ["navn", "kommune", "periode", "antal_boligomraader", "antal_delaftaler"]
     list_filter = ["kommune"]
     search_fields = ["navn", "kommune", "boligomraader__navn"]
     prepopulated_fields = {"slug": ["navn"]}
     fields = ["navn", "slug", "kommune", ("gyldig_fra", "gyldig_til")]
+    filter_horizontal = ["medlemmer"]
     inlines = [BoligomraadeInline]
+
+    def get_fields(self, request, obj=None):
+        medlemmer = "medlemmer" if er_administrator(request.user) else "medlemsliste"
+        return [*self.fields, medlemmer]
+
+    def get_readonly_fields(self, request, obj=None):
+        faste = list(super().get_readonly_fields(request, obj))
+        return faste if er_administrator(request.user) else [*faste, "medlemsliste"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "medlemmer":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_active=True).order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return er_administrator(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return er_administrator(request.user) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="brugere")
+    def medlemsliste(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        navne = [b.get_full_name() or b.username for b in obj.medlemmer.order_by("username")]
+        return ", ".join(navne) or "Ingen endnu. En administrator tilknytter brugerne."
 
     def get_queryset(self, request):
         return (
@@ -73,7 +109,7 @@ class HelhedsplanAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmi
         return obj._delaftaler
 
 
-class PartInline(SortableInlineAdminMixin, admin.StackedInline):
+class PartInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.StackedInline):
     model = Part
     extra = 0
     fields = [
@@ -86,7 +122,7 @@ class PartInline(SortableInlineAdminMixin, admin.StackedInline):
     verbose_name_plural = "delaftalens parter"
 
 
-class DelmaalInline(SortableInlineAdminMixin, admin.TabularInline):
+class DelmaalInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
     model = Delmaal
     extra = 0
     fields = ["tekst", "indikatorer_link"]
@@ -109,7 +145,7 @@ class DelmaalInline(SortableInlineAdminMixin, admin.TabularInline):
         return format_html('<a href="{}">Rediger indikatorer ({})</a>', url, antal)
 
 
-class AktivitetInline(SortableInlineAdminMixin, admin.TabularInline):
+class AktivitetInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
     """A compact list; the activity schema itself is edited on the activity's own page."""
 
     model = Aktivitet
@@ -124,7 +160,9 @@ class AktivitetInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Delaftale)
-class DelaftaleAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+class DelaftaleAdmin(
+    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+):
     bestemt_navn = "Delaftalen"
     list_display = [
         "__str__",
@@ -195,7 +233,7 @@ class DelaftaleAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin)
         return format_html('<a class="addlink" href="{}">Tilføj aktivitet med skema</a>', url)
 
 
-class IndikatorInline(SortableInlineAdminMixin, admin.TabularInline):
+class IndikatorInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
     model = Indikator
     extra = 0
     fields = [
@@ -222,7 +260,9 @@ class IndikatorInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Delmaal)
-class DelmaalAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+class DelmaalAdmin(
+    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+):
     bestemt_navn = "Delmålet"
     list_display = ["tekst", "delaftale", "antal_indikatorer"]
     list_filter = ["delaftale__indsatsomraade", "delaftale__helhedsplan"]
@@ -239,13 +279,13 @@ class DelmaalAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
         return obj._indikatorer
 
 
-class DelmaalStatusInline(admin.TabularInline):
+class DelmaalStatusInline(HelhedsplanAdgangMixin, admin.TabularInline):
     model = DelmaalStatus
     extra = 0
     fields = ["delmaal", "status", "vurdering"]
 
 
-class KunLaesInline(admin.TabularInline):
+class KunLaesInline(HelhedsplanAdgangMixin, admin.TabularInline):
     """Rows the workflow writes (the record, the board's comments): shown, never edited here."""
 
     extra = 0
@@ -269,7 +309,7 @@ class KommentarInline(KunLaesInline):
 
 
 @admin.register(Opfoelgning)
-class OpfoelgningAdmin(SamtidighedAdminMixin, admin.ModelAdmin):
+class OpfoelgningAdmin(HelhedsplanAdgangMixin, SamtidighedAdminMixin, admin.ModelAdmin):
     """Texts can be corrected here; status changes only through the workflow pages."""
 
     bestemt_navn = "Opfølgningen"

@@ -25,6 +25,9 @@ TIDLIGERE_NAVNE = {"Sekretariat": MEDARBEJDER, "Bestyrelse": BESTYRELSE}
 
 DOMAENE_APPS = ("delaftaler", "indikatorer", "aktiviteter")
 KUN_ADMINISTRATOR = {("delaftaler", "indsatsomraade")}
+# Helhedsplaner are created and removed by administrators, who also choose their members;
+# the secretariat edits the helhedsplaner it is a member of.
+KUN_ADMINISTRATOR_RETTIGHEDER = {"add_helhedsplan", "delete_helhedsplan"}
 # Written only by the workflows (publishing, approving, the follow-up's steps).
 KUN_ARBEJDSGANG = {"version", "indstilling", "godkendtrapport", "opfoelgninghaendelse"}
 
@@ -50,7 +53,7 @@ ADMINISTRATOR_AUTH = {
 
 def _sekretariat(p: Permission) -> bool:
     model = p.content_type.model
-    if p.codename in IKKE_SEKRETARIAT:
+    if p.codename in IKKE_SEKRETARIAT or p.codename in KUN_ADMINISTRATOR_RETTIGHEDER:
         return False
     if p.codename.startswith("view_"):
         return True

@@ -3,12 +3,13 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from delaftaler.adgang import HelhedsplanAdgangMixin
 from delaftaler.samtidighed import SamtidighedAdminMixin
 from indikatorer.forms import BaselineForm
 from indikatorer.models import Baseline, Indikator, Maaling
 
 
-class BaselineInline(SortableInlineAdminMixin, admin.TabularInline):
+class BaselineInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
     """The baseline grid: one row per boligområde, values side by side."""
 
     model = Baseline
@@ -43,7 +44,9 @@ def manglende_omraader(indikator: Indikator) -> list:
 
 
 @admin.register(Indikator)
-class IndikatorAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin):
+class IndikatorAdmin(
+    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+):
     bestemt_navn = "Indikatoren"
     list_display = ["navn", "delmaal", "helhedsplan", "enhed", "lbf_standard", "antal_baselines"]
     list_filter = [
@@ -83,7 +86,7 @@ class IndikatorAdmin(SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin)
 
 
 @admin.register(Maaling)
-class MaalingAdmin(admin.ModelAdmin):
+class MaalingAdmin(HelhedsplanAdgangMixin, admin.ModelAdmin):
     """Single measurements; a year's values are entered in the grid or imported."""
 
     list_display = ["indikator", "sted", "periode", "vaerdi_tekst", "opfoelgning"]

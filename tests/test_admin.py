@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from aktiviteter.models import Aktivitet
@@ -119,10 +120,13 @@ def test_sekretariat_can_view_but_not_change_indsatsomraader(sekretariat_client)
 # --- The secretariat builds a delaftale through the add forms -----------------------------
 
 
-def test_sekretariat_builds_plan_delaftale_and_indicator_through_the_admin(sekretariat_client):
-    c = sekretariat_client
-
-    # 1. Helhedsplan with two boligområder.
+def test_sekretariat_builds_plan_delaftale_and_indicator_through_the_admin(
+    sekretariat_client, sekretariat_bruger, administrator_bruger
+):
+    # 1. Helhedsplan with two boligområder. Only an administrator adds a helhedsplan, and
+    #    makes the secretariat its members; the secretariat then builds the rest.
+    c = Client()
+    c.force_login(administrator_bruger)
     formular = Formular(c.get(admin_url(Helhedsplan, "add")))
     formular.saet(
         navn="Kolding_22_26",
@@ -130,6 +134,7 @@ def test_sekretariat_builds_plan_delaftale_and_indicator_through_the_admin(sekre
         kommune="Kolding Kommune",
         gyldig_fra="01.01.2022",
         gyldig_til="31.12.2026",
+        medlemmer=sekretariat_bruger.pk,
     )
     formular.raekker(
         "boligomraader",
@@ -147,6 +152,8 @@ def test_sekretariat_builds_plan_delaftale_and_indicator_through_the_admin(sekre
     )
     assert [o.navn for o in plan.boligomraader.all()] == ["Skovparken", "Munkebo"]
     skovparken, munkebo = plan.boligomraader.all()
+    assert list(plan.medlemmer.all()) == [sekretariat_bruger]
+    c = sekretariat_client
 
     # 2. Delaftale with a delmål.
     formular = Formular(c.get(admin_url(Delaftale, "add")))

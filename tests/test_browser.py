@@ -47,9 +47,10 @@ def logget_ind(page, live_server):
     # Transactional tests flush the database afterwards, data migrations included.
     Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
     opret_grupper()
-    indlaes_fil(VEJLE)
+    delaftale = indlaes_fil(VEJLE).delaftale
     bruger = get_user_model().objects.create_user("sekretariat", password=KODE, is_staff=True)
     bruger.groups.add(Group.objects.get(name=SEKRETARIAT))
+    delaftale.helhedsplan.medlemmer.add(bruger)  # staff work only on their own helhedsplaner
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Brugernavn").fill("sekretariat")
     page.get_by_label("Adgangskode").fill(KODE)

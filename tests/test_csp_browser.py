@@ -114,6 +114,7 @@ def data(db):
     sekretariat.groups.add(Group.objects.get(name=SEKRETARIAT))
     bestyrelse = User.objects.create_user("bestyrelse", password=KODE, is_staff=True)
     bestyrelse.groups.add(Group.objects.get(name=BESTYRELSE))
+    delaftale.helhedsplan.medlemmer.add(sekretariat, bestyrelse)  # their own helhedsplan
     opret_demo_opfoelgninger(
         delaftale=delaftale,
         sekretariat=sekretariat,

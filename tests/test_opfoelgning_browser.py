@@ -50,6 +50,7 @@ def vejle_2024(live_server):
     delaftale = indlaes_fil(VEJLE).delaftale
     bruger = get_user_model().objects.create_user("sekretariat", password=KODE, is_staff=True)
     bruger.groups.add(Group.objects.get(name=SEKRETARIAT))
+    delaftale.helhedsplan.medlemmer.add(bruger)  # staff work only on their own helhedsplaner
     return opfoelgning_opret(delaftale=delaftale, aar=AAR, bruger=bruger)
 
 

@@ -32,24 +32,26 @@ IKKE_GEMT = "Dine ændringer er ikke gemt, men står stadig i formularen."
 GENINDLAES = "Kopiér dem, genindlæs siden og indsæt dem igen."
 
 
-def _medarbejder(brugernavn: str) -> Client:
+def _medarbejder(brugernavn: str, delaftale) -> Client:
+    """A secretariat member of the delaftale's helhedsplan (others never reach its pages)."""
     bruger = get_user_model().objects.create_user(
         username=brugernavn, password="hemmelig-kode-123", is_staff=True
     )
     bruger.groups.add(Group.objects.get(name=SEKRETARIAT))
+    delaftale.helhedsplan.medlemmer.add(bruger)
     klient = Client()
     klient.force_login(bruger)
     return klient
 
 
 @pytest.fixture
-def anne(db) -> Client:
-    return _medarbejder("anne")
+def anne(vejle) -> Client:
+    return _medarbejder("anne", vejle)
 
 
 @pytest.fixture
-def bo(db) -> Client:
-    return _medarbejder("bo")
+def bo(vejle) -> Client:
+    return _medarbejder("bo", vejle)
 
 
 def tekst(response) -> str:
