@@ -31,6 +31,7 @@ DELE: dict[str, type[models.Model]] = {
     "baselines": Baseline,
     "aktiviteter": Aktivitet,
 }
+# Many-to-many links are stored as sorted ids (a set) and shown in their rows' order.
 M2M = {"baselines": "samlet_for", "aktiviteter": "delmaal"}
 # When a row was saved says nothing about what it says.
 TIDSSTEMPLER = {"aendret", "oprettet"}
@@ -54,10 +55,10 @@ def tag_snapshot(delaftale: Delaftale) -> Snapshot:
         "delmaal": [_raekke(d) for d in delaftale.delmaal_liste],
         "indikatorer": [_raekke(i) for i in indikatorer],
         "baselines": [
-            {**_raekke(b), "samlet_for": [o.pk for o in b.samlet_liste]} for b in baselines
+            {**_raekke(b), "samlet_for": sorted(o.pk for o in b.samlet_liste)} for b in baselines
         ],
         "aktiviteter": [
-            {**_raekke(a), "delmaal": [d.pk for d in a.delmaal_liste]}
+            {**_raekke(a), "delmaal": sorted(d.pk for d in a.delmaal_liste)}
             for a in delaftale.aktivitet_liste
         ],
     }
@@ -129,12 +130,12 @@ def fra_snapshot(indhold: Snapshot, *, delaftale: Delaftale) -> Delaftale:
         b.indikator = indikatorer[b.indikator_id]
         if b.boligomraade_id is not None:
             b.boligomraade = omraader[b.boligomraade_id]
-        b.samlet_liste = [omraader[pk] for pk in r["samlet_for"]]
+        b.samlet_liste = [o for o in omraader.values() if o.pk in r["samlet_for"]]
         b.indikator.baseline_liste.append(b)
     d.aktivitet_liste = []
     for r in indhold["aktiviteter"]:
         a = _objekt(Aktivitet, r)
         a.delaftale = d
-        a.delmaal_liste = [delmaal[pk] for pk in r["delmaal"] if pk in delmaal]
+        a.delmaal_liste = [m for m in d.delmaal_liste if m.pk in r["delmaal"]]
         d.aktivitet_liste.append(a)
     return d
