@@ -1,0 +1,201 @@
+"""History, comparison and restore: for the helhedsplan's members only.
+
+- anonymous: to the login page;
+- logged in, but not working on the helhedsplan: 404 (as if the delaftale had no draft);
+- history and comparison need ``delaftaler.view_delaftale`` (the bestyrelse has it);
+  restore needs ``delaftaler.change_delaftale``: 403 otherwise.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from delaftaler.gendannelse import version_gendan
+from delaftaler.historik import fra_tidskode, hent_historik, snapshot_pr
+from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.sammenligning import byg_sammenligning
+from delaftaler.snapshot import Snapshot, tag_snapshot
+from delaftaler.visning import hent_udkast
+
+UDKAST = "udkast"
+
+
+def _medlem(perm: str):
+    """The view gets the delaftale, if the person works on its helhedsplan and has ``perm``."""
+
+    def deco(view):
+        @wraps(view)
+        def indpakket(request: HttpRequest, helhedsplan: str, indsats: str, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            delaftale = get_object_or_404(
+                Delaftale.objects.for_bruger(request.user).select_related(
+                    "helhedsplan", "indsatsomraade"
+                ),
+                helhedsplan__slug=helhedsplan,
+                indsatsomraade__slug=indsats,
+            )
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, delaftale, **kwargs)
+
+        return indpakket
+
+    return deco
+
+
+def _url(navn: str, delaftale: Delaftale, *args) -> str:
+    return reverse(
+        f"delaftaler:{navn}",
+        args=[delaftale.helhedsplan.slug, delaftale.indsatsomraade.slug, *args],
+    )
+
+
+def sammenlign_url(delaftale: Delaftale, fra: str, til: str) -> str:
+    return f"{_url('sammenlign', delaftale)}?{urlencode({'fra': fra, 'til': til})}"
+
+
+@require_GET
+@_medlem("delaftaler.view_delaftale")
+def historik(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
+    h = hent_historik(delaftale, side=request.GET.get("side") or 1)
+    return render(request, "delaftaler/historik.html", {"delaftale": delaftale, "historik": h})
+
+
+# --- Comparison ---------------------------------------------------------------------------
+
+
+class SammenlignForm(forms.Form):
+    fra = forms.ChoiceField(label="Sammenlign fra")
+    til = forms.ChoiceField(label="med")
+
+    def __init__(self, *args, valg: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for felt in self.fields.values():
+            felt.choices = valg
+            felt.error_messages["invalid_choice"] = "Vælg en version fra listen."
+            felt.widget.attrs["class"] = "form-select"
+
+
+def _tid_tekst(tid) -> str:
+    return f"{timezone.localtime(tid):%d.%m.%Y %H:%M:%S}"
+
+
+def _valg(
+    delaftale: Delaftale, versioner: list[Version], indstillinger: list[Indstilling], data
+) -> list[tuple[str, str]]:
+    valg = [(UDKAST, "Udkastet (som det står nu)")]
+    valg += [
+        (f"v{v.nummer}", f"Version {v.nummer} ({v.dato_tekst}, {v.get_art_display().lower()})")
+        for v in versioner
+    ]
+    valg += [
+        (
+            f"i{i.pk}",
+            f"Indstilling til bestyrelsen {timezone.localtime(i.indsendt):%d.%m.%Y} "
+            f"({i.get_status_display().lower()})",
+        )
+        for i in indstillinger
+    ]
+    # A moment of the history, chosen on the history page, is offered as itself.
+    for felt in ("fra", "til"):
+        kode = (data or {}).get(felt, "")
+        tid = fra_tidskode(kode)
+        if tid is not None and kode not in {k for k, _ in valg}:
+            valg.append((kode, f"Historikken pr. {_tid_tekst(tid)}"))
+    return valg
+
+
+def _side(
+    delaftale: Delaftale,
+    kode: str,
+    versioner: dict[str, Version],
+    indstillinger: dict[str, Indstilling],
+) -> tuple[Snapshot | None, str]:
+    """The snapshot a choice names and how the comparison calls it."""
+    if kode == UDKAST:
+        return tag_snapshot(hent_udkast(delaftale)), "udkastet"
+    if kode in versioner:
+        v = versioner[kode]
+        indhold = Version.objects.values_list("indhold", flat=True).get(pk=v.pk)
+        return indhold, f"version {v.nummer} ({v.dato_tekst})"
+    if kode in indstillinger:
+        i = indstillinger[kode]
+        indhold = Indstilling.objects.values_list("indhold", flat=True).get(pk=i.pk)
+        dato = f"{timezone.localtime(i.indsendt):%d.%m.%Y}"
+        return indhold, f"indstillingen til bestyrelsen af {dato}"
+    tid = fra_tidskode(kode)
+    navn = f"historikken pr. {_tid_tekst(tid)}"
+    return snapshot_pr(delaftale, tid), navn
+
+
+@require_GET
+@_medlem("delaftaler.view_delaftale")
+def sammenlign(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
+    versioner = list(delaftale.versioner.uden_indhold().order_by("-nummer"))
+    indstillinger = list(delaftale.indstillinger.defer("indhold").order_by("-indsendt"))
+    data = request.GET if ("fra" in request.GET or "til" in request.GET) else None
+    if data is None:
+        data = {"fra": f"v{versioner[0].nummer}" if versioner else UDKAST, "til": UDKAST}
+    valg = _valg(delaftale, versioner, indstillinger, data)
+    form = SammenlignForm(data, valg=valg)
+    kontekst = {"delaftale": delaftale, "form": form, "sammenligning": None}
+    status = 200
+    if form.is_valid():
+        fra, til = form.cleaned_data["fra"], form.cleaned_data["til"]
+        v_map = {f"v{v.nummer}": v for v in versioner}
+        i_map = {f"i{i.pk}": i for i in indstillinger}
+        foer, foer_navn = _side(delaftale, fra, v_map, i_map)
+        efter, efter_navn = _side(delaftale, til, v_map, i_map)
+        if foer is None or efter is None:
+            kontekst["fejl"] = "Delaftalen fandtes ikke endnu på det valgte tidspunkt."
+            status = 404
+        else:
+            kontekst["sammenligning"] = byg_sammenligning(
+                foer, efter, foer_navn=foer_navn, efter_navn=efter_navn
+            )
+            # Restoring is offered where it reads naturally: a version against the draft.
+            version_kode = {fra, til} - {UDKAST} if UDKAST in {fra, til} else set()
+            if (
+                len(version_kode) == 1
+                and next(iter(version_kode)) in v_map
+                and request.user.has_perm("delaftaler.change_delaftale")
+                and kontekst["sammenligning"].har_aendringer
+            ):
+                kontekst["gendan_version"] = v_map[next(iter(version_kode))]
+    else:
+        status = 400
+    return render(request, "delaftaler/sammenlign.html", kontekst, status=status)
+
+
+# --- Restore ------------------------------------------------------------------------------
+
+
+@require_POST
+@_medlem("delaftaler.change_delaftale")
+def gendan(request: HttpRequest, delaftale: Delaftale, nummer: int) -> HttpResponse:
+    version = get_object_or_404(delaftale.versioner.uden_indhold(), nummer=nummer)
+    try:
+        version_gendan(version=version, bruger=request.user)
+    except ValidationError as exc:
+        for besked in exc.messages:
+            messages.error(request, besked)
+        return redirect(sammenlign_url(delaftale, f"v{nummer}", UDKAST))
+    messages.success(
+        request,
+        f"Version {nummer} er gendannet som udkast. Den gældende version er uændret, indtil "
+        "udkastet er publiceret eller godkendt af bestyrelsen.",
+    )
+    gaeldende = delaftale.versioner.order_by("-nummer").values_list("nummer", flat=True).first()
+    return redirect(sammenlign_url(delaftale, f"v{gaeldende}", UDKAST))
