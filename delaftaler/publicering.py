@@ -11,6 +11,7 @@ ordinary tables, the published versions and the bestyrelse's submissions.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,16 @@ AFVENTER_ALLEREDE = (
     "Der ligger allerede en ændring hos bestyrelsen. Afvent svaret, eller træk den tilbage."
 )
 ER_AFGJORT = "Indstillingen er allerede afgjort."
+UDKAST_AENDRET = (
+    "Udkastet er ændret, siden siden blev vist. Intet er publiceret eller sendt. "
+    "Se de nye ændringer igennem, og prøv igen."
+)
+IKKE_PUBLICERET = "Delaftalen er ikke publiceret endnu."
+KUN_ADMINISTRATIVE = "Udkastet indeholder kun administrative ændringer; de publiceres direkte."
+GRUNDLAG_AENDRET = (
+    "Delaftalen er publiceret igen, siden ændringen blev sendt til bestyrelsen. "
+    "Sekretariatet må trække indstillingen tilbage og sende udkastet på ny."
+)
 
 
 @dataclass
@@ -69,10 +80,26 @@ class Udkast:
 def udkast_for(delaftale: Delaftale) -> Udkast:
     """The draft and its changes: the nine queries of the page plus one for the version."""
     udkast = hent_udkast(delaftale)
+    grundlag = delaftale.versioner.defer("pdf").order_by("-nummer").first()
+    return _udkast(udkast, grundlag)
+
+
+def _udkast(udkast: Delaftale, grundlag: Version | None) -> Udkast:
     indhold = tag_snapshot(udkast)
-    grundlag = delaftale.versioner.order_by("-nummer").first()
     aendringer = aendr.sammenlign(grundlag.indhold, indhold) if grundlag else []
     return Udkast(udkast, indhold, digest(indhold), grundlag, aendringer)
+
+
+def udkast_for_alle(delaftaler) -> list[Udkast]:
+    """The drafts of several delaftaler at once, in a fixed number of queries (ten)."""
+    from delaftaler.visning import _med_indhold  # the prefetches hent_udkast() uses
+
+    udkast = list(_med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
+    gaeldende = {
+        v.delaftale_id: v
+        for v in Version.objects.gaeldende().defer("pdf").filter(delaftale__in=udkast)
+    }
+    return [_udkast(u, gaeldende.get(u.pk)) for u in udkast]
 
 
 def _log_efter_commit(handling: str, delaftale: Delaftale, bruger, **detaljer) -> None:
@@ -86,6 +113,31 @@ def _kraev(bruger, perm: str) -> None:
         raise PermissionDenied
 
 
+def _laas(delaftale: Delaftale) -> None:
+    """Take the delaftale's row lock before reading the draft: two publications or
+    submissions of the same delaftale then run one after the other, and the second sees
+    what the first did (no duplicate version, no second pending submission)."""
+    Delaftale.objects.select_for_update().filter(pk=delaftale.pk).first()
+
+
+def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, faglig: bool) -> Udkast:
+    """The draft as it is now, if it is what the person saw and may go the way asked."""
+    udkast = udkast_for(delaftale)
+    if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
+        raise ValidationError(UDKAST_AENDRET, code="forældet")
+    if udkast.grundlag is None:
+        raise ValidationError(IKKE_PUBLICERET)
+    if not udkast.har_aendringer:
+        raise ValidationError(INGEN_AENDRINGER)
+    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
+        raise ValidationError(AFVENTER_ALLEREDE)
+    if udkast.er_faglig and not faglig:
+        raise ValidationError(FAGLIG_SKAL_GODKENDES)
+    if faglig and not udkast.er_faglig:
+        raise ValidationError(KUN_ADMINISTRATIVE)
+    return udkast
+
+
 def _ny_version(
     *,
     delaftale: Delaftale,
@@ -97,7 +149,7 @@ def _ny_version(
     indstilling: Indstilling | None = None,
 ) -> Version:
     # Lock the delaftale row so two publications cannot take the same number.
-    Delaftale.objects.select_for_update().filter(pk=delaftale.pk).first()
+    _laas(delaftale)
     nummer = (delaftale.versioner.aggregate(m=Max("nummer"))["m"] or 0) + 1
     version = Version(
         delaftale=delaftale,
@@ -132,18 +184,15 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
 
 
 @transaction.atomic
-def version_publicer(*, delaftale: Delaftale, bruger) -> Version:
-    """The sekretariatsleder publishes an administrative draft directly."""
+def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None = None) -> Version:
+    """The sekretariatsleder publishes an administrative draft directly.
+
+    ``udkast_sha256`` is the digest of the draft the person was shown (the form carries
+    it); if the draft has changed since, nothing is published.
+    """
     _kraev(bruger, "delaftaler.publicer_delaftale")
-    udkast = udkast_for(delaftale)
-    if udkast.grundlag is None:
-        raise ValidationError("Delaftalen er ikke publiceret endnu.")
-    if not udkast.har_aendringer:
-        raise ValidationError(INGEN_AENDRINGER)
-    if udkast.er_faglig:
-        raise ValidationError(FAGLIG_SKAL_GODKENDES)
-    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
-        raise ValidationError(AFVENTER_ALLEREDE)
+    _laas(delaftale)
+    udkast = _kontroller_udkast(delaftale, udkast_sha256, faglig=False)
     version = _ny_version(
         delaftale=delaftale,
         indhold=udkast.indhold,
@@ -156,20 +205,20 @@ def version_publicer(*, delaftale: Delaftale, bruger) -> Version:
 
 
 @transaction.atomic
-def udkast_indstil(*, delaftale: Delaftale, bruger, begrundelse: str = "") -> Indstilling:
-    """The sekretariatsleder sends a faglig draft to the bestyrelse, frozen as it is now."""
+def udkast_indstil(
+    *,
+    delaftale: Delaftale,
+    bruger,
+    begrundelse: str = "",
+    udkast_sha256: str | None = None,
+) -> Indstilling:
+    """The sekretariatsleder sends a faglig draft to the bestyrelse, frozen as it is now.
+
+    ``udkast_sha256``: as for version_publicer, the draft the person was shown.
+    """
     _kraev(bruger, "delaftaler.publicer_delaftale")
-    udkast = udkast_for(delaftale)
-    if udkast.grundlag is None:
-        raise ValidationError("Delaftalen er ikke publiceret endnu.")
-    if not udkast.har_aendringer:
-        raise ValidationError(INGEN_AENDRINGER)
-    if not udkast.er_faglig:
-        raise ValidationError(
-            "Udkastet indeholder kun administrative ændringer; de publiceres direkte."
-        )
-    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
-        raise ValidationError(AFVENTER_ALLEREDE)
+    _laas(delaftale)
+    udkast = _kontroller_udkast(delaftale, udkast_sha256, faglig=True)
     indstilling = Indstilling(
         delaftale=delaftale,
         grundlag=udkast.grundlag,
@@ -185,24 +234,61 @@ def udkast_indstil(*, delaftale: Delaftale, bruger, begrundelse: str = "") -> In
     return indstilling
 
 
-def _afgoer(indstilling: Indstilling, *, status: str, bruger, kommentar: str) -> None:
+def _afgoer(
+    indstilling: Indstilling,
+    *,
+    status: str,
+    bruger,
+    kommentar: str,
+    kontrol: Callable[[Indstilling], None] | None = None,
+) -> None:
+    """Record the decision on a pending submission, once.
+
+    The row lock makes a second decision wait for the first (PostgreSQL); the conditional
+    update makes it fail wherever the lock is a no-op (SQLite): only one of two board
+    members deciding at the same moment gets through, the other is told it is decided.
+    """
     laast = Indstilling.objects.select_for_update().get(pk=indstilling.pk)
     if not laast.afventer:
         raise ValidationError(ER_AFGJORT)
-    indstilling.status = status
-    indstilling.besluttet = timezone.now()
-    indstilling.besluttet_af = bruger
-    indstilling.kommentar = kommentar.strip()
-    indstilling.full_clean()
-    indstilling.save()
+    if kontrol is not None:
+        kontrol(laast)
+    laast.status = status
+    laast.besluttet = timezone.now()
+    laast.besluttet_af = bruger
+    laast.kommentar = kommentar.strip()
+    laast.full_clean()
+    opdateret = Indstilling.objects.filter(pk=laast.pk, status=Indstilling.Status.AFVENTER).update(
+        status=laast.status,
+        besluttet=laast.besluttet,
+        besluttet_af=laast.besluttet_af,
+        kommentar=laast.kommentar,
+    )
+    if not opdateret:
+        raise ValidationError(ER_AFGJORT)
+    for felt in ("status", "besluttet", "besluttet_af", "kommentar"):
+        setattr(indstilling, felt, getattr(laast, felt))
 
 
 @transaction.atomic
 def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
     """The bestyrelse approves: the submitted snapshot becomes the published version."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
-    _afgoer(indstilling, status=Indstilling.Status.GODKENDT, bruger=bruger, kommentar=kommentar)
-    grundlag = indstilling.delaftale.versioner.order_by("-nummer").first()
+    _laas(indstilling.delaftale)
+    grundlag = indstilling.delaftale.versioner.defer("pdf").order_by("-nummer").first()
+
+    def samme_grundlag(laast: Indstilling) -> None:
+        # Publishing the frozen snapshot would undo what was published in between.
+        if grundlag is None or grundlag.pk != laast.grundlag_id:
+            raise ValidationError(GRUNDLAG_AENDRET)
+
+    _afgoer(
+        indstilling,
+        status=Indstilling.Status.GODKENDT,
+        bruger=bruger,
+        kommentar=kommentar,
+        kontrol=samme_grundlag,
+    )
     version = _ny_version(
         delaftale=indstilling.delaftale,
         indhold=indstilling.indhold,
@@ -255,7 +341,7 @@ def version_pdf(version: Version) -> bytes:
     publisher's own redirect, renders it, and every later reader gets those exact bytes.
     """
     if version.pdf_sha256:
-        if version.pdf is None or "pdf" in version.get_deferred_fields():
+        if "pdf" in version.get_deferred_fields() or version.pdf is None:
             return bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
         return bytes(version.pdf)
     from delaftaler.pdf import pdf_html, render_pdf

@@ -1,0 +1,485 @@
+"""The publishing services (delaftaler/publicering.py) on the Vejle delaftale.
+
+The delaftale's revision rule: administrative changes are published by the
+sekretariatsleder; faglige ones are sent to the bestyrelse, whose approval publishes
+exactly what was sent. The classification comes from the fields that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+
+from delaftaler import publicering
+from delaftaler.indlaesning import indlaes_fil
+from delaftaler.models import Indsatsomraade, Indstilling, Version
+from delaftaler.publicering import (
+    AFVENTER_ALLEREDE,
+    ER_AFGJORT,
+    FAGLIG_SKAL_GODKENDES,
+    GRUNDLAG_AENDRET,
+    INGEN_AENDRINGER,
+    KUN_ADMINISTRATIVE,
+    UDKAST_AENDRET,
+)
+from delaftaler.roller import BESTYRELSE, LEDER, opret_grupper
+from delaftaler.snapshot import digest
+from tests.conftest import VEJLE
+
+NY_MAALGRUPPE = "<p>Unge 15-17 år, der ikke er i gang med en uddannelse.</p>"
+ADM = Version.Art.ADMINISTRATIV
+FAG = Version.Art.FAGLIG
+
+
+def _gem(obj, **felter):
+    for navn, vaerdi in felter.items():
+        setattr(obj, navn, vaerdi)
+    obj.full_clean()
+    obj.save()
+
+
+def _administrativ(delaftale):
+    _gem(delaftale.parter.first(), telefon="70 70 70 70")
+
+
+def _faglig(delaftale, maalgrupper: str = NY_MAALGRUPPE):
+    _gem(delaftale.aktiviteter.first(), maalgrupper=maalgrupper)
+
+
+def _fejl(exc_info) -> list[str]:
+    return exc_info.value.messages
+
+
+@pytest.fixture
+def leder(leder_bruger, vejle):
+    return leder_bruger
+
+
+@pytest.fixture
+def bestyrelse(bestyrelse_bruger, vejle):
+    return bestyrelse_bruger
+
+
+@pytest.fixture
+def bestyrelse2(db):
+    bruger = get_user_model().objects.create_user("bestyrelse2", password="x", is_staff=True)
+    bruger.groups.add(Group.objects.get(name=BESTYRELSE))
+    return bruger
+
+
+# --- The classification ------------------------------------------------------------------------
+
+
+def test_the_loaded_delaftale_has_no_draft(vejle):
+    udkast = publicering.udkast_for(vejle)
+    assert udkast.grundlag.nummer == 1
+    assert (udkast.art, udkast.art_tekst, udkast.har_aendringer) == (None, "Ingen ændringer", False)
+    assert udkast.aarsager == []
+
+
+def test_an_administrative_draft_lists_its_changes(vejle):
+    _administrativ(vejle)
+    _gem(vejle, revision=vejle.revision + "<p>Kontakt sekretariatet.</p>")
+    udkast = publicering.udkast_for(vejle)
+    assert (udkast.art, udkast.art_tekst, udkast.er_faglig) == (ADM, "Administrativ ændring", False)
+    assert {(a.del_, a.felt) for a in udkast.aarsager} == {
+        ("parter", "telefon"),
+        ("delaftale", "revision"),
+    }
+
+
+def test_one_faglig_field_makes_a_mixed_draft_faglig_and_only_it_is_the_cause(vejle):
+    _administrativ(vejle)
+    _faglig(vejle)
+    udkast = publicering.udkast_for(vejle)
+    assert (udkast.art, udkast.art_tekst) == (FAG, "Faglig ændring")
+    assert {(a.del_, a.felt, a.art) for a in udkast.aendringer} == {
+        ("parter", "telefon", ADM),
+        ("aktiviteter", "maalgrupper", FAG),
+    }
+    assert [(a.del_, a.felt_navn) for a in udkast.aarsager] == [("aktiviteter", "målgruppe(r)")]
+
+
+def test_all_drafts_at_once_agree_with_one_at_a_time(vejle, viborg, django_assert_num_queries):
+    _faglig(vejle)
+    with django_assert_num_queries(10):
+        alle = {u.delaftale.pk: u for u in publicering.udkast_for_alle([vejle, viborg])}
+    for delaftale in (vejle, viborg):
+        en = publicering.udkast_for(delaftale)
+        assert (alle[delaftale.pk].art, alle[delaftale.pk].sha256) == (en.art, en.sha256)
+        assert alle[delaftale.pk].grundlag.pk == en.grundlag.pk
+
+
+# --- Administrative: published directly ---------------------------------------------------------
+
+
+def test_an_administrative_draft_is_published_as_the_next_version_with_its_pdf(
+    vejle, leder, django_capture_on_commit_callbacks
+):
+    _administrativ(vejle)
+    udkast = publicering.udkast_for(vejle)
+    with django_capture_on_commit_callbacks() as callbacks:
+        version = publicering.version_publicer(
+            delaftale=vejle, bruger=leder, udkast_sha256=udkast.sha256
+        )
+    assert callbacks, "the publication is logged after the commit"
+    version = Version.objects.get(pk=version.pk)
+    assert (version.nummer, version.art, version.godkendt) == (2, ADM, None)
+    assert version.publiceret_af == leder
+    assert version.indhold == udkast.indhold
+    assert version.indhold_sha256 == digest(udkast.indhold) == udkast.sha256
+    assert version.aendringer == [
+        {
+            "objekt": f"Part »{vejle.parter.first().navn}«",
+            "handling": "ændret",
+            "felt": "telefon",
+            "art": ADM,
+        }
+    ]
+    assert not publicering.udkast_for(vejle).har_aendringer
+
+    pdf = publicering.version_pdf(version)
+    assert pdf.startswith(b"%PDF")
+    gemt = Version.objects.get(pk=version.pk)
+    assert bytes(gemt.pdf) == pdf
+    assert gemt.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    # Frozen: a later request gets the same bytes without rendering again.
+    assert publicering.version_pdf(Version.objects.defer("pdf").get(pk=version.pk)) == pdf
+
+
+def test_publishing_a_faglig_draft_is_refused(vejle, leder):
+    _administrativ(vejle)
+    _faglig(vejle)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=vejle, bruger=leder)
+    assert _fejl(fejl) == [FAGLIG_SKAL_GODKENDES]
+    assert vejle.versioner.count() == 1
+
+
+def test_publishing_without_changes_is_refused(vejle, leder):
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=vejle, bruger=leder)
+    assert _fejl(fejl) == [INGEN_AENDRINGER]
+    assert vejle.versioner.count() == 1
+
+
+def test_submitting_an_administrative_draft_is_refused(vejle, leder):
+    _administrativ(vejle)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    assert _fejl(fejl) == [KUN_ADMINISTRATIVE]
+    assert not Indstilling.objects.exists()
+
+
+def test_a_draft_changed_since_the_page_was_shown_is_neither_published_nor_submitted(vejle, leder):
+    _administrativ(vejle)
+    vist = publicering.udkast_for(vejle).sha256
+    _gem(vejle.parter.first(), email="ny@example.dk")
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=vejle, bruger=leder, udkast_sha256=vist)
+    assert _fejl(fejl) == [UDKAST_AENDRET]
+    assert vejle.versioner.count() == 1
+
+    _faglig(vejle)
+    vist = publicering.udkast_for(vejle).sha256
+    _faglig(vejle, "<p>Alle beboere.</p>")
+    with pytest.raises(ValidationError) as fejl:
+        publicering.udkast_indstil(delaftale=vejle, bruger=leder, udkast_sha256=vist)
+    assert _fejl(fejl) == [UDKAST_AENDRET]
+    assert not Indstilling.objects.exists()
+
+    nu = publicering.udkast_for(vejle).sha256
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder, udkast_sha256=nu)
+    assert indstilling.indhold_sha256 == nu
+
+
+# --- Faglig: submitted, approved, sent back, withdrawn ------------------------------------------
+
+
+def test_approval_publishes_exactly_what_was_submitted(vejle, leder, bestyrelse):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(
+        delaftale=vejle, bruger=leder, begrundelse="  Målgruppen er udvidet.  "
+    )
+    indsendt = dict(indstilling.indhold)
+    assert (indstilling.status, indstilling.begrundelse) == ("afventer", "Målgruppen er udvidet.")
+    assert indstilling.grundlag.nummer == 1
+    assert indstilling.aendringer == [
+        {
+            "objekt": f"Aktivitet »{vejle.aktiviteter.first().navn}«",
+            "handling": "ændret",
+            "felt": "målgruppe(r)",
+            "art": FAG,
+        }
+    ]
+    # Edits after submitting are not part of what the board approves.
+    senere = vejle.aktiviteter.last()
+    _gem(senere, formaal="<p>Et nyt formål skrevet efter indstillingen.</p>")
+
+    version = publicering.indstilling_godkend(
+        indstilling=indstilling, bruger=bestyrelse, kommentar="Godkendt på mødet."
+    )
+    indstilling.refresh_from_db()
+    assert (indstilling.status, indstilling.besluttet_af, indstilling.kommentar) == (
+        "godkendt",
+        bestyrelse,
+        "Godkendt på mødet.",
+    )
+    assert (version.nummer, version.art, version.indstilling) == (2, FAG, indstilling)
+    assert version.godkendt == indstilling.besluttet
+    assert version.publiceret_af == leder
+    assert version.indhold == indsendt
+    assert NY_MAALGRUPPE in {a["maalgrupper"] for a in version.indhold["aktiviteter"]}
+    assert "Et nyt formål" not in str(version.indhold)
+
+    efter = publicering.udkast_for(vejle)
+    assert efter.grundlag.pk == version.pk
+    assert [(a.pk, a.felt) for a in efter.aendringer] == [(senere.pk, "formaal")]
+
+
+def test_sending_back_needs_a_comment_and_keeps_the_published_version(vejle, leder, bestyrelse):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.indstilling_send_tilbage(
+            indstilling=indstilling, bruger=bestyrelse, kommentar=" "
+        )
+    assert fejl.value.message_dict == {"kommentar": ["Skriv, hvorfor ændringen sendes tilbage."]}
+    assert Indstilling.objects.get().status == "afventer"
+
+    publicering.indstilling_send_tilbage(
+        indstilling=indstilling, bruger=bestyrelse, kommentar="Målgruppen er for bred."
+    )
+    gemt = Indstilling.objects.get()
+    assert (gemt.status, gemt.besluttet_af, gemt.kommentar) == (
+        "sendt_tilbage",
+        bestyrelse,
+        "Målgruppen er for bred.",
+    )
+    assert gemt.besluttet is not None
+    assert vejle.versioner.count() == 1
+    # The draft is untouched and can be sent again.
+    assert publicering.udkast_for(vejle).er_faglig
+    publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    assert Indstilling.objects.filter(status="afventer").count() == 1
+
+
+def test_a_withdrawn_submission_can_be_sent_again(vejle, leder, bestyrelse):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    publicering.indstilling_traek_tilbage(indstilling=indstilling, bruger=leder)
+    indstilling.refresh_from_db()
+    assert (indstilling.status, indstilling.besluttet_af) == ("trukket_tilbage", leder)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert _fejl(fejl) == [ER_AFGJORT]
+    ny = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    assert ny.pk != indstilling.pk
+    assert vejle.versioner.count() == 1
+
+
+def test_a_second_submission_while_one_is_pending_is_refused(vejle, leder):
+    _faglig(vejle)
+    publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    assert _fejl(fejl) == [AFVENTER_ALLEREDE]
+    assert Indstilling.objects.count() == 1
+
+
+def test_nothing_is_published_directly_while_a_submission_is_pending(vejle, leder):
+    original = vejle.aktiviteter.first().maalgrupper
+    _faglig(vejle)
+    publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    # Back to the published target group, plus an administrative change.
+    _faglig(vejle, original)
+    _administrativ(vejle)
+    assert publicering.udkast_for(vejle).art == ADM
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=vejle, bruger=leder)
+    assert _fejl(fejl) == [AFVENTER_ALLEREDE]
+    assert vejle.versioner.count() == 1
+
+
+def test_two_board_members_deciding_the_same_submission_only_the_first_counts(
+    vejle, leder, bestyrelse, bestyrelse2
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    # Both opened the page while it was pending.
+    hos_anden = Indstilling.objects.get(pk=indstilling.pk)
+    publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+
+    with pytest.raises(ValidationError) as fejl:
+        publicering.indstilling_godkend(indstilling=hos_anden, bruger=bestyrelse2)
+    assert _fejl(fejl) == [ER_AFGJORT]
+    with pytest.raises(ValidationError) as fejl:
+        publicering.indstilling_send_tilbage(
+            indstilling=hos_anden, bruger=bestyrelse2, kommentar="Nej tak."
+        )
+    assert _fejl(fejl) == [ER_AFGJORT]
+    gemt = Indstilling.objects.get()
+    assert (gemt.status, gemt.besluttet_af, gemt.kommentar) == ("godkendt", bestyrelse, "")
+    assert list(vejle.versioner.values_list("nummer", flat=True).order_by("nummer")) == [1, 2]
+
+
+def test_approval_is_refused_when_another_version_was_published_in_between(
+    vejle, leder, bestyrelse
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    # A publication that bypassed the pending check (e.g. a version restored and published).
+    with transaction.atomic():
+        publicering._ny_version(
+            delaftale=vejle,
+            indhold=indstilling.grundlag.indhold,
+            art=ADM,
+            aendringer=[],
+            bruger=leder,
+        )
+    with pytest.raises(ValidationError) as fejl:
+        publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert _fejl(fejl) == [GRUNDLAG_AENDRET]
+    indstilling.refresh_from_db()
+    assert indstilling.status == "afventer"
+    assert vejle.versioner.count() == 2
+
+
+# --- Permissions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rolle", ["sekretariat_bruger", "bestyrelse_bruger"])
+def test_the_sekretariatsmedarbejder_and_the_bestyrelse_neither_publish_nor_submit(
+    request, vejle, rolle
+):
+    bruger = request.getfixturevalue(rolle)
+    _administrativ(vejle)
+    with pytest.raises(PermissionDenied):
+        publicering.version_publicer(delaftale=vejle, bruger=bruger)
+    _faglig(vejle)
+    with pytest.raises(PermissionDenied):
+        publicering.udkast_indstil(delaftale=vejle, bruger=bruger)
+    assert vejle.versioner.count() == 1 and not Indstilling.objects.exists()
+
+
+@pytest.mark.parametrize("rolle", ["sekretariat_bruger", "leder_bruger", "administrator_bruger"])
+def test_only_the_bestyrelse_decides(request, vejle, leder, rolle):
+    bruger = request.getfixturevalue(rolle)
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    with pytest.raises(PermissionDenied):
+        publicering.indstilling_godkend(indstilling=indstilling, bruger=bruger)
+    with pytest.raises(PermissionDenied):
+        publicering.indstilling_send_tilbage(indstilling=indstilling, bruger=bruger, kommentar="x")
+    assert Indstilling.objects.get().status == "afventer"
+
+
+def test_the_bestyrelse_cannot_withdraw_and_an_inactive_leder_cannot_publish(
+    vejle, leder, bestyrelse
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    with pytest.raises(PermissionDenied):
+        publicering.indstilling_traek_tilbage(indstilling=indstilling, bruger=bestyrelse)
+    leder.is_active = False
+    leder.save()
+    with pytest.raises(PermissionDenied):
+        publicering.indstilling_traek_tilbage(indstilling=indstilling, bruger=leder)
+    assert Indstilling.objects.get().status == "afventer"
+
+
+# --- At the same moment (real transactions, PostgreSQL's row locks) -----------------------------
+
+samtidig = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no row locks to wait on"
+)
+
+
+def _samtidigt(*opgaver):
+    """Run the callables in threads released at the same moment; their results or errors."""
+    start = threading.Barrier(len(opgaver))
+    resultater: list = [None] * len(opgaver)
+
+    def koer(nr, opgave):
+        try:
+            start.wait()
+            resultater[nr] = opgave()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            resultater[nr] = exc
+        finally:
+            connection.close()
+
+    traade = [threading.Thread(target=koer, args=(n, o)) for n, o in enumerate(opgaver)]
+    for t in traade:
+        t.start()
+    for t in traade:
+        t.join(30)
+    return resultater
+
+
+@pytest.fixture
+def vejle_commit(transactional_db):
+    # Transactional tests flush the database afterwards, data migrations included.
+    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
+    opret_grupper()
+    delaftale = indlaes_fil(VEJLE).delaftale
+    brugere = {}
+    for navn, gruppe in (("leder", LEDER), ("b1", BESTYRELSE), ("b2", BESTYRELSE)):
+        bruger = get_user_model().objects.create_user(navn, password="x", is_staff=True)
+        bruger.groups.add(Group.objects.get(name=gruppe))
+        brugere[navn] = bruger
+    return delaftale, brugere
+
+
+@samtidig
+def test_two_approvals_at_the_same_moment_publish_one_version(vejle_commit):
+    vejle, brugere = vejle_commit
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=brugere["leder"])
+    resultater = _samtidigt(
+        *(
+            lambda b=brugere[navn]: publicering.indstilling_godkend(
+                indstilling=Indstilling.objects.get(pk=indstilling.pk), bruger=b
+            )
+            for navn in ("b1", "b2")
+        )
+    )
+    versioner = [r for r in resultater if isinstance(r, Version)]
+    fejl = [r for r in resultater if isinstance(r, ValidationError)]
+    assert len(versioner) == 1 and len(fejl) == 1, resultater
+    assert fejl[0].messages == [ER_AFGJORT]
+    assert list(vejle.versioner.values_list("nummer", flat=True).order_by("nummer")) == [1, 2]
+
+
+@samtidig
+def test_two_submissions_or_publications_at_the_same_moment_make_one(vejle_commit):
+    vejle, brugere = vejle_commit
+    original = vejle.aktiviteter.first().maalgrupper
+    _faglig(vejle)
+    leder = brugere["leder"]
+    resultater = _samtidigt(
+        lambda: publicering.udkast_indstil(delaftale=vejle, bruger=leder),
+        lambda: publicering.udkast_indstil(delaftale=vejle, bruger=leder),
+    )
+    assert sorted(type(r).__name__ for r in resultater) == ["Indstilling", "ValidationError"]
+    assert Indstilling.objects.count() == 1
+    publicering.indstilling_traek_tilbage(indstilling=Indstilling.objects.get(), bruger=leder)
+
+    _faglig(vejle, original)
+    _administrativ(vejle)
+    resultater = _samtidigt(
+        lambda: publicering.version_publicer(delaftale=vejle, bruger=leder),
+        lambda: publicering.version_publicer(delaftale=vejle, bruger=leder),
+    )
+    assert sorted(type(r).__name__ for r in resultater) == ["ValidationError", "Version"], (
+        resultater
+    )
+    fejl = next(r for r in resultater if isinstance(r, ValidationError))
+    assert fejl.messages == [INGEN_AENDRINGER]
+    assert vejle.versioner.count() == 2
