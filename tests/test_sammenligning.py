@@ -80,7 +80,7 @@ def test_word_diff_of_an_added_paragraph():
 
 
 def test_version_1_against_the_draft(sekretariat_client, redigeret, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(18):
         svar = sekretariat_client.get(url(redigeret.delaftale, fra="v1", til="udkast"))
 
     assert svar.status_code == 200
