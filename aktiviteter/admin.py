@@ -24,7 +24,7 @@ class AktivitetForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         delaftale_id = self.instance.delaftale_id or self.initial.get("delaftale")
-        if delaftale_id:
+        if delaftale_id and "delmaal" in self.fields:  # not there on a read-only page
             # Narrow the admin's choices (already only the person's helhedsplaner), so an
             # address with another plan's ?delaftale= offers nothing of that plan.
             valg = self.fields["delmaal"].queryset

@@ -1,0 +1,559 @@
+"""Every URL of the site × every role, with the answer each gets.
+
+The roles: anonymous, a sekretariatsmedarbejder, a sekretariatsleder and a
+bestyrelsesmedlem who are members of the helhedsplan the URLs point into (»egen«), an
+administrator, and a sekretariatsmedarbejder of another helhedsplan (»fremmed«, a member
+of »anden« only).
+
+The table is keyed by URL name; a name may have several variants (a draft, sent and
+approved year; the admin's change page of an own and of another plan's object). The
+admin's rows are made per registered model from ``ADMIN`` below. A completeness test
+walks the URL resolver and fails on any named URL that is not in the table, so a new URL
+cannot escape the matrix.
+
+Answers: a status code, or
+- ``LOGIN``: 302 to the login page,
+- ``FINDES_IKKE``: the admin's 302 to its front page with »findes ikke« (what the admin
+  answers for an object outside the person's helhedsplaner, as for one that was deleted),
+- ``VIDERE``: another 302 (the admin's login page for someone logged in, »Vis på
+  siden«, logging out when not logged in).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from http.cookies import SimpleCookie
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from aktiviteter.models import Aktivitet, AktivitetStatus
+from delaftaler.models import Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Opfoelgning
+from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.publicering import version_foerste
+from delaftaler.roller import SEKRETARIAT
+from indikatorer.maalinger import MaalingInput, maalinger_gem
+from indikatorer.models import Indikator, Maaling
+from tests.factories import (
+    AktivitetFactory,
+    BaselineFactory,
+    BoligomraadeFactory,
+    DelaftaleFactory,
+    DelmaalFactory,
+    HelhedsplanFactory,
+    IndikatorFactory,
+    PartFactory,
+)
+
+ROLLER = ("anonym", "medarbejder", "leder", "bestyrelse", "administrator", "fremmed")
+LOGIN = "login"
+FINDES_IKKE = "findes ikke"
+VIDERE = "videre"
+FALSK_PDF = b"%PDF-1.7 rollematrix"
+
+
+def svar(anonym, medarbejder, leder, bestyrelse, administrator, fremmed) -> dict:
+    return dict(
+        zip(ROLLER, (anonym, medarbejder, leder, bestyrelse, administrator, fremmed), strict=True)
+    )
+
+
+def alle(kode) -> dict:
+    return svar(*[kode] * len(ROLLER))
+
+
+# --- The data: two helhedsplaner, each with a published delaftale and three years -----------
+
+
+@dataclass
+class Plan:
+    plan: Helhedsplan
+    delaftale: Delaftale
+    delmaal: Delmaal
+    indikator: Indikator
+    aktivitet: Aktivitet
+    aar: dict[str, Opfoelgning]  # "kladde", "sendt", "godkendt"
+    maaling: Maaling
+    aktivitet_status: AktivitetStatus
+
+    def args(self) -> list[str]:
+        return [self.plan.slug, self.delaftale.indsatsomraade.slug]
+
+
+@dataclass
+class Data:
+    egen: Plan
+    anden: Plan
+    brugere: dict
+
+
+def _plan(navn: str, medlemmer, sekretariat, bestyrelse) -> Plan:
+    plan = HelhedsplanFactory(navn=navn, slug=navn.lower().replace("_", "-"))
+    plan.medlemmer.set(medlemmer)
+    omraade = BoligomraadeFactory(helhedsplan=plan)
+    delaftale = DelaftaleFactory(helhedsplan=plan)
+    PartFactory(delaftale=delaftale)
+    delmaal = DelmaalFactory(delaftale=delaftale)
+    indikator = IndikatorFactory(delmaal=delmaal)
+    BaselineFactory(indikator=indikator, boligomraade=omraade)
+    aktivitet = AktivitetFactory(delaftale=delaftale)
+    version_foerste(delaftale=delaftale)
+    aar = {}
+    for status, nr in (("godkendt", 2022), ("sendt", 2023), ("kladde", 2024)):
+        o = opfoelgning_opret(delaftale=delaftale, aar=nr, bruger=sekretariat)
+        if status != "kladde":
+            opfoelgning_send(opfoelgning=o, bruger=sekretariat)
+        if status == "godkendt":
+            opfoelgning_godkend(opfoelgning=o, bruger=bestyrelse, render_pdf=lambda o: FALSK_PDF)
+        aar[status] = Opfoelgning.objects.get(pk=o.pk)
+    maalinger_gem(
+        opfoelgning=aar["kladde"],
+        raekker=[
+            MaalingInput(
+                indikator=indikator, periode="2024", boligomraade=omraade, vaerdi=Decimal("12.5")
+            )
+        ],
+        bruger=sekretariat,
+    )
+    return Plan(
+        plan=plan,
+        delaftale=delaftale,
+        delmaal=delmaal,
+        indikator=indikator,
+        aktivitet=aktivitet,
+        aar=aar,
+        maaling=Maaling.objects.get(opfoelgning=aar["kladde"]),
+        aktivitet_status=AktivitetStatus.objects.create(
+            opfoelgning=aar["kladde"], aktivitet=aktivitet, antal_naaet=12
+        ),
+    )
+
+
+@pytest.fixture
+def hurtige_koder(settings):
+    """Passwords are hashed for every test user; a fast hasher keeps the matrix quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def data(
+    hurtige_koder,
+    sekretariat_bruger,
+    leder_bruger,
+    bestyrelse_bruger,
+    administrator_bruger,
+    monkeypatch,
+    settings,
+) -> Data:
+    # The matrix is about who gets which answer, not about PDFs: no rendering, no cache.
+    monkeypatch.setattr("delaftaler.pdf.render_pdf", lambda html: FALSK_PDF)
+    settings.CACHES = {
+        **settings.CACHES,
+        "pdf": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    fremmed = get_user_model().objects.create_user(
+        "fremmed", password="hemmelig-kode-123", is_staff=True
+    )
+    fremmed.groups.add(Group.objects.get(name=SEKRETARIAT))
+    medlemmer = [sekretariat_bruger, leder_bruger, bestyrelse_bruger, administrator_bruger]
+    egen = _plan("Egen_21_25", medlemmer, sekretariat_bruger, bestyrelse_bruger)
+    anden = _plan("Anden_21_25", [fremmed], sekretariat_bruger, bestyrelse_bruger)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        felter = {"get_data": "", "post_data": "", "failures_since_start": 1}
+        model.objects.create(
+            username="nogen",
+            ip_address="127.0.0.1",
+            user_agent="test",
+            http_accept="*/*",
+            path_info="/admin/login/",
+            **(felter if model is AccessAttempt else {}),
+        )
+    brugere = {
+        "anonym": None,
+        "medarbejder": sekretariat_bruger,
+        "leder": leder_bruger,
+        "bestyrelse": bestyrelse_bruger,
+        "administrator": administrator_bruger,
+        "fremmed": fremmed,
+    }
+    return Data(egen=egen, anden=anden, brugere=brugere)
+
+
+# --- The site's own pages -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Raekke:
+    navn: str  # the URL name, "namespace:name"
+    variant: str
+    url: Callable[[Data], str]
+    forventet: dict
+
+    @property
+    def id(self) -> str:
+        return f"{self.navn}[{self.variant}]" if self.variant else self.navn
+
+
+def _opf(navn: str, status: str) -> Callable[[Data], str]:
+    return lambda d: reverse(navn, args=[*d.egen.args(), d.egen.aar[status].aar])
+
+
+def _delaftale(navn: str, *ekstra) -> Callable[[Data], str]:
+    return lambda d: reverse(navn, args=[*d.egen.args(), *ekstra])
+
+
+OFFENTLIG = alle(200)
+# Staff pages of a follow-up: the secretariat works, the board reads; another plan's
+# staff get 404 where the year is not public and 403 where it is (approved).
+ARBEJDE_IKKE_OFFENTLIG = svar(LOGIN, 200, 200, 403, 200, 404)
+ARBEJDE_OFFENTLIG = svar(LOGIN, 200, 200, 403, 200, 403)
+
+SIDER = [
+    Raekke("healthz", "", lambda d: reverse("healthz"), OFFENTLIG),
+    Raekke("delaftaler:oversigt", "", lambda d: reverse("delaftaler:oversigt"), OFFENTLIG),
+    Raekke(
+        "delaftaler:helhedsplan",
+        "",
+        lambda d: reverse("delaftaler:helhedsplan", args=[d.egen.plan.slug]),
+        OFFENTLIG,
+    ),
+    Raekke("delaftaler:delaftale", "", _delaftale("delaftaler:delaftale"), OFFENTLIG),
+    Raekke("delaftaler:delaftale_pdf", "", _delaftale("delaftaler:delaftale_pdf"), OFFENTLIG),
+    Raekke("delaftaler:versioner", "", _delaftale("delaftaler:versioner"), OFFENTLIG),
+    Raekke("delaftaler:version", "", _delaftale("delaftaler:version", 1), OFFENTLIG),
+    Raekke("delaftaler:version_pdf", "", _delaftale("delaftaler:version_pdf", 1), OFFENTLIG),
+    Raekke("delaftaler:indikatorer_csv", "", _delaftale("delaftaler:indikatorer_csv"), OFFENTLIG),
+    Raekke("delaftaler:indikatorer_xlsx", "", _delaftale("delaftaler:indikatorer_xlsx"), OFFENTLIG),
+    # The yearly follow-up.
+    Raekke(
+        "delaftaler:opfoelgninger",
+        "",
+        lambda d: reverse("delaftaler:opfoelgninger"),
+        svar(LOGIN, 200, 200, 200, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:opfoelgning_liste",
+        "",
+        _delaftale("delaftaler:opfoelgning_liste"),
+        svar(LOGIN, 200, 200, 200, 200, 403),
+    ),
+    *(
+        Raekke(
+            f"delaftaler:opfoelgning_{side}",
+            status,
+            _opf(f"delaftaler:opfoelgning_{side}", status),
+            forventet,
+        )
+        for side, status, forventet in (
+            ("indtast", "kladde", ARBEJDE_IKKE_OFFENTLIG),
+            ("indtast", "sendt", ARBEJDE_IKKE_OFFENTLIG),
+            ("indtast", "godkendt", ARBEJDE_OFFENTLIG),
+            ("send", "kladde", ARBEJDE_IKKE_OFFENTLIG),
+            ("send", "godkendt", ARBEJDE_OFFENTLIG),
+            ("genaaben", "kladde", ARBEJDE_IKKE_OFFENTLIG),
+            ("genaaben", "godkendt", ARBEJDE_OFFENTLIG),
+            # The board approves and comments; the board cannot see drafts at all.
+            ("godkend", "sendt", svar(LOGIN, 403, 403, 200, 403, 403)),
+            ("godkend", "kladde", svar(LOGIN, 403, 403, 404, 403, 403)),
+            ("kommentar", "sendt", svar(LOGIN, 403, 403, 200, 200, 403)),
+            ("kommentar", "kladde", svar(LOGIN, 403, 403, 404, 200, 403)),
+        )
+    ),
+    # The report: approved years are public, the rest a 404 for whoever may not see them.
+    *(
+        Raekke(navn, status, _opf(navn, status), forventet)
+        for navn in ("delaftaler:rapport", "delaftaler:rapport_pdf")
+        for status, forventet in (
+            ("kladde", svar(404, 200, 200, 404, 200, 404)),
+            ("sendt", svar(404, 200, 200, 200, 200, 404)),
+            ("godkendt", OFFENTLIG),
+        )
+    ),
+    # The measurements' spreadsheets: the secretariat's.
+    *(
+        Raekke(navn, status, _opf(navn, status), forventet)
+        for navn in (
+            "delaftaler:maalinger_skabelon",
+            "delaftaler:maalinger_eksport",
+            "delaftaler:maalinger_indlaes",
+        )
+        for status, forventet in (
+            ("kladde", ARBEJDE_IKKE_OFFENTLIG),
+            ("sendt", ARBEJDE_IKKE_OFFENTLIG),
+            ("godkendt", ARBEJDE_OFFENTLIG),
+        )
+    ),
+]
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+PERSONALE = svar(LOGIN, 200, 200, 200, 200, 200)
+KUN_ADMINISTRATOR = svar(LOGIN, 403, 403, 403, 200, 403)
+INGEN = svar(LOGIN, 403, 403, 403, 403, 403)
+
+ADMIN_SIDER = [
+    Raekke("admin:index", "", lambda d: reverse("admin:index"), PERSONALE),
+    Raekke("admin:login", "", lambda d: reverse("admin:login"), svar(200, *[VIDERE] * 5)),
+    # Logging out is a POST; the admin sends someone not logged in to its front page.
+    Raekke("admin:logout", "", lambda d: reverse("admin:logout"), svar(VIDERE, *[405] * 5)),
+    Raekke("admin:password_change", "", lambda d: reverse("admin:password_change"), PERSONALE),
+    Raekke(
+        "admin:password_change_done",
+        "",
+        lambda d: reverse("admin:password_change_done"),
+        PERSONALE,
+    ),
+    Raekke(
+        "admin:autocomplete",
+        "",
+        lambda d: (
+            reverse("admin:autocomplete")
+            + "?app_label=delaftaler&model_name=delaftale&field_name=helhedsplan&term="
+        ),
+        PERSONALE,
+    ),
+    Raekke("admin:jsi18n", "", lambda d: reverse("admin:jsi18n"), PERSONALE),
+    Raekke(
+        "admin:view_on_site",
+        "",
+        lambda d: reverse(
+            "admin:view_on_site",
+            args=[ContentType.objects.get_for_model(Delaftale).pk, d.egen.delaftale.pk],
+        ),
+        svar(LOGIN, *[VIDERE] * 5),
+    ),
+    *(
+        Raekke(
+            "admin:app_list",
+            app,
+            lambda d, app=app: reverse("admin:app_list", args=[app]),
+            forventet,
+        )
+        for app, forventet in (
+            ("auth", svar(LOGIN, 404, 404, 404, 200, 404)),
+            ("delaftaler", PERSONALE),
+            ("indikatorer", PERSONALE),
+            ("aktiviteter", PERSONALE),
+            ("axes", svar(LOGIN, 404, 404, 404, 404, 404)),
+        )
+    ),
+    # Reordering LBF's indsatsområder is a POST from the change list.
+    Raekke(
+        "admin:delaftaler_indsatsomraade_sortable_update",
+        "",
+        lambda d: reverse("admin:delaftaler_indsatsomraade_sortable_update"),
+        svar(LOGIN, *[405] * 5),
+    ),
+    Raekke(
+        "admin:auth_user_password_change",
+        "",
+        lambda d: reverse("admin:auth_user_password_change", args=[d.brugere["medarbejder"].pk]),
+        KUN_ADMINISTRATOR,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    """A registered model's objects and the answers on its admin pages."""
+
+    egen: Callable[[Data], object]
+    anden: Callable[[Data], object] | None
+    forventet: dict  # action → answers; actions: changelist, add, change, history, delete
+
+
+# A domain model in the person's helhedsplaner: the secretariat edits, the board reads,
+# another plan's staff are told the object does not exist.
+REDIGERES = {
+    "changelist": PERSONALE,
+    "add": svar(LOGIN, 200, 200, 403, 200, 200),
+    "change[egen]": svar(LOGIN, 200, 200, 200, 200, FINDES_IKKE),
+    "change[anden]": svar(LOGIN, FINDES_IKKE, FINDES_IKKE, FINDES_IKKE, 200, 200),
+    "history[egen]": svar(LOGIN, 200, 200, 200, 200, FINDES_IKKE),
+    "delete[egen]": svar(LOGIN, 200, 200, 403, 200, FINDES_IKKE),
+}
+KUN_FOR_ADMINISTRATOR = {
+    "changelist": KUN_ADMINISTRATOR,
+    "add": KUN_ADMINISTRATOR,
+    "change[egen]": KUN_ADMINISTRATOR,
+    "history[egen]": KUN_ADMINISTRATOR,
+    "delete[egen]": KUN_ADMINISTRATOR,
+}
+FOR_INGEN = dict.fromkeys(KUN_FOR_ADMINISTRATOR, INGEN)
+
+ADMIN = {
+    # Only administrators add and delete a helhedsplan.
+    "delaftaler.helhedsplan": AdminModel(
+        lambda d: d.egen.plan,
+        lambda d: d.anden.plan,
+        {**REDIGERES, "add": KUN_ADMINISTRATOR, "delete[egen]": KUN_ADMINISTRATOR},
+    ),
+    "delaftaler.delaftale": AdminModel(
+        lambda d: d.egen.delaftale, lambda d: d.anden.delaftale, REDIGERES
+    ),
+    "delaftaler.delmaal": AdminModel(
+        lambda d: d.egen.delmaal, lambda d: d.anden.delmaal, REDIGERES
+    ),
+    # A follow-up is never deleted.
+    "delaftaler.opfoelgning": AdminModel(
+        lambda d: d.egen.aar["kladde"],
+        lambda d: d.anden.aar["kladde"],
+        {**REDIGERES, "delete[egen]": INGEN},
+    ),
+    "indikatorer.indikator": AdminModel(
+        lambda d: d.egen.indikator, lambda d: d.anden.indikator, REDIGERES
+    ),
+    "indikatorer.maaling": AdminModel(
+        lambda d: d.egen.maaling, lambda d: d.anden.maaling, REDIGERES
+    ),
+    "aktiviteter.aktivitet": AdminModel(
+        lambda d: d.egen.aktivitet, lambda d: d.anden.aktivitet, REDIGERES
+    ),
+    "aktiviteter.aktivitetstatus": AdminModel(
+        lambda d: d.egen.aktivitet_status, lambda d: d.anden.aktivitet_status, REDIGERES
+    ),
+    # LBF's indsatsområder are shared by every helhedsplan: all read, administrators edit.
+    "delaftaler.indsatsomraade": AdminModel(
+        lambda d: Indsatsomraade.objects.get(slug="beskaeftigelse"),
+        None,
+        {
+            "changelist": PERSONALE,
+            "add": KUN_ADMINISTRATOR,
+            "change[egen]": PERSONALE,
+            "history[egen]": PERSONALE,
+            "delete[egen]": KUN_ADMINISTRATOR,
+        },
+    ),
+    "auth.user": AdminModel(lambda d: d.brugere["medarbejder"], None, KUN_FOR_ADMINISTRATOR),
+    "auth.group": AdminModel(
+        lambda d: Group.objects.get(name=SEKRETARIAT), None, KUN_FOR_ADMINISTRATOR
+    ),
+    # django-axes' records of logins: for superusers only.
+    "axes.accessattempt": AdminModel(lambda d: AccessAttempt.objects.get(), None, FOR_INGEN),
+    "axes.accessfailurelog": AdminModel(lambda d: AccessFailureLog.objects.get(), None, FOR_INGEN),
+    "axes.accesslog": AdminModel(
+        lambda d: AccessLog.objects.get(username="nogen"), None, FOR_INGEN
+    ),
+}
+
+
+def _admin_url(label: str, handling: str, hvis: str | None) -> Callable[[Data], str]:
+    app, model = label.split(".")
+    navn = f"admin:{app}_{model}_{handling}"
+    if hvis is None:
+        return lambda d: reverse(navn)
+    return lambda d: reverse(navn, args=[getattr(ADMIN[label], hvis)(d).pk])
+
+
+def _admin_raekker() -> list[Raekke]:
+    raekker = []
+    for label, spec in ADMIN.items():
+        for noegle, forventet in spec.forventet.items():
+            handling, _, hvis = noegle.partition("[")
+            hvis = hvis.rstrip("]") or None
+            navn = f"admin:{label.replace('.', '_')}_{handling}"
+            raekker.append(Raekke(navn, hvis or "", _admin_url(label, handling, hvis), forventet))
+    return raekker
+
+
+TABEL = [*SIDER, *ADMIN_SIDER, *_admin_raekker()]
+
+
+# --- The tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _klient() -> Client:
+    """One client for the module: a new one loads the middleware again, and whitenoise's
+    reads every static file – most of a request's time here."""
+    return Client()
+
+
+@pytest.fixture
+def klient(_klient, db) -> Client:
+    _klient.cookies = SimpleCookie()  # nobody logged in
+    return _klient
+
+
+def _kontroller(response, forventet, url: str) -> None:
+    hvad = f"{url}: {response.status_code} {response.get('Location', '')}"
+    if forventet == LOGIN:
+        assert response.status_code == 302, hvad
+        assert response["Location"].startswith(reverse("admin:login") + "?next="), hvad
+    elif forventet == FINDES_IKKE:
+        assert response.status_code == 302, hvad
+        assert response["Location"] == reverse("admin:index"), hvad
+    elif forventet == VIDERE:
+        assert response.status_code == 302, hvad
+        assert not response["Location"].startswith(reverse("admin:login") + "?next="), hvad
+    else:
+        assert response.status_code == forventet, hvad
+
+
+@pytest.mark.parametrize("rolle", ROLLER)
+@pytest.mark.parametrize("raekke", TABEL, ids=[r.id for r in TABEL])
+def test_every_url_answers_each_role_as_the_table_says(klient, data, raekke, rolle):
+    bruger = data.brugere[rolle]
+    if bruger is not None:
+        klient.force_login(bruger)
+    url = raekke.url(data)
+    _kontroller(klient.get(url), raekke.forventet[rolle], url)
+
+
+def test_the_fixtures_are_what_the_table_assumes(data):
+    """Membership as the table reads it, and the years in the states it names."""
+    assert set(data.egen.plan.medlemmer.values_list("username", flat=True)) == {
+        "sekretariat",
+        "leder",
+        "bestyrelse",
+        "administrator",
+    }
+    assert list(data.anden.plan.medlemmer.values_list("username", flat=True)) == ["fremmed"]
+    for plan in (data.egen, data.anden):
+        assert {s: o.status for s, o in plan.aar.items()} == {
+            "godkendt": "godkendt",
+            "sendt": "sendt",
+            "kladde": "kladde",
+        }
+    assert data.egen.delaftale.gyldig_fra == datetime.date(2021, 12, 1)
+
+
+def _navngivne(resolver: URLResolver, namespace: str = "") -> set[str]:
+    navne = set()
+    for monster in resolver.url_patterns:
+        if isinstance(monster, URLResolver):
+            ns = monster.namespace
+            under = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            navne |= _navngivne(monster, under)
+        elif isinstance(monster, URLPattern) and monster.name:
+            navne.add(f"{namespace}:{monster.name}" if namespace else monster.name)
+    return navne
+
+
+def test_every_named_url_of_the_site_is_in_the_table():
+    i_tabellen = {r.navn for r in TABEL}
+    mangler = sorted(_navngivne(get_resolver()) - i_tabellen)
+    assert not mangler, (
+        "Disse URL'er mangler i rollematricen (tests/test_rollematrix.py) – tilføj hvem "
+        f"der får hvilket svar: {mangler}"
+    )
+
+
+def test_the_table_names_no_url_that_is_gone():
+    forsvundne = sorted({r.navn for r in TABEL} - _navngivne(get_resolver()))
+    assert not forsvundne, forsvundne
+
+
+def test_every_registered_admin_model_is_in_the_table():
+    registrerede = {m._meta.label_lower for m in admin.site._registry}
+    assert registrerede == set(ADMIN)
