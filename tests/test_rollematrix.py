@@ -37,7 +37,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.models import Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Opfoelgning
+from delaftaler import publicering
+from delaftaler.models import (
+    Delaftale,
+    Delmaal,
+    Helhedsplan,
+    Indsatsomraade,
+    Indstilling,
+    Opfoelgning,
+)
 from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
 from delaftaler.publicering import version_foerste
 from delaftaler.roller import SEKRETARIAT
@@ -94,6 +102,7 @@ class Data:
     egen: Plan
     anden: Plan
     brugere: dict
+    indstilling: Indstilling  # a faglig draft of »egen«, awaiting the board
 
 
 def _plan(navn: str, medlemmer, sekretariat, bestyrelse) -> Plan:
@@ -177,6 +186,10 @@ def data(
             path_info="/admin/login/",
             **(felter if model is AccessAttempt else {}),
         )
+    # A faglig change of »egen«, submitted to the board by the sekretariatsleder.
+    egen.delmaal.tekst = "Flere unge i uddannelse"
+    egen.delmaal.save()
+    indstilling = publicering.udkast_indstil(delaftale=egen.delaftale, bruger=leder_bruger)
     brugere = {
         "anonym": None,
         "medarbejder": sekretariat_bruger,
@@ -185,7 +198,7 @@ def data(
         "administrator": administrator_bruger,
         "fremmed": fremmed,
     }
-    return Data(egen=egen, anden=anden, brugere=brugere)
+    return Data(egen=egen, anden=anden, brugere=brugere, indstilling=indstilling)
 
 
 # --- The site's own pages -------------------------------------------------------------------
@@ -197,10 +210,14 @@ class Raekke:
     variant: str
     url: Callable[[Data], str]
     forventet: dict
+    metode: str = "get"  # "post" sends an empty form
 
     @property
     def id(self) -> str:
         return f"{self.navn}[{self.variant}]" if self.variant else self.navn
+
+    def hent(self, klient: Client, url: str):
+        return klient.post(url, {}) if self.metode == "post" else klient.get(url)
 
 
 def _opf(navn: str, status: str) -> Callable[[Data], str]:
@@ -209,6 +226,10 @@ def _opf(navn: str, status: str) -> Callable[[Data], str]:
 
 def _delaftale(navn: str, *ekstra) -> Callable[[Data], str]:
     return lambda d: reverse(navn, args=[*d.egen.args(), *ekstra])
+
+
+def _indstilling(navn: str) -> Callable[[Data], str]:
+    return lambda d: reverse(navn, args=[*d.egen.args(), d.indstilling.pk])
 
 
 OFFENTLIG = alle(200)
@@ -277,6 +298,68 @@ SIDER = [
             ("sendt", svar(404, 200, 200, 200, 200, 404)),
             ("godkendt", OFFENTLIG),
         )
+    ),
+    # Drafts, publication and the board's decision: members only (another plan's staff get
+    # 404, as for a draft that does not exist); then the permission (403). The actions are
+    # POSTs (405 for a GET); an empty POST that passes the checks is refused as a bad form
+    # (400), or carried out where the form needs nothing (approving, withdrawing: 302).
+    Raekke(
+        "delaftaler:udkast_oversigt",
+        "",
+        lambda d: reverse("delaftaler:udkast_oversigt"),
+        svar(LOGIN, 200, 200, 200, 200, 200),
+    ),
+    *(
+        Raekke(navn, "", _delaftale(navn), svar(LOGIN, 200, 200, 200, 200, 404))
+        for navn in ("delaftaler:udkast", "delaftaler:udkast_vis", "delaftaler:udkast_pdf")
+    ),
+    *(
+        raekke
+        for navn in ("delaftaler:udkast_publicer", "delaftaler:udkast_indstil")
+        for raekke in (
+            Raekke(navn, "GET", _delaftale(navn), alle(405)),
+            Raekke(navn, "POST", _delaftale(navn), svar(LOGIN, 403, 400, 403, 400, 404), "post"),
+        )
+    ),
+    Raekke(
+        "delaftaler:indstilling",
+        "",
+        lambda d: reverse("delaftaler:indstilling", args=[*d.egen.args(), d.indstilling.pk]),
+        svar(LOGIN, 200, 200, 200, 200, 404),
+    ),
+    *(
+        raekke
+        for navn, forventet in (
+            ("delaftaler:indstilling_godkend", svar(LOGIN, 403, 403, VIDERE, 403, 404)),
+            ("delaftaler:indstilling_send_tilbage", svar(LOGIN, 403, 403, 400, 403, 404)),
+            ("delaftaler:indstilling_traek_tilbage", svar(LOGIN, 403, VIDERE, 403, VIDERE, 404)),
+        )
+        for raekke in (
+            Raekke(navn, "GET", _indstilling(navn), alle(405)),
+            Raekke(navn, "POST", _indstilling(navn), forventet, "post"),
+        )
+    ),
+    # History, comparison and restore: members only, like the drafts.
+    Raekke(
+        "delaftaler:historik",
+        "",
+        _delaftale("delaftaler:historik"),
+        svar(LOGIN, 200, 200, 200, 200, 404),
+    ),
+    Raekke(
+        "delaftaler:sammenlign",
+        "",
+        _delaftale("delaftaler:sammenlign"),
+        svar(LOGIN, 200, 200, 200, 200, 404),
+    ),
+    Raekke("delaftaler:gendan", "GET", _delaftale("delaftaler:gendan", 1), alle(405)),
+    # Restoring version 1 makes it the draft and sends the person on to it.
+    Raekke(
+        "delaftaler:gendan",
+        "POST",
+        _delaftale("delaftaler:gendan", 1),
+        svar(LOGIN, VIDERE, VIDERE, 403, VIDERE, 404),
+        "post",
     ),
     # The measurements' spreadsheets: the secretariat's.
     *(
@@ -507,7 +590,7 @@ def test_every_url_answers_each_role_as_the_table_says(klient, data, raekke, rol
     if bruger is not None:
         klient.force_login(bruger)
     url = raekke.url(data)
-    _kontroller(klient.get(url), raekke.forventet[rolle], url)
+    _kontroller(raekke.hent(klient, url), raekke.forventet[rolle], url)
 
 
 def test_the_fixtures_are_what_the_table_assumes(data):
