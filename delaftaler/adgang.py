@@ -130,6 +130,10 @@ class HelhedsplanAdgangMixin:
             model = felt.related_model if felt.is_relation else None
             if model is None:
                 break
-        if felt is not None and felt.is_relation and sti_til_helhedsplan(felt.related_model):
+        if (
+            felt is not None
+            and felt.is_relation
+            and sti_til_helhedsplan(felt.related_model) is not None
+        ):
             return (filter_, admin.RelatedOnlyFieldListFilter)
         return filter_

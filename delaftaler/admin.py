@@ -55,6 +55,8 @@ class HelhedsplanAdmin(
     search_fields = ["navn", "kommune", "boligomraader__navn"]
     prepopulated_fields = {"slug": ["navn"]}
     fields = ["navn", "slug", "kommune", ("gyldig_fra", "gyldig_til")]
+    # Explicit: counting rows below drops the model's ordering (the autocomplete pages).
+    ordering = ["navn"]
     filter_horizontal = ["medlemmer"]
     inlines = [BoligomraadeInline]
 
@@ -164,6 +166,8 @@ class DelaftaleAdmin(
     HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
 ):
     bestemt_navn = "Delaftalen"
+    # Extends the optimistic-locking form with links to the draft and its history.
+    change_form_template = "admin/delaftaler/delaftale/change_form.html"
     list_display = [
         "__str__",
         "kommune",
