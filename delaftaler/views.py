@@ -119,8 +119,14 @@ def versioner(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpRespo
     )
     if not liste:
         raise Http404("Delaftalen er ikke publiceret.")
+    er_medlem = (
+        request.user.has_perm("delaftaler.view_delaftale")
+        and Delaftale.objects.for_bruger(request.user).filter(pk=delaftale.pk).exists()
+    )
     return render(
-        request, "delaftaler/versioner.html", {"delaftale": delaftale, "versioner": liste}
+        request,
+        "delaftaler/versioner.html",
+        {"delaftale": delaftale, "versioner": liste, "er_medlem": er_medlem},
     )
 
 

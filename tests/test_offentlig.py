@@ -344,3 +344,22 @@ def test_the_page_links_approved_follow_ups_only_for_the_public(
     assert "/opfoelgning/2023/" not in html
     client.force_login(sekretariat_bruger)
     assert "/opfoelgning/2023/" in client.get(VEJLE_URL).content.decode()
+
+
+def test_the_versions_list_offers_history_only_to_the_plans_own_people(client, vejle):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from delaftaler.roller import SEKRETARIAT
+
+    url = "/vejle-21-25/beskaeftigelse/versioner/"
+    assert "Version 1" in _tekst(client.get(url))
+    assert "/historik/" not in client.get(url).content.decode()
+
+    udefra = get_user_model().objects.create_user("udefra", is_staff=True)
+    udefra.groups.add(Group.objects.get(name=SEKRETARIAT))
+    client.force_login(udefra)
+    assert "/historik/" not in client.get(url).content.decode()
+
+    vejle.helhedsplan.medlemmer.add(udefra)
+    assert "/vejle-21-25/beskaeftigelse/historik/" in client.get(url).content.decode()
