@@ -623,3 +623,21 @@ def test_a_published_board_version_reads_as_approved_on_the_draft_page(
     version = Version.objects.get(nummer=2)
     assert f"af {version.dato_tekst}, godkendt af bestyrelsen {version.godkendt_tekst}" in tekst
     assert NY_MAALGRUPPE not in tekst or "Ingen ændringer" in tekst
+
+
+def test_a_delaftale_never_published_has_a_draft_page_without_actions(leder_bruger, vejle):
+    from tests.factories import DelaftaleFactory, HelhedsplanFactory
+
+    plan = HelhedsplanFactory(navn="Nyby_25_29", slug="nyby-25-29")
+    plan.medlemmer.add(leder_bruger)
+    DelaftaleFactory(helhedsplan=plan)
+    klient = _klient(leder_bruger)
+    svar = klient.get(reverse("delaftaler:udkast", args=["nyby-25-29", "beskaeftigelse"]))
+    assert svar.status_code == 200
+    tekst = _tekst(svar)
+    assert "Delaftalen er ikke publiceret endnu." in tekst
+    assert svar.context["publicer_form"] is None and svar.context["indstil_form"] is None
+    assert svar.context["sammenligning"] is None
+    oversigt = klient.get(OVERSIGT)
+    raekker = {d.helhedsplan.navn: u for d, u, _ in oversigt.context["raekker"]}
+    assert raekker["Nyby_25_29"].grundlag is None and "Ikke publiceret" in _tekst(oversigt)
