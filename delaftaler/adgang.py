@@ -48,12 +48,6 @@ def er_administrator(bruger) -> bool:
     return bool(bruger.is_authenticated and bruger.is_active and bruger.has_perm(ALLE))
 
 
-def er_medlem(bruger, helhedsplan: Helhedsplan | int) -> bool:
-    """May this person work on the helhedsplan's drafts and follow-ups?"""
-    pk = helhedsplan.pk if isinstance(helhedsplan, Helhedsplan) else helhedsplan
-    return Helhedsplan.objects.for_bruger(bruger).filter(pk=pk).exists()
-
-
 def sti_til_helhedsplan(model: type[models.Model]) -> str | None:
     """The lookup from ``model`` to its helhedsplan, or None for models outside any plan.
 
