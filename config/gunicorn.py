@@ -25,9 +25,8 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak cannot grow for ever.
-max_requests = 5000
-max_requests_jitter = 500
+# No max_requests: recycling a worker under load drops its keep-alive connections, which
+# clients see as errors (measured in benchmarks/last.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Requests are logged by the app as JSON (config/anmodningslog.py); gunicorn logs only
 # its own errors and worker starts/stops to stderr.
