@@ -8,7 +8,8 @@ class DelaftalerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from delaftaler import logning  # noqa: F401  (connects the security log's receivers)
+        from delaftaler import heltal, logning  # noqa: F401  (logning connects its receivers)
         from delaftaler.roller import opret_grupper_efter_migrering
 
         post_migrate.connect(opret_grupper_efter_migrering, dispatch_uid="delaftaler_grupper")
+        heltal.registrer()
