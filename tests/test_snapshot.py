@@ -32,8 +32,9 @@ def _snapshot(delaftale):
 
 @pytest.mark.parametrize("fixture", ["vejle", "viborg"])
 def test_a_snapshot_renders_exactly_as_the_tables_it_was_taken_from(
-    request, fixture, django_assert_num_queries
+    db, request, fixture, django_assert_num_queries
 ):
+    # `db` is named so pytest-django orders this test with the other database tests.
     delaftale = request.getfixturevalue(fixture)
     live = hent_udkast(delaftale)
     indhold = tag_snapshot(live)
