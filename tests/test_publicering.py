@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from delaftaler import publicering
 from delaftaler.indlaesning import indlaes_fil
@@ -394,11 +394,17 @@ def test_the_bestyrelse_cannot_withdraw_and_an_inactive_leder_cannot_publish(
     assert Indstilling.objects.get().status == "afventer"
 
 
-# --- At the same moment (real transactions, PostgreSQL's row locks) -----------------------------
+# --- At the same moment (real transactions) ---------------------------------------------------
+# On PostgreSQL the delaftale's row lock makes the later request wait and then refuses it
+# with a Danish message. SQLite (local use only) has no row locks: its database lock
+# refuses the later writer outright. Either way exactly one version or submission is made.
 
-samtidig = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite has no row locks to wait on"
-)
+PG = connection.vendor == "postgresql"
+
+
+def _afvisninger(resultater: list) -> list:
+    tilladt = (ValidationError,) if PG else (ValidationError, OperationalError)
+    return [r for r in resultater if isinstance(r, tilladt)]
 
 
 def _samtidigt(*opgaver):
@@ -437,7 +443,6 @@ def vejle_commit(transactional_db):
     return delaftale, brugere
 
 
-@samtidig
 def test_two_approvals_at_the_same_moment_publish_one_version(vejle_commit):
     vejle, brugere = vejle_commit
     _faglig(vejle)
@@ -451,13 +456,13 @@ def test_two_approvals_at_the_same_moment_publish_one_version(vejle_commit):
         )
     )
     versioner = [r for r in resultater if isinstance(r, Version)]
-    fejl = [r for r in resultater if isinstance(r, ValidationError)]
+    fejl = _afvisninger(resultater)
     assert len(versioner) == 1 and len(fejl) == 1, resultater
-    assert fejl[0].messages == [ER_AFGJORT]
+    if isinstance(fejl[0], ValidationError):
+        assert fejl[0].messages == [ER_AFGJORT]
     assert list(vejle.versioner.values_list("nummer", flat=True).order_by("nummer")) == [1, 2]
 
 
-@samtidig
 def test_two_submissions_or_publications_at_the_same_moment_make_one(vejle_commit):
     vejle, brugere = vejle_commit
     original = vejle.aktiviteter.first().maalgrupper
@@ -467,7 +472,8 @@ def test_two_submissions_or_publications_at_the_same_moment_make_one(vejle_commi
         lambda: publicering.udkast_indstil(delaftale=vejle, bruger=leder),
         lambda: publicering.udkast_indstil(delaftale=vejle, bruger=leder),
     )
-    assert sorted(type(r).__name__ for r in resultater) == ["Indstilling", "ValidationError"]
+    assert len(_afvisninger(resultater)) == 1, resultater
+    assert any(isinstance(r, Indstilling) for r in resultater)
     assert Indstilling.objects.count() == 1
     publicering.indstilling_traek_tilbage(indstilling=Indstilling.objects.get(), bruger=leder)
 
@@ -477,9 +483,8 @@ def test_two_submissions_or_publications_at_the_same_moment_make_one(vejle_commi
         lambda: publicering.version_publicer(delaftale=vejle, bruger=leder),
         lambda: publicering.version_publicer(delaftale=vejle, bruger=leder),
     )
-    assert sorted(type(r).__name__ for r in resultater) == ["ValidationError", "Version"], (
-        resultater
-    )
-    fejl = next(r for r in resultater if isinstance(r, ValidationError))
-    assert fejl.messages == [INGEN_AENDRINGER]
+    fejl = _afvisninger(resultater)
+    assert len(fejl) == 1 and any(isinstance(r, Version) for r in resultater), resultater
+    if isinstance(fejl[0], ValidationError):
+        assert fejl[0].messages == [INGEN_AENDRINGER]
     assert vejle.versioner.count() == 2
