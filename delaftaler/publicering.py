@@ -37,7 +37,10 @@ UDKAST_AENDRET = (
     "Udkastet er ændret, siden siden blev vist. Intet er publiceret eller sendt. "
     "Se de nye ændringer igennem, og prøv igen."
 )
-IKKE_PUBLICERET = "Delaftalen er ikke publiceret endnu."
+FOERSTE_PUBLICERES = (
+    "En ny delaftale er aftalt med parterne, før den oprettes her: "
+    "sekretariatslederen publicerer den som første version."
+)
 KUN_ADMINISTRATIVE = "Udkastet indeholder kun administrative ændringer; de publiceres direkte."
 GRUNDLAG_AENDRET = (
     "Delaftalen er publiceret igen, siden ændringen blev sendt til bestyrelsen. "
@@ -57,6 +60,9 @@ class Udkast:
 
     @property
     def art(self) -> str | None:
+        """A delaftale never published is its first version as a whole; else by field."""
+        if self.grundlag is None:
+            return Version.Art.FOERSTE
         return aendr.klassificer(self.aendringer)
 
     @property
@@ -69,7 +75,7 @@ class Udkast:
 
     @property
     def har_aendringer(self) -> bool:
-        return bool(self.aendringer)
+        return self.grundlag is None or bool(self.aendringer)
 
     @property
     def aarsager(self) -> list[aendr.Aendring]:
@@ -125,8 +131,8 @@ def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, fagli
     udkast = udkast_for(delaftale)
     if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
         raise ValidationError(UDKAST_AENDRET, code="forældet")
-    if udkast.grundlag is None:
-        raise ValidationError(IKKE_PUBLICERET)
+    if udkast.grundlag is None and faglig:
+        raise ValidationError(FOERSTE_PUBLICERES)
     if not udkast.har_aendringer:
         raise ValidationError(INGEN_AENDRINGER)
     if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
@@ -185,7 +191,8 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
 
 @transaction.atomic
 def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None = None) -> Version:
-    """The sekretariatsleder publishes an administrative draft directly.
+    """The sekretariatsleder publishes an administrative draft directly, or a new
+    delaftale (created in the admin, as agreed with the parties) as its first version.
 
     ``udkast_sha256`` is the digest of the draft the person was shown (the form carries
     it); if the draft has changed since, nothing is published.
@@ -196,7 +203,7 @@ def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None 
     version = _ny_version(
         delaftale=delaftale,
         indhold=udkast.indhold,
-        art=Version.Art.ADMINISTRATIV,
+        art=udkast.art,
         aendringer=udkast.aendringer,
         bruger=bruger,
     )

@@ -139,7 +139,7 @@ def _udkast_side(
     afventer = next((i for i in indstillinger if i.afventer), None)
     kan_publicere = request.user.has_perm(PUBLICER)
     publicer_form = indstil_form = None
-    if kan_publicere and udkast.har_aendringer and udkast.grundlag and afventer is None:
+    if kan_publicere and udkast.har_aendringer and afventer is None:
         klasse = IndstilForm if udkast.er_faglig else PublicerForm
         form = _genvis(klasse, afvist, {"udkast_sha256": udkast.sha256})
         if not isinstance(afvist, klasse):

@@ -625,19 +625,38 @@ def test_a_published_board_version_reads_as_approved_on_the_draft_page(
     assert NY_MAALGRUPPE not in tekst or "Ingen ændringer" in tekst
 
 
-def test_a_delaftale_never_published_has_a_draft_page_without_actions(leder_bruger, vejle):
+def test_a_new_delaftale_is_published_by_the_leder_as_its_first_version(
+    leder_bruger, bestyrelse_bruger, vejle, client
+):
     from tests.factories import DelaftaleFactory, HelhedsplanFactory
 
     plan = HelhedsplanFactory(navn="Nyby_25_29", slug="nyby-25-29")
-    plan.medlemmer.add(leder_bruger)
-    DelaftaleFactory(helhedsplan=plan)
-    klient = _klient(leder_bruger)
+    plan.medlemmer.add(leder_bruger, bestyrelse_bruger)
+    ny = DelaftaleFactory(helhedsplan=plan)
+    assert client.get("/nyby-25-29/beskaeftigelse/").status_code == 404, "not yet public"
+
+    klient = _klient(bestyrelse_bruger)
     svar = klient.get(reverse("delaftaler:udkast", args=["nyby-25-29", "beskaeftigelse"]))
     assert svar.status_code == 200
-    tekst = _tekst(svar)
-    assert "Delaftalen er ikke publiceret endnu." in tekst
-    assert svar.context["publicer_form"] is None and svar.context["indstil_form"] is None
-    assert svar.context["sammenligning"] is None
+    assert "Delaftalen er ikke publiceret endnu." in _tekst(svar)
+    assert svar.context["publicer_form"] is None, "the board does not publish"
+
+    klient = _klient(leder_bruger)
     oversigt = klient.get(OVERSIGT)
     raekker = {d.helhedsplan.navn: u for d, u, _ in oversigt.context["raekker"]}
     assert raekker["Nyby_25_29"].grundlag is None and "Ikke publiceret" in _tekst(oversigt)
+    svar = klient.get(reverse("delaftaler:udkast", args=["nyby-25-29", "beskaeftigelse"]))
+    tekst = _tekst(svar)
+    assert "Første version" in tekst
+    assert svar.context["indstil_form"] is None and svar.context["sammenligning"] is None
+    form = svar.context["publicer_form"]
+    svar = klient.post(
+        reverse("delaftaler:udkast_publicer", args=["nyby-25-29", "beskaeftigelse"]),
+        {"udkast_sha256": form.initial["udkast_sha256"], "bekraeft": "on"},
+    )
+    assert svar.status_code == 302
+    version = ny.versioner.get()
+    assert (version.nummer, version.art, version.publiceret_af) == (1, "foerste", leder_bruger)
+    side = client.get("/nyby-25-29/beskaeftigelse/")
+    assert side.status_code == 200
+    assert f"Gældende version af {version.dato_tekst}" in _tekst(side)
