@@ -2,7 +2,8 @@
 
 For the Vejle fixture and a synthetic delaftale ten times its size it prints the median
 of several runs of: the page (read from the published version's snapshot), the first
-request for a version's PDF (rendered and stored), a repeated request (the stored bytes), and WeasyPrint rendering the same HTML from a static string (the floor), with
+request for a version's PDF (rendered and stored), a repeated request (the stored
+bytes), and WeasyPrint rendering the same HTML from a static string (the floor), with
 the number of database queries of each request.
 
     .venv/bin/python benchmarks/delaftale.py [--runs 5]
