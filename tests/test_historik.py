@@ -152,8 +152,7 @@ def test_history_lists_each_edit_with_user_field_and_values(sekretariat_client, 
     # An indicator's name and a baseline value, old → new, Danish numbers.
     assert (
         "Indikator Andel offentligt fjernet: forsørgede fuldtidspersoner, "
-        "tilføjet: forsørgede, 18-29 år"
-        in side
+        "tilføjet: forsørgede, 18-29 år" in side
     )
     assert "Baseline fjernet: 11,3 tilføjet: 12,4" in side
     assert f"Baseline for »{NYT_INDIKATORNAVN}«, Nørremarken ændret" in side
