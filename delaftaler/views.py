@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, Version, dansk_slug
 from delaftaler.pdf import pdf_svar
 from delaftaler.publicering import version_pdf
+from delaftaler.sidecache import cachet_side, delaftale_noegle, oversigt_noegle
 from delaftaler.visning import DelaftaleVisning, helhedsplaner_til_oversigt, hent_gaeldende
 from indikatorer.eksport import som_csv, som_xlsx
 from indikatorer.tabeller import IndikatorTabel
@@ -37,14 +38,21 @@ class BoligomraadeFilter(forms.Form):
 
 
 def oversigt(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "delaftaler/oversigt.html", {"helhedsplaner": helhedsplaner_til_oversigt()}
+    return cachet_side(
+        request,
+        oversigt_noegle,
+        lambda: render(
+            request, "delaftaler/oversigt.html", {"helhedsplaner": helhedsplaner_til_oversigt()}
+        ),
     )
 
 
 def helhedsplan_side(request: HttpRequest, helhedsplan: str) -> HttpResponse:
-    plan = get_object_or_404(helhedsplaner_til_oversigt(), slug=helhedsplan)
-    return render(request, "delaftaler/helhedsplan.html", {"plan": plan})
+    def side() -> HttpResponse:
+        plan = get_object_or_404(helhedsplaner_til_oversigt(), slug=helhedsplan)
+        return render(request, "delaftaler/helhedsplan.html", {"plan": plan})
+
+    return cachet_side(request, oversigt_noegle, side)
 
 
 def _visning_og_tabel(request: HttpRequest, helhedsplan: str, indsats: str, nummer=None):
@@ -59,6 +67,16 @@ def delaftale_side(
     request: HttpRequest, helhedsplan: str, indsats: str, nummer: int | None = None
 ) -> HttpResponse:
     """The latest published version, or (with a number) an earlier one."""
+    return cachet_side(
+        request,
+        lambda: delaftale_noegle(helhedsplan, indsats),
+        lambda: _delaftale_side(request, helhedsplan, indsats, nummer),
+    )
+
+
+def _delaftale_side(
+    request: HttpRequest, helhedsplan: str, indsats: str, nummer: int | None
+) -> HttpResponse:
     visning, filter_form, valgt, tabel = _visning_og_tabel(request, helhedsplan, indsats, nummer)
     udgivelse = visning.udgivelse
     gaeldende = udgivelse.delaftale.versioner.aggregate(m=Max("nummer"))["m"]

@@ -88,3 +88,12 @@ def sekretariat_client(client, sekretariat_bruger):
 def bestyrelse_client(client, bestyrelse_bruger):
     client.force_login(bestyrelse_bruger)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _tom_sidecache():
+    """Finished pages are cached per process; every test starts without them."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
