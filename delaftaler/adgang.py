@@ -13,11 +13,16 @@ listed, offered nor opened by its address (the admin's »findes ikke« answer).
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from functools import wraps
 
-from delaftaler.models import Helhedsplan
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from delaftaler.models import Delaftale, Helhedsplan
 
 ALLE = "delaftaler.alle_helhedsplaner"
 
@@ -131,3 +136,31 @@ class HelhedsplanAdgangMixin:
         ):
             return (filter_, admin.RelatedOnlyFieldListFilter)
         return filter_
+
+
+def kraev_medlem(perm: str):
+    """A view of one delaftale's non-public side (draft, history, submissions).
+
+    Anonymous → the login page; not a member of the helhedsplan → 404 (its drafts do
+    not exist for them); a member without ``perm`` → 403. The view gets the delaftale.
+    """
+
+    def dekorator(view):
+        @wraps(view)
+        def indpakket(request: HttpRequest, helhedsplan: str, indsats: str, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            delaftale = get_object_or_404(
+                Delaftale.objects.for_bruger(request.user).select_related(
+                    "helhedsplan", "indsatsomraade"
+                ),
+                helhedsplan__slug=helhedsplan,
+                indsatsomraade__slug=indsats,
+            )
+            if not request.user.has_perm(perm):
+                raise PermissionDenied("Du har ikke adgang til denne handling.")
+            return view(request, delaftale, **kwargs)
+
+        return indpakket
+
+    return dekorator

@@ -8,19 +8,18 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from delaftaler.adgang import kraev_medlem
 from delaftaler.gendannelse import version_gendan
 from delaftaler.historik import fra_tidskode, hent_historik, snapshot_pr
 from delaftaler.models import Delaftale, Indstilling, Version
@@ -29,30 +28,6 @@ from delaftaler.snapshot import Snapshot, tag_snapshot
 from delaftaler.visning import hent_udkast
 
 UDKAST = "udkast"
-
-
-def _medlem(perm: str):
-    """The view gets the delaftale, if the person works on its helhedsplan and has ``perm``."""
-
-    def deco(view):
-        @wraps(view)
-        def indpakket(request: HttpRequest, helhedsplan: str, indsats: str, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            delaftale = get_object_or_404(
-                Delaftale.objects.for_bruger(request.user).select_related(
-                    "helhedsplan", "indsatsomraade"
-                ),
-                helhedsplan__slug=helhedsplan,
-                indsatsomraade__slug=indsats,
-            )
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, delaftale, **kwargs)
-
-        return indpakket
-
-    return deco
 
 
 def _url(navn: str, delaftale: Delaftale, *args) -> str:
@@ -67,7 +42,7 @@ def sammenlign_url(delaftale: Delaftale, fra: str, til: str) -> str:
 
 
 @require_GET
-@_medlem("delaftaler.view_delaftale")
+@kraev_medlem("delaftaler.view_delaftale")
 def historik(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     h = hent_historik(delaftale, side=request.GET.get("side") or 1)
     return render(request, "delaftaler/historik.html", {"delaftale": delaftale, "historik": h})
@@ -141,7 +116,7 @@ def _side(
 
 
 @require_GET
-@_medlem("delaftaler.view_delaftale")
+@kraev_medlem("delaftaler.view_delaftale")
 def sammenlign(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     versioner = list(delaftale.versioner.uden_indhold().order_by("-nummer"))
     indstillinger = list(delaftale.indstillinger.defer("indhold").order_by("-indsendt"))
@@ -183,7 +158,7 @@ def sammenlign(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 
 
 @require_POST
-@_medlem("delaftaler.change_delaftale")
+@kraev_medlem("delaftaler.change_delaftale")
 def gendan(request: HttpRequest, delaftale: Delaftale, nummer: int) -> HttpResponse:
     version = get_object_or_404(delaftale.versioner.uden_indhold(), nummer=nummer)
     try:

@@ -23,8 +23,6 @@ the reason and the person's input, and a 409; nothing is done.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -35,6 +33,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from delaftaler import publicering
+from delaftaler.adgang import kraev_medlem
 from delaftaler.forms_udkast import (
     GodkendForm,
     IndstilForm,
@@ -54,30 +53,6 @@ PUBLICER = "delaftaler.publicer_delaftale"
 GODKEND = "delaftaler.godkend_delaftale"
 
 KONFLIKT = 409
-
-
-def _kraev_medlem(perm: str):
-    """The view gets the delaftale, if the person works on its helhedsplan and has ``perm``."""
-
-    def dekorator(view):
-        @wraps(view)
-        def indpakket(request: HttpRequest, helhedsplan: str, indsats: str, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            delaftale = get_object_or_404(
-                Delaftale.objects.for_bruger(request.user).select_related(
-                    "helhedsplan", "indsatsomraade"
-                ),
-                helhedsplan__slug=helhedsplan,
-                indsatsomraade__slug=indsats,
-            )
-            if not request.user.has_perm(perm):
-                raise PermissionDenied("Du har ikke adgang til denne handling.")
-            return view(request, delaftale, **kwargs)
-
-        return indpakket
-
-    return dekorator
 
 
 def _indstillinger(delaftale: Delaftale):
@@ -180,13 +155,13 @@ def _udkast_side(
 
 
 @require_GET
-@_kraev_medlem(SE)
+@kraev_medlem(SE)
 def udkast(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     return _udkast_side(request, delaftale)
 
 
 @require_GET
-@_kraev_medlem(SE)
+@kraev_medlem(SE)
 def udkast_vis(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     """The draft as the public page will show it once published."""
     visning = byg_visning(hent_udkast(delaftale))
@@ -207,7 +182,7 @@ def udkast_vis(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 
 
 @require_GET
-@_kraev_medlem(SE)
+@kraev_medlem(SE)
 def udkast_pdf(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     """The draft as a PDF, »Udkast, ikke publiceret« in its version line; cached by content."""
     visning = byg_visning(hent_udkast(delaftale))
@@ -226,7 +201,7 @@ def udkast_pdf(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 
 
 @require_POST
-@_kraev_medlem(PUBLICER)
+@kraev_medlem(PUBLICER)
 def publicer(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     form = PublicerForm(request.POST)
     if not form.is_valid():
@@ -250,7 +225,7 @@ def publicer(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 
 
 @require_POST
-@_kraev_medlem(PUBLICER)
+@kraev_medlem(PUBLICER)
 def indstil(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     form = IndstilForm(request.POST)
     if not form.is_valid():
@@ -337,13 +312,13 @@ def _indstilling_side(
 
 
 @require_GET
-@_kraev_medlem(SE)
+@kraev_medlem(SE)
 def indstilling(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     return _indstilling_side(request, _hent_indstilling(delaftale, pk))
 
 
 @require_POST
-@_kraev_medlem(GODKEND)
+@kraev_medlem(GODKEND)
 def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     indstilling = _hent_indstilling(delaftale, pk)
     form = GodkendForm(request.POST, prefix="godkend")
@@ -367,7 +342,7 @@ def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse
 
 
 @require_POST
-@_kraev_medlem(GODKEND)
+@kraev_medlem(GODKEND)
 def send_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     indstilling = _hent_indstilling(delaftale, pk)
     form = SendTilbageForm(request.POST, prefix="tilbage")
@@ -389,7 +364,7 @@ def send_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpRes
 
 
 @require_POST
-@_kraev_medlem(PUBLICER)
+@kraev_medlem(PUBLICER)
 def traek_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     indstilling = _hent_indstilling(delaftale, pk)
     form = TraekTilbageForm(request.POST)
