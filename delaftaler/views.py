@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.cache import caches
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -121,8 +122,19 @@ def delaftale_pdf(
         request,
         digest=version.pdf_sha256,
         filnavn=filnavn,
-        indhold=lambda: version_pdf(version),
+        indhold=lambda: _frossen_pdf(version),
     )
+
+
+def _frossen_pdf(version: Version) -> bytes:
+    """A version's PDF never changes: each process keeps the bytes it has read, by hash."""
+    cache = caches["default"]
+    noegle = f"version-pdf:{version.pdf_sha256}"
+    indhold = cache.get(noegle)
+    if indhold is None:
+        indhold = version_pdf(version)
+        cache.set(noegle, indhold, None)
+    return indhold
 
 
 def versioner(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:

@@ -45,10 +45,10 @@ AFSNIT = [
 # The PDF view's queries, measured: delaftale (+ helhedsplan, indsatsområde), parter,
 # delmål, indikatorer, baselines (+ boligområde), samlet_for, aktiviteter, their delmål,
 # the helhedsplan's boligområder.
-# The first request renders the version's PDF from its snapshot and stores it; every
-# later one reads the stored bytes.
+# The first request renders the version's PDF from its snapshot and stores it; later
+# ones find the delaftale and its version, and take the bytes the process already holds.
 QUERIES_FOERSTE = 6
-QUERIES = 3
+QUERIES = 2
 
 
 @pytest.fixture(autouse=True)
