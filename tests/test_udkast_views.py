@@ -469,7 +469,7 @@ def test_the_admin_change_form_links_to_the_draft_and_its_history(leder, vejle):
     tekst = _tekst(svar)
     assert f'<a href="{UDKAST}">Udkast og publicering</a>' in tekst
     historik = reverse("delaftaler:historik", args=A)
-    assert f'<a href="{historik}">Historik</a>' in tekst
+    assert f'<a href="{historik}">Historik og sammenligning</a>' in tekst
     assert 'name="aendret_ved_aabning"' in tekst  # still the optimistic-locking form
 
 
