@@ -176,15 +176,3 @@ def pdf_svar(
     svar["ETag"] = etag
     patch_cache_control(svar, no_cache=True)
     return svar
-
-
-def delaftale_pdf_svar(request: HttpRequest, visning: DelaftaleVisning, tabel) -> HttpResponse:
-    digest = noegle(visning)
-    return pdf_svar(
-        request,
-        digest=digest,
-        filnavn=visning.filnavn,
-        indhold=lambda: cachet_pdf(
-            art="delaftale", digest=digest, html=lambda: pdf_html(visning, tabel)
-        ),
-    )

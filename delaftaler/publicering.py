@@ -14,16 +14,18 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from delaftaler import aendringer as aendr
-from delaftaler import logning
+from delaftaler import logning, pdf
 from delaftaler.models import Delaftale, Indstilling, Version
 from delaftaler.snapshot import Snapshot, digest, tag_snapshot
-from delaftaler.visning import byg_visning, hent_udkast
+from delaftaler.visning import hent_udkast, med_indhold, version_visning
+from indikatorer.tabeller import IndikatorTabel
 
 INGEN_AENDRINGER = "Udkastet er magen til den gældende version; der er intet at publicere."
 FAGLIG_SKAL_GODKENDES = (
@@ -98,9 +100,7 @@ def _udkast(udkast: Delaftale, grundlag: Version | None) -> Udkast:
 
 def udkast_for_alle(delaftaler) -> list[Udkast]:
     """The drafts of several delaftaler at once, in a fixed number of queries (ten)."""
-    from delaftaler.visning import _med_indhold  # the prefetches hent_udkast() uses
-
-    udkast = list(_med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
+    udkast = list(med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
     gaeldende = {
         v.delaftale_id: v
         for v in Version.objects.gaeldende().defer("pdf").filter(delaftale__in=udkast)
@@ -345,25 +345,26 @@ def version_pdf(version: Version) -> bytes:
     """The version's frozen PDF; rendered once, on the first request, if not yet made.
 
     Publishing stays quick (rendering takes seconds); the first reader, usually the
-    publisher's own redirect, renders it, and every later reader gets those exact bytes.
+    publisher's own redirect, renders it, and every later reader gets those exact bytes,
+    which each process also keeps in memory by their hash.
     """
+    cache = caches["default"]
     if version.pdf_sha256:
-        if "pdf" in version.get_deferred_fields() or version.pdf is None:
-            return bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
-        return bytes(version.pdf)
-    from delaftaler.pdf import pdf_html, render_pdf
-    from delaftaler.snapshot import fra_snapshot
-    from indikatorer.tabeller import IndikatorTabel
-
-    delaftale = Delaftale.objects.select_related("helhedsplan", "indsatsomraade").get(
-        pk=version.delaftale_id
-    )
-    visning = byg_visning(fra_snapshot(version.indhold, delaftale=delaftale))
-    visning.udgivelse = version
-    indhold = render_pdf(pdf_html(visning, IndikatorTabel(visning.raekker)))
-    sha = hashlib.sha256(indhold).hexdigest()
+        noegle = f"version-pdf:{version.pdf_sha256}"
+        indhold = cache.get(noegle)
+        if indhold is None:
+            indhold = bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
+            cache.set(noegle, indhold, None)
+        return indhold
+    if "delaftale" not in version._state.fields_cache:
+        version.delaftale = Delaftale.objects.select_related("helhedsplan", "indsatsomraade").get(
+            pk=version.delaftale_id
+        )
+    visning = version_visning(version)
+    indhold = pdf.render_pdf(pdf.pdf_html(visning, IndikatorTabel(visning.raekker)))
     # The first render wins; a concurrent one is discarded so the bytes never change.
-    Version.objects.filter(pk=version.pk, pdf_sha256="").update(pdf=indhold, pdf_sha256=sha)
-    gemt = Version.objects.values_list("pdf", "pdf_sha256").get(pk=version.pk)
-    version.pdf, version.pdf_sha256 = bytes(gemt[0]), gemt[1]
-    return version.pdf
+    Version.objects.filter(pk=version.pk, pdf_sha256="").update(
+        pdf=indhold, pdf_sha256=hashlib.sha256(indhold).hexdigest()
+    )
+    version.pdf_sha256 = Version.objects.values_list("pdf_sha256", flat=True).get(pk=version.pk)
+    return version_pdf(version)

@@ -2,7 +2,7 @@
 
 A published version freezes one of these; drafts are compared with it field by field;
 and the public page, the PDF and the exports are rendered from it exactly as from the
-live tables, because it turns back into the same in-memory tree hent_delaftale() builds.
+live tables, because it turns back into the same in-memory tree visning.med_indhold() builds.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _raekke(obj: models.Model) -> dict[str, Any]:
 
 
 def tag_snapshot(delaftale: Delaftale) -> Snapshot:
-    """Expects a delaftale from visning.hent_delaftale() (its prefetched lists)."""
+    """Expects a delaftale from visning.med_indhold() (its prefetched lists)."""
     indikatorer = [i for d in delaftale.delmaal_liste for i in d.indikator_liste]
     baselines = [b for i in indikatorer for b in i.baseline_liste]
     data = {
@@ -94,7 +94,7 @@ def _objekt(model: type[models.Model], raekke: dict[str, Any]) -> models.Model:
 
 
 def fra_snapshot(indhold: Snapshot, *, delaftale: Delaftale) -> Delaftale:
-    """The snapshot as the tree hent_delaftale() builds, without touching the database.
+    """The snapshot as the tree visning.med_indhold() builds, without touching the database.
 
     `delaftale` is the live row with its helhedsplan and indsatsområde: those name and
     address the agreement and are not part of a version.

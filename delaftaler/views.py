@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.cache import caches
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, Version, dansk_slug
+from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, dansk_slug
 from delaftaler.pdf import pdf_svar
 from delaftaler.publicering import version_pdf
 from delaftaler.sidecache import cachet_side, delaftale_noegle, oversigt_noegle
-from delaftaler.visning import DelaftaleVisning, helhedsplaner_til_oversigt, hent_gaeldende
+from delaftaler.visning import (
+    DelaftaleVisning,
+    helhedsplaner_til_oversigt,
+    hent_gaeldende,
+    hent_offentlig,
+    hent_version,
+)
 from indikatorer.eksport import som_csv, som_xlsx
 from indikatorer.tabeller import IndikatorTabel
 
@@ -80,7 +85,11 @@ def _delaftale_side(
 ) -> HttpResponse:
     visning, filter_form, valgt, tabel = _visning_og_tabel(request, helhedsplan, indsats, nummer)
     udgivelse = visning.udgivelse
-    gaeldende = udgivelse.delaftale.versioner.aggregate(m=Max("nummer"))["m"]
+    gaeldende = (
+        udgivelse.nummer
+        if nummer is None
+        else udgivelse.delaftale.versioner.aggregate(m=Max("nummer"))["m"]
+    )
     opfoelgninger = Opfoelgning.objects.synlige_for(request.user).filter(
         delaftale=udgivelse.delaftale
     )
@@ -103,47 +112,22 @@ def delaftale_pdf(
     request: HttpRequest, helhedsplan: str, indsats: str, nummer: int | None = None
 ) -> HttpResponse:
     """The frozen PDF of the latest (or a numbered) published version, byte for byte."""
-    delaftale = get_object_or_404(
-        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
-        helhedsplan__slug=helhedsplan,
-        indsatsomraade__slug=indsats,
-    )
-    versioner = delaftale.versioner.defer("pdf", "indhold").order_by("-nummer")
-    if nummer is not None:
-        versioner = versioner.filter(nummer=nummer)
-    version = versioner.first()
-    if version is None:
-        raise Http404("Delaftalen er ikke publiceret.")
+    delaftale = hent_offentlig(helhedsplan, indsats)
+    version = hent_version(delaftale, nummer, uden=("pdf", "indhold"))
     if not version.pdf_sha256:
-        version = Version.objects.defer("pdf").get(pk=version.pk)
-        version_pdf(version)
+        version_pdf(version)  # the first request renders and stores it
     filnavn = delaftale.filnavn + (f"_version_{nummer}" if nummer is not None else "")
     return pdf_svar(
         request,
         digest=version.pdf_sha256,
         filnavn=filnavn,
-        indhold=lambda: _frossen_pdf(version),
+        indhold=lambda: version_pdf(version),
     )
-
-
-def _frossen_pdf(version: Version) -> bytes:
-    """A version's PDF never changes: each process keeps the bytes it has read, by hash."""
-    cache = caches["default"]
-    noegle = f"version-pdf:{version.pdf_sha256}"
-    indhold = cache.get(noegle)
-    if indhold is None:
-        indhold = version_pdf(version)
-        cache.set(noegle, indhold, None)
-    return indhold
 
 
 def versioner(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
     """Every published version, newest first, each with its page and frozen PDF."""
-    delaftale = get_object_or_404(
-        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
-        helhedsplan__slug=helhedsplan,
-        indsatsomraade__slug=indsats,
-    )
+    delaftale = hent_offentlig(helhedsplan, indsats)
     liste = list(
         delaftale.versioner.uden_indhold().select_related("indstilling").order_by("-nummer")
     )

@@ -123,44 +123,57 @@ def indholdsdigest(objekter: list) -> str:
     return h.hexdigest()
 
 
-def hent_delaftale(helhedsplan_slug: str, indsats_slug: str) -> Delaftale:
-    """The draft delaftale with everything it shows, in nine queries whatever its size."""
+def hent_udkast(delaftale: Delaftale) -> Delaftale:
+    """The same delaftale again, with everything it shows (the draft in the tables)."""
+    return med_indhold().get(pk=delaftale.pk)
+
+
+def hent_offentlig(helhedsplan_slug: str, indsats_slug: str) -> Delaftale:
+    """The delaftale a public address names, with its plan and area: one query (or 404)."""
     return get_object_or_404(
-        _med_indhold(), helhedsplan__slug=helhedsplan_slug, indsatsomraade__slug=indsats_slug
+        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+        helhedsplan__slug=helhedsplan_slug,
+        indsatsomraade__slug=indsats_slug,
     )
 
 
-def hent_udkast(delaftale: Delaftale) -> Delaftale:
-    """The same delaftale again, with everything it shows (the draft in the tables)."""
-    return _med_indhold().get(pk=delaftale.pk)
+def hent_version(delaftale: Delaftale, nummer: int | None = None, *, uden=("pdf",)) -> Version:
+    """A published version (the latest by default) without the named fields: one query.
+
+    404 when the delaftale has never been published, or has no such version.
+    """
+    versioner = delaftale.versioner.defer(*uden).order_by("-nummer")
+    if nummer is not None:
+        versioner = versioner.filter(nummer=nummer)
+    version = versioner.first()
+    if version is None:
+        raise Http404("Delaftalen er ikke publiceret.")
+    version.delaftale = delaftale
+    return version
+
+
+def version_visning(version: Version) -> DelaftaleVisning:
+    """A published version built from its snapshot, as page, PDF and exports show it.
+
+    Expects ``version.delaftale`` with its plan and area loaded; adds no queries.
+    """
+    visning = byg_visning(fra_snapshot(version.indhold, delaftale=version.delaftale))
+    visning.udgivelse = version
+    return visning
 
 
 def hent_gaeldende(
     helhedsplan_slug: str, indsats_slug: str, nummer: int | None = None
 ) -> DelaftaleVisning:
-    """A published version (the latest by default), as the public sees it: two queries.
-
-    404 when the delaftale has never been published, or has no such version.
-    """
-    delaftale = get_object_or_404(
-        Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
-        helhedsplan__slug=helhedsplan_slug,
-        indsatsomraade__slug=indsats_slug,
-    )
-    versioner = delaftale.versioner.defer("pdf").order_by("-nummer")
-    if nummer is not None:
-        versioner = versioner.filter(nummer=nummer)
-    udgivelse = versioner.first()
-    if udgivelse is None:
-        raise Http404("Delaftalen er ikke publiceret.")
-    udgivelse.delaftale = delaftale
-    visning = byg_visning(fra_snapshot(udgivelse.indhold, delaftale=delaftale))
-    visning.udgivelse = udgivelse
-    return visning
+    """A published version (the latest by default), as the public sees it: two queries."""
+    delaftale = hent_offentlig(helhedsplan_slug, indsats_slug)
+    return version_visning(hent_version(delaftale, nummer))
 
 
-def _med_indhold():
-    """Prefetches go to plain lists (to_attr): a big delaftale has hundreds of rows, and a
+def med_indhold():
+    """Delaftaler with everything they show, in nine queries whatever their size.
+
+    Prefetches go to plain lists (to_attr): a big delaftale has hundreds of rows, and a
     related manager per row would cost more than the queries themselves.
     """
     baselines = Baseline.objects.select_related("boligomraade").prefetch_related(
@@ -182,7 +195,7 @@ def _med_indhold():
 
 
 def byg_visning(delaftale: Delaftale) -> DelaftaleVisning:
-    """Expects a delaftale from hent_delaftale(); adds no queries of its own."""
+    """Expects a delaftale from med_indhold() or fra_snapshot(); adds no queries of its own."""
     parter = delaftale.part_liste
     delmaal = delaftale.delmaal_liste
     aktiviteter = delaftale.aktivitet_liste
