@@ -62,7 +62,9 @@ DELE = [
     _Del("baselines", Baseline, "indikator_id", "indikatorer"),
     _Del("aktiviteter", Aktivitet, "delaftale_id", None),
 ]
-BOERN = {"delmaal": "indikatorer", "indikatorer": "baselines"}
+# The part whose rows a foreign key points to, and each part's child part.
+FORAELDER_DEL = {d.foraelder: d.foraelder_del for d in DELE if d.foraelder_del}
+BOERN = {d.foraelder_del: d for d in DELE if d.foraelder_del}
 
 
 def _kan_gendanne(bruger, delaftale: Delaftale) -> bool:
@@ -95,13 +97,9 @@ def _navne(raekker) -> str:
     return ", ".join(f"»{r}«" for r in raekker)
 
 
-def _kontroller(
-    indhold: dict[str, Any], nu: dict[str, dict[int, models.Model]], plan_id: int
-) -> None:
+def _kontroller(indhold: dict[str, Any], slettes: dict[str, set[int]], plan_id: int) -> None:
     """Refuse, before anything is written, what would lose data elsewhere."""
     fejl: list[str] = []
-    i_version = {d.noegle: {r["id"] for r in indhold[d.noegle]} for d in DELE}
-    slettes = {k: set(nu[k]) - i_version[k] for k in i_version}
     maalte = (
         Maaling.objects.filter(indikator_id__in=slettes["indikatorer"])
         .values_list("indikator__navn", flat=True)
@@ -161,6 +159,7 @@ class _Gendanner:
         # A recreated row whose id was taken gets a new one; its children follow it.
         self.nye_ids: dict[str, dict[int, int]] = {d.noegle: {} for d in DELE}
         self.i_version = {d.noegle: {r["id"] for r in indhold[d.noegle]} for d in DELE}
+        self.slettes = {k: set(self.nu[k]) - ids for k, ids in self.i_version.items()}
 
     def _marker(self, obj: models.Model) -> None:
         obj._change_reason = self.aarsag
@@ -189,29 +188,27 @@ class _Gendanner:
         return aendret
 
     def _id(self, attname: str, pk: int) -> int:
-        del_ = {"delmaal_id": "delmaal", "indikator_id": "indikatorer"}.get(attname)
+        del_ = FORAELDER_DEL.get(attname)
         return self.nye_ids[del_].get(pk, pk) if del_ else pk
 
     def _har_barn_i_version(self, noegle: str, obj: models.Model) -> bool:
         barn = BOERN.get(noegle)
         if barn is None:
             return False
-        fk = next(d.foraelder for d in DELE if d.noegle == barn)
         return any(
-            getattr(b, fk) == obj.pk
-            and (b.pk in self.i_version[barn] or self._har_barn_i_version(barn, b))
-            for b in self.nu[barn].values()
+            getattr(b, barn.foraelder) == obj.pk
+            and (b.pk in self.i_version[barn.noegle] or self._har_barn_i_version(barn.noegle, b))
+            for b in self.nu[barn.noegle].values()
         )
 
-    def slet_overskydende(self) -> list[tuple[str, models.Model]]:
+    def slet_overskydende(self) -> list[models.Model]:
         """Delete, children first, the rows the version did not have. Rows that still hold
         a child the version keeps (moved to another parent) wait until it has moved."""
-        udskudte: list[tuple[str, models.Model]] = []
-        slettes_delmaal = set(self.nu["delmaal"]) - self.i_version["delmaal"]
+        udskudte: list[models.Model] = []
         # Let go of delmål that go, so the activities' history records it.
         for a in self.nu["aktiviteter"].values():
             if a.pk in self.i_version["aktiviteter"]:
-                gaar = [d.pk for d in a.delmaal.all() if d.pk in slettes_delmaal]
+                gaar = [d.pk for d in a.delmaal.all() if d.pk in self.slettes["delmaal"]]
                 if gaar:
                     self._marker(a)
                     a.delmaal.remove(*gaar)
@@ -220,7 +217,7 @@ class _Gendanner:
                 if pk in self.i_version[d.noegle]:
                     continue
                 if self._har_barn_i_version(d.noegle, obj):
-                    udskudte.append((d.noegle, obj))
+                    udskudte.append(obj)
                     continue
                 self._slet(obj)
                 del self.nu[d.noegle][pk]
@@ -264,6 +261,13 @@ class _Gendanner:
                     self._marker(obj)
                     getattr(obj, felt).set(oenskede)
 
+    def gendan(self) -> None:
+        udskudte = self.slet_overskydende()
+        self.gendan_raekker()
+        self.gendan_m2m()
+        for obj in udskudte:
+            self._slet(obj)
+
 
 @transaction.atomic
 def version_gendan(*, version: Version, bruger) -> None:
@@ -276,19 +280,13 @@ def version_gendan(*, version: Version, bruger) -> None:
     delaftale = Delaftale.objects.select_for_update().get(pk=version.delaftale_id)
     if not _kan_gendanne(bruger, delaftale):
         raise PermissionDenied
-    if "indhold" in version.get_deferred_fields():
-        version = Version.objects.get(pk=version.pk)
-    indhold = version.indhold
+    indhold = version.indhold  # loaded now if it was deferred
     aarsag = AARSAG.format(nummer=version.nummer)
     gendanner = _Gendanner(delaftale=delaftale, indhold=indhold, aarsag=aarsag, bruger=bruger)
-    _kontroller(indhold, gendanner.nu, delaftale.helhedsplan_id)
+    _kontroller(indhold, gendanner.slettes, delaftale.helhedsplan_id)
     try:
         with transaction.atomic():
-            udskudte = gendanner.slet_overskydende()
-            gendanner.gendan_raekker()
-            gendanner.gendan_m2m()
-            for _noegle, obj in udskudte:
-                gendanner._slet(obj)
+            gendanner.gendan()
     except (ProtectedError, IntegrityError) as exc:
         raise ValidationError(
             "Versionen kan ikke gendannes, fordi noget andet stadig bruger det, der skulle "

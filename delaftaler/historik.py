@@ -34,8 +34,9 @@ from delaftaler.models import (
     Part,
     Version,
 )
+from delaftaler.rapport import brugernavn
 from delaftaler.sammenligning import Felt, feltforskel, m2m_forskel
-from delaftaler.snapshot import M2M, TIDSSTEMPLER, Snapshot, tag_snapshot
+from delaftaler.snapshot import DELE, M2M, TIDSSTEMPLER, Snapshot, tag_snapshot
 from indikatorer.models import Baseline, Indikator
 
 PR_SIDE = 40
@@ -43,16 +44,9 @@ PR_SIDE = 40
 # step (an admin save writes the page's object and each changed inline row).
 SAMME_SKRIDT = timedelta(seconds=10)
 
-# The tracked parts of a delaftale (the keys of snapshot.DELE, boligområder aside: they
-# belong to the helhedsplan).
-KILDER: dict[str, type[models.Model]] = {
-    "delaftale": Delaftale,
-    "parter": Part,
-    "delmaal": Delmaal,
-    "indikatorer": Indikator,
-    "baselines": Baseline,
-    "aktiviteter": Aktivitet,
-}
+# The tracked parts of a delaftale: snapshot.DELE, boligområder aside (they belong to the
+# helhedsplan).
+KILDER: dict[str, type[models.Model]] = {k: m for k, m in DELE.items() if k != "boligomraader"}
 VERSION = "version"
 INDSTILLET = "indstillet"
 BESLUTTET = "besluttet"
@@ -186,10 +180,7 @@ class Gruppe:
 
     @property
     def bruger_navn(self) -> str:
-        b = self.bruger
-        if b is None:
-            return "systemet"
-        return b.get_full_name() or b.get_username()
+        return "systemet" if self.bruger is None else brugernavn(self.bruger)
 
     @property
     def aarsag(self) -> str:
@@ -254,15 +245,65 @@ def _raekke(post, model: type[models.Model]) -> dict[str, Any]:
 
 def hent_historik(delaftale: Delaftale, *, side: int | str | None = 1) -> Historik:
     """One page of the history, in a fixed number of queries."""
-    paginator = Paginator(haendelser(delaftale.pk), PR_SIDE)
-    sidevisning = paginator.get_page(side)
+    sidevisning = Paginator(haendelser(delaftale.pk), PR_SIDE).get_page(side)
     indeks = list(sidevisning.object_list)
 
     pr_kilde: dict[str, list[int]] = {}
     for kilde, pk, _tid, _bruger in indeks:
         pr_kilde.setdefault(kilde, []).append(pk)
+    poster_pr_kilde, forrige = _historiske_raekker(pr_kilde)
 
-    # Each source's rows on the page, with the id of the same object's row before it.
+    # Many-to-many rows as each historical row recorded them.
+    m2m: dict[str, dict[int, list[int]]] = {
+        kilde: _m2m_raekker(KILDER[kilde], felt, set(poster_pr_kilde[kilde]) | set(forrige[kilde]))
+        for kilde, felt in M2M.items()
+        if kilde in poster_pr_kilde
+    }
+
+    # Names that foreign keys and labels refer to, as last recorded.
+    alle = [r for k in (*poster_pr_kilde.values(), *forrige.values()) for r in k.values()]
+
+    def ids(attname: str, *m2m_kilder: str) -> set[int]:
+        pks = {getattr(r, attname, None) for r in alle} - {None}
+        for kilde in m2m_kilder:
+            for linket in m2m.get(kilde, {}).values():
+                pks.update(linket)
+        return pks
+
+    navne = {
+        "delmaal": _seneste_navne(Delmaal, ids("delmaal_id", "aktiviteter"), "tekst"),
+        "indikator": _seneste_navne(Indikator, ids("indikator_id"), "navn"),
+        "boligomraade": _seneste_navne(Boligomraade, ids("boligomraade_id", "baselines"), "navn"),
+    }
+    etiketter: Snapshot = {
+        "indikatorer": [{"id": k, "navn": v} for k, v in navne["indikator"].items()],
+        "boligomraader": [{"id": k, "navn": v} for k, v in navne["boligomraade"].items()],
+    }
+
+    begivenheder = _begivenheder(pr_kilde)
+    poster: list[Post] = []
+    for kilde, pk, _tid, _bruger in indeks:
+        if kilde in KILDER:
+            post = _post(
+                kilde,
+                poster_pr_kilde[kilde][pk],
+                forrige[kilde],
+                m2m.get(kilde, {}),
+                navne,
+                etiketter,
+            )
+        else:
+            post = begivenheder[(kilde, pk)]
+        if post is not None:
+            poster.append(post)
+    return Historik(sidevisning, _grupper(poster))
+
+
+def _historiske_raekker(
+    pr_kilde: dict[str, list[int]],
+) -> tuple[dict[str, dict[int, Any]], dict[str, dict[int, Any]]]:
+    """Each source's rows on the page by history_id (each with ``forrige_id``, the same
+    object's row before it), and those earlier rows: two queries per source."""
     poster_pr_kilde: dict[str, dict[int, Any]] = {}
     forrige: dict[str, dict[int, Any]] = {}
     for kilde, ids in pr_kilde.items():
@@ -284,51 +325,7 @@ def hent_historik(delaftale: Delaftale, *, side: int | str | None = 1) -> Histor
             if forrige_ids
             else {}
         )
-
-    # Many-to-many rows as each historical row recorded them.
-    m2m: dict[str, dict[int, list[int]]] = {}
-    for kilde, felt in M2M.items():
-        if kilde not in poster_pr_kilde:
-            continue
-        hids = set(poster_pr_kilde[kilde]) | set(forrige[kilde])
-        m2m[kilde] = _m2m_raekker(KILDER[kilde], felt, hids)
-
-    # Names that foreign keys and labels refer to, as last recorded.
-    alle = [r for k in poster_pr_kilde.values() for r in k.values()]
-    alle += [r for k in forrige.values() for r in k.values()]
-    delmaal_ids = {getattr(r, "delmaal_id", None) for r in alle} - {None}
-    delmaal_ids |= {pk for k in m2m.get("aktiviteter", {}).values() for pk in k}
-    indikator_ids = {getattr(r, "indikator_id", None) for r in alle} - {None}
-    omraade_ids = {getattr(r, "boligomraade_id", None) for r in alle} - {None}
-    omraade_ids |= {pk for k in m2m.get("baselines", {}).values() for pk in k}
-    navne = {
-        "delmaal": _seneste_navne(Delmaal, delmaal_ids, "tekst"),
-        "indikator": _seneste_navne(Indikator, indikator_ids, "navn"),
-        "boligomraade": _seneste_navne(Boligomraade, omraade_ids, "navn"),
-    }
-    etiketter: Snapshot = {
-        "indikatorer": [{"id": k, "navn": v} for k, v in navne["indikator"].items()],
-        "boligomraader": [{"id": k, "navn": v} for k, v in navne["boligomraade"].items()],
-    }
-
-    haendelser_ = _haendelser(pr_kilde)
-
-    poster: list[Post] = []
-    for kilde, pk, _tid, _bruger in indeks:
-        if kilde in KILDER:
-            post = _post(
-                kilde,
-                poster_pr_kilde[kilde][pk],
-                forrige[kilde],
-                m2m.get(kilde, {}),
-                navne,
-                etiketter,
-            )
-        else:
-            post = haendelser_[(kilde, pk)]
-        if post is not None:
-            poster.append(post)
-    return Historik(sidevisning, _grupper(poster))
+    return poster_pr_kilde, forrige
 
 
 def _m2m_raekker(model: type[models.Model], felt: str, hids: set[int]) -> dict[int, list[int]]:
@@ -345,50 +342,51 @@ def _m2m_raekker(model: type[models.Model], felt: str, hids: set[int]) -> dict[i
 
 
 def _post(kilde, post, forrige, m2m, navne, etiketter) -> Post | None:
+    """One historical row as an entry; None for a save that changed nothing shown."""
     model = KILDER[kilde]
     raekke = _raekke(post, model)
-    objekt = objektnavn(kilde, raekke, etiketter)
     felter: list[Felt] = []
-    aarsag = post.history_change_reason or ""
-    if post.history_type == "~":
-        tidligere = forrige.get(post.forrige_id)
-        if tidligere is None:
-            return Post(kilde, post.history_date, post.history_user, objekt, "ændret", [], aarsag)
-        m2m_felt = M2M.get(kilde)
-        delta = post.diff_against(tidligere, excluded_fields=[m2m_felt] if m2m_felt else [])
-        gammel_raekke = _raekke(tidligere, model)
-        for aendring in delta.changes:
-            f = model._meta.get_field(aendring.field)
-            if f.attname in IKKE_VIST:
-                continue
-            forskel = feltforskel(f, gammel_raekke, raekke, navne)
-            if forskel:
-                felter.append(forskel)
-        if m2m_felt:
-            opslag = navne["delmaal" if m2m_felt == "delmaal" else "boligomraade"]
-            forskel = m2m_forskel(
-                model,
-                m2m_felt,
-                m2m.get(tidligere.history_id, []),
-                m2m.get(post.history_id, []),
-                opslag,
-            )
-            if forskel:
-                felter.append(forskel)
+    tidligere = forrige.get(post.forrige_id) if post.history_type == "~" else None
+    if tidligere is not None:
+        felter = _aendrede_felter(kilde, post, tidligere, raekke, m2m, navne)
         if not felter:
             return None  # saved without a change: noise
     return Post(
         kilde,
         post.history_date,
         post.history_user,
-        objekt,
+        objektnavn(kilde, raekke, etiketter),
         HANDLING[post.history_type],
         felter,
-        aarsag,
+        post.history_change_reason or "",
     )
 
 
-def _haendelser(pr_kilde: dict[str, list[int]]) -> dict[tuple[str, int], Post]:
+def _aendrede_felter(kilde, post, tidligere, raekke, m2m, navne) -> list[Felt]:
+    """The fields simple-history's diff_against finds changed, as the reader sees them;
+    the many-to-many field from the rows already fetched (diff_against would query)."""
+    model = KILDER[kilde]
+    m2m_navn = M2M.get(kilde)
+    delta = post.diff_against(tidligere, excluded_fields=[m2m_navn] if m2m_navn else [])
+    gammel_raekke = _raekke(tidligere, model)
+    felter = []
+    for aendring in delta.changes:
+        f = model._meta.get_field(aendring.field)
+        if f.attname not in IKKE_VIST:
+            felter.append(feltforskel(f, gammel_raekke, raekke, navne))
+    if m2m_navn:
+        felter.append(
+            m2m_forskel(
+                model._meta.get_field(m2m_navn),
+                m2m.get(tidligere.history_id, []),
+                m2m.get(post.history_id, []),
+                navne,
+            )
+        )
+    return [f for f in felter if f]
+
+
+def _begivenheder(pr_kilde: dict[str, list[int]]) -> dict[tuple[str, int], Post]:
     """Publications and the bestyrelse's submissions on the page (two queries at most)."""
     ud: dict[tuple[str, int], Post] = {}
     if VERSION in pr_kilde:

@@ -15,9 +15,7 @@ Everything is built here once; templates/delaftaler/_sammenligning.html only ren
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
@@ -175,8 +173,8 @@ def ordforskel(foer: list[str], efter: list[str]) -> list[Afsnit]:
     return [a for a in afsnit if a]
 
 
-def uaendret(afsnit: list[str], art: str = LIG) -> list[Afsnit]:
-    return [[Stykke(tekst, art)] for tekst in afsnit]
+def uaendret(afsnit: list[str]) -> list[Afsnit]:
+    return [[Stykke(tekst)] for tekst in afsnit]
 
 
 # --- Fields and objects ---------------------------------------------------------------------
@@ -211,10 +209,13 @@ class Sektion:
     objekter: list[Objekt]
 
 
-def _dato(vaerdi: Any) -> str:
-    if isinstance(vaerdi, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", vaerdi):
-        vaerdi = date.fromisoformat(vaerdi)
-    return f"{vaerdi:%d.%m.%Y}" if isinstance(vaerdi, date) else str(vaerdi)
+def _navn(opslag: dict[int, str], pk: int) -> str:
+    return opslag.get(pk, f"nr. {pk}")
+
+
+def _opslag(f: models.Field, navne: dict[str, dict[int, str]]) -> dict[int, str]:
+    """The names of what a foreign key or many-to-many field points to."""
+    return navne.get(f.related_model._meta.model_name, {})
 
 
 def vis_felt(
@@ -237,10 +238,9 @@ def vis_felt(
     if isinstance(f, models.BooleanField):
         return ["Ja" if vaerdi else "Nej"]
     if isinstance(f, models.DateField):
-        return [_dato(vaerdi)]
+        return [f"{f.to_python(vaerdi):%d.%m.%Y}"]  # a snapshot holds it as ISO text
     if isinstance(f, models.ForeignKey):
-        opslag = navne.get(f.related_model._meta.model_name, {})
-        return [opslag.get(vaerdi, f"nr. {vaerdi}")]
+        return [_navn(_opslag(f, navne), vaerdi)]
     return [" ".join(str(vaerdi).split())]
 
 
@@ -262,35 +262,18 @@ def feltforskel(
 
 
 def m2m_forskel(
-    model: type[models.Model],
-    navn: str,
+    f: models.ManyToManyField,
     foer: list[int],
     efter: list[int],
-    navne: dict[int, str],
-) -> Felt | None:
-    return _m2m_felt(model, navn, foer, efter, navne)
-
-
-def _m2m_felt(
-    model: type[models.Model],
-    navn: str,
-    foer: list[int] | None,
-    efter: list[int] | None,
-    navne: dict[int, str],
+    navne: dict[str, dict[int, str]],
 ) -> Felt | None:
     """A many-to-many field as one line per related object: kept, added or removed."""
-    foer, efter = foer or [], efter or []
-    if foer == efter and foer is not None:
-        return None
-    linjer: list[Afsnit] = []
-    for pk in efter:
-        linjer.append([Stykke(navne.get(pk, f"nr. {pk}"), LIG if pk in foer else NY)])
-    for pk in foer:
-        if pk not in efter:
-            linjer.append([Stykke(navne.get(pk, f"nr. {pk}"), GAMMEL)])
-    if all(s.art == LIG for linje in linjer for s in linje):
-        return None  # only the order differs
-    return Felt(str(model._meta.get_field(navn).verbose_name), linjer)
+    if set(foer) == set(efter):
+        return None  # at most the order differs
+    opslag = _opslag(f, navne)
+    linjer = [[Stykke(_navn(opslag, pk), LIG if pk in foer else NY)] for pk in efter]
+    linjer += [[Stykke(_navn(opslag, pk), GAMMEL)] for pk in foer if pk not in efter]
+    return Felt(str(f.verbose_name), linjer)
 
 
 def _felter(
@@ -314,23 +297,14 @@ def _felter(
         if afsnit:
             felter.append(Felt(str(f.verbose_name), afsnit, rig=isinstance(f, RigTekstField)))
     if del_ in M2M:
-        m2m = M2M[del_]
-        opslag = navne["delmaal" if m2m == "delmaal" else "boligomraade"]
-        gamle = foer.get(m2m) if foer is not None else None
-        nye = efter.get(m2m) if efter is not None else None
+        f = model._meta.get_field(M2M[del_])
         if foer is not None and efter is not None:
-            m2m_felt = _m2m_felt(model, m2m, gamle, nye, opslag)
+            m2m_felt = m2m_forskel(f, foer[f.name], efter[f.name], navne)
         else:
-            pks = nye if efter is not None else gamle
-            m2m_felt = (
-                Felt(
-                    str(model._meta.get_field(m2m).verbose_name),
-                    [[Stykke(opslag.get(pk, f"nr. {pk}"))] for pk in pks],
-                )
-                if pks
-                else None
-            )
-        if m2m_felt:
+            pks = (efter if efter is not None else foer)[f.name]
+            opslag = _opslag(f, navne)
+            m2m_felt = Felt(str(f.verbose_name), uaendret([_navn(opslag, pk) for pk in pks]))
+        if m2m_felt and m2m_felt.afsnit:
             felter.append(m2m_felt)
     return felter
 
@@ -354,27 +328,17 @@ def _sektion(del_: str, overskrift: str, foer: Snapshot, efter: Snapshot, navne)
     objekter: list[Objekt] = []
     for pk, ny in nye.items():
         gammel = gamle.get(pk)
-        if gammel is None:
-            objekter.append(
-                Objekt(
-                    del_, pk, objektnavn(del_, ny, efter), TILFOEJET, _felter(del_, None, ny, navne)
-                )
-            )
-            continue
         felter = _felter(del_, gammel, ny, navne)
-        if felter:
-            objekter.append(Objekt(del_, pk, objektnavn(del_, ny, efter), AENDRET, felter))
-    for pk, gammel in gamle.items():
-        if pk not in nye:
-            objekter.append(
-                Objekt(
-                    del_,
-                    pk,
-                    objektnavn(del_, gammel, foer),
-                    FJERNET,
-                    _felter(del_, gammel, None, navne),
-                )
-            )
+        if gammel is None or felter:
+            status = TILFOEJET if gammel is None else AENDRET
+            objekter.append(Objekt(del_, pk, objektnavn(del_, ny, efter), status, felter))
+    objekter += [
+        Objekt(
+            del_, pk, objektnavn(del_, gammel, foer), FJERNET, _felter(del_, gammel, None, navne)
+        )
+        for pk, gammel in gamle.items()
+        if pk not in nye
+    ]
     return Sektion(del_, overskrift, objekter)
 
 
@@ -419,27 +383,13 @@ def _tabel(indhold: Snapshot) -> list[tuple[tuple, list[str]]]:
     for delmaal in d.delmaal_liste:
         for indikator in delmaal.indikator_liste:
             if not indikator.baseline_liste:
-                raekker.append(
-                    (("i", indikator.pk), [delmaal.tekst, indikator.navn, "", "", "", "", ""])
-                )
+                raekker.append((("i", indikator.pk), [delmaal.tekst, indikator.navn] + [""] * 5))
             for b in indikator.baseline_liste:
                 anden = b.sammenligning_tekst
                 if anden and b.sammenligning_label:
                     anden += f" ({b.sammenligning_label})"
-                raekker.append(
-                    (
-                        ("b", b.pk),
-                        [
-                            delmaal.tekst,
-                            indikator.navn,
-                            _sted(b),
-                            b.vaerdi_tekst,
-                            anden,
-                            b.periode_tekst,
-                            b.datakilde_tekst,
-                        ],
-                    )
-                )
+                celler = [delmaal.tekst, indikator.navn, _sted(b), b.vaerdi_tekst, anden]
+                raekker.append((("b", b.pk), [*celler, b.periode_tekst, b.datakilde_tekst]))
     return raekker
 
 
@@ -494,7 +444,7 @@ class Sammenligning:
     sektioner: list[Sektion] = field(default_factory=list)
     tabel: list[Tabelraekke] = field(default_factory=list)
     uaendrede_raekker: int = 0
-    tabel_kolonner: list[str] = field(default_factory=lambda: list(TABEL_KOLONNER))
+    tabel_kolonner = TABEL_KOLONNER
 
     @property
     def har_aendringer(self) -> bool:

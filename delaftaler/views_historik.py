@@ -30,15 +30,11 @@ from delaftaler.visning import hent_udkast
 UDKAST = "udkast"
 
 
-def _url(navn: str, delaftale: Delaftale, *args) -> str:
-    return reverse(
-        f"delaftaler:{navn}",
-        args=[delaftale.helhedsplan.slug, delaftale.indsatsomraade.slug, *args],
-    )
-
-
 def sammenlign_url(delaftale: Delaftale, fra: str, til: str) -> str:
-    return f"{_url('sammenlign', delaftale)}?{urlencode({'fra': fra, 'til': til})}"
+    url = reverse(
+        "delaftaler:sammenlign", args=[delaftale.helhedsplan.slug, delaftale.indsatsomraade.slug]
+    )
+    return f"{url}?{urlencode({'fra': fra, 'til': til})}"
 
 
 @require_GET
@@ -67,8 +63,12 @@ def _tid_tekst(tid) -> str:
     return f"{timezone.localtime(tid):%d.%m.%Y %H:%M:%S}"
 
 
+def _dato(tid) -> str:
+    return f"{timezone.localtime(tid):%d.%m.%Y}"
+
+
 def _valg(
-    delaftale: Delaftale, versioner: list[Version], indstillinger: list[Indstilling], data
+    versioner: list[Version], indstillinger: list[Indstilling], data: dict
 ) -> list[tuple[str, str]]:
     valg = [(UDKAST, "Udkastet (som det står nu)")]
     valg += [
@@ -78,14 +78,14 @@ def _valg(
     valg += [
         (
             f"i{i.pk}",
-            f"Indstilling til bestyrelsen {timezone.localtime(i.indsendt):%d.%m.%Y} "
+            f"Indstilling til bestyrelsen af {_dato(i.indsendt)} "
             f"({i.get_status_display().lower()})",
         )
         for i in indstillinger
     ]
     # A moment of the history, chosen on the history page, is offered as itself.
     for felt in ("fra", "til"):
-        kode = (data or {}).get(felt, "")
+        kode = data.get(felt, "")
         tid = fra_tidskode(kode)
         if tid is not None and kode not in {k for k, _ in valg}:
             valg.append((kode, f"Historikken pr. {_tid_tekst(tid)}"))
@@ -108,11 +108,9 @@ def _side(
     if kode in indstillinger:
         i = indstillinger[kode]
         indhold = Indstilling.objects.values_list("indhold", flat=True).get(pk=i.pk)
-        dato = f"{timezone.localtime(i.indsendt):%d.%m.%Y}"
-        return indhold, f"indstillingen til bestyrelsen af {dato}"
+        return indhold, f"indstillingen til bestyrelsen af {_dato(i.indsendt)}"
     tid = fra_tidskode(kode)
-    navn = f"historikken pr. {_tid_tekst(tid)}"
-    return snapshot_pr(delaftale, tid), navn
+    return snapshot_pr(delaftale, tid), f"historikken pr. {_tid_tekst(tid)}"
 
 
 @require_GET
@@ -120,11 +118,11 @@ def _side(
 def sammenlign(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     versioner = list(delaftale.versioner.uden_indhold().order_by("-nummer"))
     indstillinger = list(delaftale.indstillinger.defer("indhold").order_by("-indsendt"))
-    data = request.GET if ("fra" in request.GET or "til" in request.GET) else None
-    if data is None:
+    if "fra" in request.GET or "til" in request.GET:
+        data = request.GET
+    else:  # the published version against the draft
         data = {"fra": f"v{versioner[0].nummer}" if versioner else UDKAST, "til": UDKAST}
-    valg = _valg(delaftale, versioner, indstillinger, data)
-    form = SammenlignForm(data, valg=valg)
+    form = SammenlignForm(data, valg=_valg(versioner, indstillinger, data))
     kontekst = {"delaftale": delaftale, "form": form, "sammenligning": None}
     status = 200
     if form.is_valid():
@@ -141,14 +139,13 @@ def sammenlign(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
                 foer, efter, foer_navn=foer_navn, efter_navn=efter_navn
             )
             # Restoring is offered where it reads naturally: a version against the draft.
-            version_kode = {fra, til} - {UDKAST} if UDKAST in {fra, til} else set()
+            andet = til if fra == UDKAST else fra if til == UDKAST else None
             if (
-                len(version_kode) == 1
-                and next(iter(version_kode)) in v_map
+                andet in v_map
                 and request.user.has_perm("delaftaler.change_delaftale")
                 and kontekst["sammenligning"].har_aendringer
             ):
-                kontekst["gendan_version"] = v_map[next(iter(version_kode))]
+                kontekst["gendan_version"] = v_map[andet]
     else:
         status = 400
     return render(request, "delaftaler/sammenlign.html", kontekst, status=status)

@@ -175,3 +175,21 @@ def test_restore_needs_the_csrf_token(vejle, sekretariat_bruger, redigeret):
     foer = udkastets_digest(vejle)
     assert c.post(gendan_url(vejle)).status_code == 403
     assert udkastets_digest(vejle) == foer
+
+
+def test_refused_when_a_boligomraade_of_the_version_is_gone(sekretariat_bruger, vejle):
+    omraade = Boligomraade.objects.filter(helhedsplan=vejle.helhedsplan).first()
+    Baseline.objects.filter(indikator__delmaal__delaftale=vejle, boligomraade=omraade).delete()
+    for b in Baseline.objects.filter(samlet_for=omraade):
+        b.samlet_for.remove(omraade)
+    omraade.delete()
+    foer_digest, foer_historik = udkastets_digest(vejle), historikraekker()
+
+    with pytest.raises(ValidationError) as fejl:
+        version_gendan(version=vejle.versioner.get(nummer=1), bruger=sekretariat_bruger)
+
+    assert (
+        f"Boligområdet »{omraade.navn}« findes ikke længere i helhedsplanen." in fejl.value.messages
+    )
+    assert udkastets_digest(vejle) == foer_digest
+    assert historikraekker() == foer_historik
