@@ -36,7 +36,7 @@ AFVENTER_ALLEREDE = (
 )
 ER_AFGJORT = "Indstillingen er allerede afgjort."
 UDKAST_AENDRET = (
-    "Udkastet er ændret, siden siden blev vist. Intet er publiceret eller sendt. "
+    "Udkastet er ændret, efter at siden blev vist. Intet er publiceret eller sendt. "
     "Se de nye ændringer igennem, og prøv igen."
 )
 FOERSTE_PUBLICERES = (
@@ -130,7 +130,7 @@ def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, fagli
     """The draft as it is now, if it is what the person saw and may go the way asked."""
     udkast = udkast_for(delaftale)
     if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
-        raise ValidationError(UDKAST_AENDRET, code="forældet")
+        raise ValidationError(UDKAST_AENDRET, code="foraeldet")
     if udkast.grundlag is None and faglig:
         raise ValidationError(FOERSTE_PUBLICERES)
     if not udkast.har_aendringer:

@@ -60,3 +60,19 @@ def test_logged_in_people_always_get_their_own_page(client, vejle, sekretariat_b
     egen = _html(client.get(SIDE))
     assert egen != anonym
     assert "Log ind" in anonym and "Log ind" not in egen
+
+
+def test_the_overview_follows_a_renamed_boligomraade_and_a_first_publication(client, vejle):
+    from tests.factories import DelaftaleFactory
+
+    assert "Nørremarken" in _html(client.get("/vejle-21-25/"))
+    omraade = vejle.helhedsplan.boligomraader.get(navn="Nørremarken")
+    omraade.navn = "Nørremarken Syd"
+    omraade.save()
+    assert "Nørremarken Syd" in _html(client.get("/vejle-21-25/"))
+
+    ny = DelaftaleFactory()
+    adresse = f"/{ny.helhedsplan.slug}/beskaeftigelse/"
+    assert adresse not in _html(client.get("/")), "not public before its publication"
+    publicer(ny)
+    assert adresse in _html(client.get("/"))
