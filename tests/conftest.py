@@ -90,6 +90,24 @@ def bestyrelse_client(client, bestyrelse_bruger):
     return client
 
 
+@pytest.fixture(scope="module")
+def _delt_klient():
+    """One client for a module of many requests: a new one loads the middleware again,
+    and whitenoise reads every static file – most of a request's time."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def klient(_delt_klient, db):
+    """The module's client, with nobody logged in."""
+    from http.cookies import SimpleCookie
+
+    _delt_klient.cookies = SimpleCookie()
+    return _delt_klient
+
+
 @pytest.fixture(autouse=True)
 def _tom_sidecache():
     """Finished pages are cached per process; every test starts without them."""

@@ -4,9 +4,6 @@ follow-ups stay public. (Every URL × role is in test_rollematrix.py.)"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from http.cookies import SimpleCookie
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -26,24 +23,11 @@ from delaftaler.models import (
     Helhedsplan,
     Opfoelgning,
 )
-from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
-from delaftaler.publicering import version_foerste
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, SEKRETARIAT
-from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Baseline, Indikator, Maaling
 from tests.adminformular import Formular, admin_url
-from tests.factories import (
-    AktivitetFactory,
-    BaselineFactory,
-    BoligomraadeFactory,
-    DelaftaleFactory,
-    DelmaalFactory,
-    HelhedsplanFactory,
-    IndikatorFactory,
-    indsatsomraade,
-)
-
-FALSK_PDF = b"%PDF-1.7 adgang"
+from tests.factories import DelaftaleFactory, indsatsomraade
+from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf
 
 # The way from each scoped model to its helhedsplan, written out for the tests.
 TIL_PLAN = {
@@ -61,81 +45,20 @@ TIL_PLAN = {
 }
 
 
-def _bruger(navn: str, gruppe: str):
-    bruger = get_user_model().objects.create_user(navn, password="hemmelig-kode-123", is_staff=True)
-    bruger.groups.add(Group.objects.get(name=gruppe))
-    return bruger
-
-
-def _plan(navn: str, medlemmer, sekretariat, bestyrelse) -> dict:
-    plan = HelhedsplanFactory(navn=navn, slug=navn.lower().replace("_", "-"))
-    plan.medlemmer.set(medlemmer)
-    omraade = BoligomraadeFactory(helhedsplan=plan)
-    delaftale = DelaftaleFactory(helhedsplan=plan)
-    delmaal = DelmaalFactory(delaftale=delaftale)
-    indikator = IndikatorFactory(delmaal=delmaal)
-    BaselineFactory(indikator=indikator, boligomraade=omraade)
-    aktivitet = AktivitetFactory(delaftale=delaftale)
-    version_foerste(delaftale=delaftale)
-    aar = {}
-    for status, nr in (("godkendt", 2022), ("sendt", 2023), ("kladde", 2024)):
-        o = opfoelgning_opret(delaftale=delaftale, aar=nr, bruger=sekretariat)
-        if status != "kladde":
-            opfoelgning_send(opfoelgning=o, bruger=sekretariat)
-        if status == "godkendt":
-            opfoelgning_godkend(opfoelgning=o, bruger=bestyrelse, render_pdf=lambda o: FALSK_PDF)
-        aar[status] = Opfoelgning.objects.get(pk=o.pk)
-    maalinger_gem(
-        opfoelgning=aar["kladde"],
-        raekker=[MaalingInput(indikator, "2024", boligomraade=omraade, vaerdi=Decimal("3"))],
-        bruger=sekretariat,
-    )
-    AktivitetStatus.objects.create(opfoelgning=aar["kladde"], aktivitet=aktivitet, antal_naaet=4)
-    DelmaalStatus.objects.create(opfoelgning=aar["kladde"], delmaal=delmaal, status="delvist")
-    return {
-        "plan": plan,
-        "omraade": omraade,
-        "delaftale": delaftale,
-        "delmaal": delmaal,
-        "indikator": indikator,
-        "aktivitet": aktivitet,
-        "aar": aar,
-        "args": [plan.slug, delaftale.indsatsomraade.slug],
-    }
-
-
-@pytest.fixture(scope="module")
-def _klient() -> Client:
-    """One client for the module (a new one loads the middleware, and whitenoise's scan of
-    the static files, again)."""
-    return Client()
-
-
-@pytest.fixture
-def klient(_klient, db) -> Client:
-    _klient.cookies = SimpleCookie()
-    return _klient
-
-
 @pytest.fixture
 def d(db, settings, monkeypatch):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("delaftaler.pdf.render_pdf", lambda html: FALSK_PDF)
-    settings.CACHES = {
-        **settings.CACHES,
-        "pdf": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
+    uden_pdf(settings, monkeypatch)
     b = {
-        "sekretariat": _bruger("egen-sekretariat", SEKRETARIAT),
-        "bestyrelse": _bruger("egen-bestyrelse", BESTYRELSE),
-        "fremmed": _bruger("anden-sekretariat", SEKRETARIAT),
-        "fremmed_bestyrelse": _bruger("anden-bestyrelse", BESTYRELSE),
-        "administrator": _bruger("administrator", ADMINISTRATOR),
+        "sekretariat": ny_bruger("egen-sekretariat", SEKRETARIAT),
+        "bestyrelse": ny_bruger("egen-bestyrelse", BESTYRELSE),
+        "fremmed": ny_bruger("anden-sekretariat", SEKRETARIAT),
+        "fremmed_bestyrelse": ny_bruger("anden-bestyrelse", BESTYRELSE),
+        "administrator": ny_bruger("administrator", ADMINISTRATOR),
     }
-    egen = _plan(
+    egen = plan_med_aar(
         "Egen_21_25", [b["sekretariat"], b["bestyrelse"]], b["sekretariat"], b["bestyrelse"]
     )
-    anden = _plan(
+    anden = plan_med_aar(
         "Anden_21_25", [b["fremmed"], b["fremmed_bestyrelse"]], b["sekretariat"], b["bestyrelse"]
     )
     return {"egen": egen, "anden": anden, **b}
@@ -174,7 +97,7 @@ def test_approved_follow_ups_are_public_and_the_rest_only_for_members(d):
 
 
 def test_a_member_who_leaves_the_plan_no_longer_sees_its_drafts(d):
-    d["egen"]["plan"].medlemmer.remove(d["sekretariat"])
+    d["egen"].plan.medlemmer.remove(d["sekretariat"])
     sekretariat = get_user_model().objects.get(pk=d["sekretariat"].pk)  # fresh perm cache
     assert ("Egen_21_25", "kladde") not in _synlige(sekretariat)
 
@@ -182,8 +105,8 @@ def test_a_member_who_leaves_the_plan_no_longer_sees_its_drafts(d):
 # --- The follow-up pages ---------------------------------------------------------------------
 
 
-def _opf_url(plan: dict, side: str, status: str) -> str:
-    return reverse(f"delaftaler:{side}", args=[*plan["args"], plan["aar"][status].aar])
+def _opf_url(plan: Plan, side: str, status: str) -> str:
+    return reverse(f"delaftaler:{side}", args=[*plan.args(), plan.aar[status].aar])
 
 
 def test_the_overview_lists_only_the_persons_own_plans(klient, d):
@@ -239,7 +162,7 @@ def test_working_on_another_plans_approved_year_is_a_403(klient, d, rolle, side)
 
 def test_posting_to_another_plans_approved_year_changes_nothing(klient, d):
     _som(klient, d["fremmed"])
-    godkendt = d["egen"]["aar"]["godkendt"]
+    godkendt = d["egen"].aar["godkendt"]
     svar = klient.post(
         _opf_url(d["egen"], "opfoelgning_genaaben", "godkendt"), {"begrundelse": "x"}
     )
@@ -250,7 +173,7 @@ def test_posting_to_another_plans_approved_year_changes_nothing(klient, d):
 
 def test_another_plans_list_of_years_is_a_403_and_creating_a_year_too(klient, d):
     _som(klient, d["fremmed"])
-    url = reverse("delaftaler:opfoelgning_liste", args=d["egen"]["args"])
+    url = reverse("delaftaler:opfoelgning_liste", args=d["egen"].args())
     assert klient.get(url).status_code == 403
     assert klient.post(url, {"aar": "2025"}).status_code == 403
     assert not Opfoelgning.objects.filter(aar=2025).exists()
@@ -258,12 +181,12 @@ def test_another_plans_list_of_years_is_a_403_and_creating_a_year_too(klient, d)
 
 def test_an_unpublished_delaftale_of_another_plan_is_a_404(klient, d):
     upubliceret = DelaftaleFactory(
-        helhedsplan=d["egen"]["plan"],
+        helhedsplan=d["egen"].plan,
         indsatsomraade=indsatsomraade("Uddannelse og livschancer"),
     )
     url = reverse(
         "delaftaler:opfoelgning_liste",
-        args=[d["egen"]["plan"].slug, upubliceret.indsatsomraade.slug],
+        args=[d["egen"].plan.slug, upubliceret.indsatsomraade.slug],
     )
     assert _som(klient, d["fremmed"]).get(url).status_code == 404
     assert _som(klient, d["sekretariat"]).get(url).status_code == 200
@@ -294,7 +217,7 @@ def test_admin_lists_only_the_persons_helhedsplaner(klient, d, model):
         svar = _som(klient, d[rolle]).get(admin_url(model))
         assert svar.status_code == 200
         vist = {o.pk for o in svar.context["cl"].result_list}
-        assert vist == set(_egne(model, d[plan]["plan"]).values_list("pk", flat=True))
+        assert vist == set(_egne(model, d[plan].plan).values_list("pk", flat=True))
         assert vist
 
 
@@ -306,7 +229,7 @@ def test_administrators_see_every_helhedsplan_in_the_admin(klient, d, model):
 
 @pytest.mark.parametrize("model", SCOPED, ids=[m.__name__ for m in SCOPED])
 def test_another_plans_object_does_not_exist_in_the_admin(klient, d, model):
-    obj = _egne(model, d["egen"]["plan"]).first()
+    obj = _egne(model, d["egen"].plan).first()
     _som(klient, d["fremmed"])
     for handling in ("change", "history"):
         svar = klient.get(admin_url(model, handling, obj.pk))
@@ -319,7 +242,7 @@ def test_another_plans_object_does_not_exist_in_the_admin(klient, d, model):
 
 
 def test_deleting_another_plans_object_is_refused(klient, d):
-    aktivitet = d["egen"]["aktivitet"]
+    aktivitet = d["egen"].aktivitet
     svar = _som(klient, d["fremmed"]).post(
         admin_url(Aktivitet, "delete", aktivitet.pk), {"post": "yes"}
     )
@@ -357,7 +280,7 @@ def test_admin_choices_offer_only_the_persons_helhedsplaner(klient, d, model):
     felter = _valgfelter(svar)
     afgraensede = 0
     for navn, felt in felter:
-        tilladte = _tilladte(felt.queryset.model, d["egen"]["plan"])
+        tilladte = _tilladte(felt.queryset.model, d["egen"].plan)
         if tilladte is None:
             continue
         afgraensede += 1
@@ -371,11 +294,11 @@ def test_the_delaftale_form_offers_only_own_helhedsplaner_and_refuses_another(kl
     url = admin_url(Delaftale, "add")
     svar = _som(klient, d["sekretariat"]).get(url)
     valg = svar.context["adminform"].form.fields["helhedsplan"].queryset
-    assert list(valg) == [d["egen"]["plan"]]
+    assert list(valg) == [d["egen"].plan]
     assert "Anden_21_25" not in svar.content.decode()
     formular = Formular(svar)
     formular.saet(
-        helhedsplan=d["anden"]["plan"].pk,
+        helhedsplan=d["anden"].plan.pk,
         indsatsomraade=indsatsomraade("Uddannelse og livschancer").pk,
         gyldig_fra="01.12.2021",
         gyldig_til="30.11.2025",
@@ -386,31 +309,31 @@ def test_the_delaftale_form_offers_only_own_helhedsplaner_and_refuses_another(kl
     svar = klient.post(url, formular.data)
     assert svar.status_code == 200
     assert "helhedsplan" in svar.context["adminform"].form.errors
-    assert d["anden"]["plan"].delaftaler.count() == 1
+    assert d["anden"].plan.delaftaler.count() == 1
 
 
 def test_the_baseline_grid_offers_only_the_plans_boligomraader(klient, d):
     svar = _som(klient, d["sekretariat"]).get(admin_url(Indikator, "add"))
     (baselines,) = [f for f in svar.context["inline_admin_formsets"] if f.formset.model is Baseline]
     felt = baselines.formset.empty_form.fields["boligomraade"]
-    assert {v.value for v, _ in felt.choices if v} == {d["egen"]["omraade"].pk}
-    assert set(felt.queryset) == {d["egen"]["omraade"]}
+    assert {v.value for v, _ in felt.choices if v} == {d["egen"].omraade.pk}
+    assert set(felt.queryset) == {d["egen"].omraade}
 
 
 def test_an_activity_form_for_another_plans_delaftale_offers_none_of_its_delmaal(klient, d):
-    url = admin_url(Aktivitet, "add") + f"?delaftale={d['anden']['delaftale'].pk}"
+    url = admin_url(Aktivitet, "add") + f"?delaftale={d['anden'].delaftale.pk}"
     svar = _som(klient, d["sekretariat"]).get(url)
     form = svar.context["adminform"].form
     assert list(form.fields["delmaal"].queryset) == []
-    assert d["anden"]["delmaal"].tekst not in svar.content.decode()
+    assert d["anden"].delmaal.tekst not in svar.content.decode()
 
 
 def test_the_status_rows_of_a_follow_up_offer_only_its_plans_delmaal(klient, d):
-    kladde = d["egen"]["aar"]["kladde"]
+    kladde = d["egen"].aar["kladde"]
     svar = _som(klient, d["sekretariat"]).get(admin_url(Opfoelgning, "change", kladde.pk))
     for navn, felt in _valgfelter(svar):
         if felt.queryset.model is Delmaal:
-            assert set(felt.queryset) <= set(_egne(Delmaal, d["egen"]["plan"])), navn
+            assert set(felt.queryset) <= set(_egne(Delmaal, d["egen"].plan)), navn
 
 
 def test_admin_autocomplete_answers_only_with_own_helhedsplaner(klient, d):
@@ -431,7 +354,7 @@ def test_list_filters_name_only_own_helhedsplaner(klient, d):
 
 
 def test_only_administrators_add_or_delete_a_helhedsplan(klient, d):
-    plan = d["egen"]["plan"]
+    plan = d["egen"].plan
     _som(klient, d["sekretariat"])
     assert klient.get(admin_url(Helhedsplan, "add")).status_code == 403
     assert klient.get(admin_url(Helhedsplan, "delete", plan.pk)).status_code == 403
@@ -441,7 +364,7 @@ def test_only_administrators_add_or_delete_a_helhedsplan(klient, d):
 
 
 def test_members_see_who_the_members_are_but_cannot_change_them(klient, d):
-    plan = d["egen"]["plan"]
+    plan = d["egen"].plan
     url = admin_url(Helhedsplan, "change", plan.pk)
     svar = _som(klient, d["sekretariat"]).get(url)
     form = svar.context["adminform"].form
@@ -456,7 +379,7 @@ def test_members_see_who_the_members_are_but_cannot_change_them(klient, d):
 
 
 def test_administrators_choose_a_helhedsplans_members(klient, d):
-    plan = d["egen"]["plan"]
+    plan = d["egen"].plan
     url = admin_url(Helhedsplan, "change", plan.pk)
     svar = _som(klient, d["administrator"]).get(url)
     assert "medlemmer" in svar.context["adminform"].form.fields
@@ -501,9 +424,9 @@ def test_history_rows_are_scoped_like_their_models(d):
     assert sti_til_helhedsplan(Historisk) == "helhedsplan"
     assert sti_til_helhedsplan(Helhedsplan.history.model) == "id"
     egne = afgraens(Historisk.objects.all(), d["fremmed"])
-    assert set(egne.values_list("id", flat=True)) == {d["anden"]["delaftale"].pk}
+    assert set(egne.values_list("id", flat=True)) == {d["anden"].delaftale.pk}
     planer = afgraens(Helhedsplan.history.model.objects.all(), d["fremmed"])
-    assert set(planer.values_list("id", flat=True)) == {d["anden"]["plan"].pk}
+    assert set(planer.values_list("id", flat=True)) == {d["anden"].plan.pk}
 
 
 def test_only_the_administrator_group_may_add_or_delete_helhedsplaner(db):

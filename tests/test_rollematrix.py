@@ -24,49 +24,28 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from http.cookies import SimpleCookie
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler import publicering
 from delaftaler.models import (
     Delaftale,
-    Delmaal,
-    Helhedsplan,
     Indsatsomraade,
     Indstilling,
-    Opfoelgning,
 )
-from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
-from delaftaler.publicering import version_foerste
 from delaftaler.roller import SEKRETARIAT
-from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Indikator, Maaling
-from tests.factories import (
-    AktivitetFactory,
-    BaselineFactory,
-    BoligomraadeFactory,
-    DelaftaleFactory,
-    DelmaalFactory,
-    HelhedsplanFactory,
-    IndikatorFactory,
-    PartFactory,
-)
+from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf
 
 ROLLER = ("anonym", "medarbejder", "leder", "bestyrelse", "administrator", "fremmed")
 LOGIN = "login"
 FINDES_IKKE = "findes ikke"
 VIDERE = "videre"
-FALSK_PDF = b"%PDF-1.7 rollematrix"
 
 
 def svar(anonym, medarbejder, leder, bestyrelse, administrator, fremmed) -> dict:
@@ -83,21 +62,6 @@ def alle(kode) -> dict:
 
 
 @dataclass
-class Plan:
-    plan: Helhedsplan
-    delaftale: Delaftale
-    delmaal: Delmaal
-    indikator: Indikator
-    aktivitet: Aktivitet
-    aar: dict[str, Opfoelgning]  # "kladde", "sendt", "godkendt"
-    maaling: Maaling
-    aktivitet_status: AktivitetStatus
-
-    def args(self) -> list[str]:
-        return [self.plan.slug, self.delaftale.indsatsomraade.slug]
-
-
-@dataclass
 class Data:
     egen: Plan
     anden: Plan
@@ -105,77 +69,25 @@ class Data:
     indstilling: Indstilling  # a faglig draft of »egen«, awaiting the board
 
 
-def _plan(navn: str, medlemmer, sekretariat, bestyrelse) -> Plan:
-    plan = HelhedsplanFactory(navn=navn, slug=navn.lower().replace("_", "-"))
-    plan.medlemmer.set(medlemmer)
-    omraade = BoligomraadeFactory(helhedsplan=plan)
-    delaftale = DelaftaleFactory(helhedsplan=plan)
-    PartFactory(delaftale=delaftale)
-    delmaal = DelmaalFactory(delaftale=delaftale)
-    indikator = IndikatorFactory(delmaal=delmaal)
-    BaselineFactory(indikator=indikator, boligomraade=omraade)
-    aktivitet = AktivitetFactory(delaftale=delaftale)
-    version_foerste(delaftale=delaftale)
-    aar = {}
-    for status, nr in (("godkendt", 2022), ("sendt", 2023), ("kladde", 2024)):
-        o = opfoelgning_opret(delaftale=delaftale, aar=nr, bruger=sekretariat)
-        if status != "kladde":
-            opfoelgning_send(opfoelgning=o, bruger=sekretariat)
-        if status == "godkendt":
-            opfoelgning_godkend(opfoelgning=o, bruger=bestyrelse, render_pdf=lambda o: FALSK_PDF)
-        aar[status] = Opfoelgning.objects.get(pk=o.pk)
-    maalinger_gem(
-        opfoelgning=aar["kladde"],
-        raekker=[
-            MaalingInput(
-                indikator=indikator, periode="2024", boligomraade=omraade, vaerdi=Decimal("12.5")
-            )
-        ],
-        bruger=sekretariat,
-    )
-    return Plan(
-        plan=plan,
-        delaftale=delaftale,
-        delmaal=delmaal,
-        indikator=indikator,
-        aktivitet=aktivitet,
-        aar=aar,
-        maaling=Maaling.objects.get(opfoelgning=aar["kladde"]),
-        aktivitet_status=AktivitetStatus.objects.create(
-            opfoelgning=aar["kladde"], aktivitet=aktivitet, antal_naaet=12
-        ),
-    )
-
-
 @pytest.fixture
-def hurtige_koder(settings):
-    """Passwords are hashed for every test user; a fast hasher keeps the matrix quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def uden_pdf_og_hurtige_koder(settings, monkeypatch):
+    """Before the users are made (conftest's fixtures), as their passwords are hashed; the
+    matrix is about who gets which answer, not about PDFs."""
+    uden_pdf(settings, monkeypatch)
 
 
 @pytest.fixture
 def data(
-    hurtige_koder,
+    uden_pdf_og_hurtige_koder,
     sekretariat_bruger,
     leder_bruger,
     bestyrelse_bruger,
     administrator_bruger,
-    monkeypatch,
-    settings,
 ) -> Data:
-    # The matrix is about who gets which answer, not about PDFs: no rendering, no cache.
-    monkeypatch.setattr("delaftaler.pdf.render_pdf", lambda html: FALSK_PDF)
-    settings.CACHES = {
-        **settings.CACHES,
-        "pdf": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
-    fremmed = get_user_model().objects.create_user(
-        "fremmed", password="hemmelig-kode-123", is_staff=True
-    )
-    fremmed.groups.add(Group.objects.get(name=SEKRETARIAT))
+    fremmed = ny_bruger("fremmed", SEKRETARIAT)
     medlemmer = [sekretariat_bruger, leder_bruger, bestyrelse_bruger, administrator_bruger]
-    egen = _plan("Egen_21_25", medlemmer, sekretariat_bruger, bestyrelse_bruger)
-    anden = _plan("Anden_21_25", [fremmed], sekretariat_bruger, bestyrelse_bruger)
+    egen = plan_med_aar("Egen_21_25", medlemmer, sekretariat_bruger, bestyrelse_bruger)
+    anden = plan_med_aar("Anden_21_25", [fremmed], sekretariat_bruger, bestyrelse_bruger)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         felter = {"get_data": "", "post_data": "", "failures_since_start": 1}
         model.objects.create(
@@ -553,19 +465,6 @@ TABEL = [*SIDER, *ADMIN_SIDER, *_admin_raekker()]
 
 
 # --- The tests ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def _klient() -> Client:
-    """One client for the module: a new one loads the middleware again, and whitenoise's
-    reads every static file – most of a request's time here."""
-    return Client()
-
-
-@pytest.fixture
-def klient(_klient, db) -> Client:
-    _klient.cookies = SimpleCookie()  # nobody logged in
-    return _klient
 
 
 def _kontroller(response, forventet, url: str) -> None:

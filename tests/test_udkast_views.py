@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +22,7 @@ from delaftaler.publicering import (
 )
 from delaftaler.roller import BESTYRELSE, LEDER
 from tests.browser import html_errors
+from tests.planer import ny_bruger
 from tests.test_publicering import NY_MAALGRUPPE, _administrativ, _faglig, _gem
 
 A = ["vejle-21-25", "beskaeftigelse"]
@@ -47,9 +47,9 @@ def _sha(svar) -> str:
     return re.search(r'name="udkast_sha256" value="([0-9a-f]{64})"', _tekst(svar)).group(1)
 
 
-def _klient(bruger) -> Client:
+def _klient(hvem) -> Client:
     klient = Client()
-    klient.force_login(bruger)
+    klient.force_login(hvem)
     return klient
 
 
@@ -78,15 +78,6 @@ def indstilling(vejle, leder_bruger):
     return publicering.udkast_indstil(
         delaftale=vejle, bruger=leder_bruger, begrundelse="Målgruppen er udvidet til de unge."
     )
-
-
-def _bruger(navn: str, gruppe: str | None, *, medlem_af=None):
-    bruger = get_user_model().objects.create_user(navn, password="x", is_staff=True)
-    if gruppe:
-        bruger.groups.add(Group.objects.get(name=gruppe))
-    if medlem_af is not None:
-        medlem_af.medlemmer.add(bruger)
-    return bruger
 
 
 # --- The draft page -----------------------------------------------------------------------------
@@ -410,7 +401,7 @@ def test_sending_back_records_who_when_and_why(bestyrelse, bestyrelse_bruger, le
 def test_a_decision_already_made_by_another_member_is_refused_and_the_comment_kept(
     bestyrelse, vejle, indstilling
 ):
-    anden = _klient(_bruger("bestyrelse2", BESTYRELSE, medlem_af=vejle.helhedsplan))
+    anden = _klient(ny_bruger("bestyrelse2", BESTYRELSE, medlem_af=vejle.helhedsplan))
     side = anden.get(_indstilling_url("indstilling", indstilling.pk))  # opened while pending
     assert side.status_code == 200
     assert (
@@ -449,10 +440,10 @@ def test_the_overview_lists_the_members_drafts_and_pending_submissions(
 
 
 def test_the_overview_shows_only_ones_own_helhedsplaner(vejle, viborg):
-    kun_viborg = _klient(_bruger("kun-viborg", LEDER, medlem_af=viborg.helhedsplan))
+    kun_viborg = _klient(ny_bruger("kun-viborg", LEDER, medlem_af=viborg.helhedsplan))
     svar = kun_viborg.get(OVERSIGT)
     assert [d.helhedsplan.navn for d, _, _ in svar.context["raekker"]] == ["Viborg_25_29"]
-    ingen = _klient(_bruger("ingen", LEDER))
+    ingen = _klient(ny_bruger("ingen", LEDER))
     svar = ingen.get(OVERSIGT)
     assert svar.status_code == 200 and svar.context["raekker"] == []
     assert "Du er ikke tilknyttet nogen helhedsplan med delaftaler." in _tekst(svar)
@@ -512,7 +503,7 @@ def test_anonymous_posts_are_sent_to_the_login_page_and_do_nothing(client, indst
 @pytest.mark.parametrize("navn", SIDER + HANDLINGER)
 def test_staff_of_another_helhedsplan_get_404(vejle, viborg, indstilling, navn):
     # A leder and board member of Viborg only: the Vejle draft does not exist for them.
-    fremmed = _bruger("fremmed", LEDER, medlem_af=viborg.helhedsplan)
+    fremmed = ny_bruger("fremmed", LEDER, medlem_af=viborg.helhedsplan)
     fremmed.groups.add(Group.objects.get(name=BESTYRELSE))
     klient = _klient(fremmed)
     svar = (
@@ -553,7 +544,7 @@ def test_actions_without_the_permission_are_403(request, indstilling, klient, ha
 
 
 def test_a_member_without_the_view_permission_gets_403(vejle, indstilling):
-    klient = _klient(_bruger("uden-rolle", None, medlem_af=vejle.helhedsplan))
+    klient = _klient(ny_bruger("uden-rolle", None, medlem_af=vejle.helhedsplan))
     for navn in SIDER:
         assert klient.get(_url(navn, indstilling.pk)).status_code == 403, navn
     assert klient.get(OVERSIGT).status_code == 403

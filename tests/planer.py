@@ -1,0 +1,120 @@
+"""Test data for scoping by helhedsplan (test_adgang.py, test_rollematrix.py): users, and
+a published helhedsplan with a follow-up in each state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from aktiviteter.models import Aktivitet, AktivitetStatus
+from delaftaler.models import (
+    Boligomraade,
+    Delaftale,
+    Delmaal,
+    DelmaalStatus,
+    Helhedsplan,
+    Opfoelgning,
+)
+from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.publicering import version_foerste
+from indikatorer.maalinger import MaalingInput, maalinger_gem
+from indikatorer.models import Indikator, Maaling
+from tests.factories import (
+    AktivitetFactory,
+    BaselineFactory,
+    BoligomraadeFactory,
+    DelaftaleFactory,
+    DelmaalFactory,
+    HelhedsplanFactory,
+    IndikatorFactory,
+    PartFactory,
+)
+
+FALSK_PDF = b"%PDF-1.7 test"
+
+
+def uden_pdf(settings, monkeypatch) -> None:
+    """For tests of who gets which answer, not of PDFs: no rendering, no PDF cache, and a
+    fast password hasher for the many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr("delaftaler.pdf.render_pdf", lambda html: FALSK_PDF)
+    settings.CACHES = {
+        **settings.CACHES,
+        "pdf": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+
+def ny_bruger(navn: str, gruppe: str | None = None, *, medlem_af: Helhedsplan | None = None):
+    """A staff user in ``gruppe``, a member of ``medlem_af`` if given."""
+    ny = get_user_model().objects.create_user(navn, password="hemmelig-kode-123", is_staff=True)
+    if gruppe:
+        ny.groups.add(Group.objects.get(name=gruppe))
+    if medlem_af is not None:
+        medlem_af.medlemmer.add(ny)
+    return ny
+
+
+@dataclass
+class Plan:
+    plan: Helhedsplan
+    omraade: Boligomraade
+    delaftale: Delaftale
+    delmaal: Delmaal
+    indikator: Indikator
+    aktivitet: Aktivitet
+    aar: dict[str, Opfoelgning]  # "kladde", "sendt", "godkendt"
+    maaling: Maaling
+    aktivitet_status: AktivitetStatus
+
+    def args(self) -> list[str]:
+        return [self.plan.slug, self.delaftale.indsatsomraade.slug]
+
+
+def plan_med_aar(navn: str, medlemmer, sekretariat, bestyrelse) -> Plan:
+    """A helhedsplan of ``medlemmer`` with one published delaftale (a part, a delmål with an
+    indicator and its baseline, an activity) and an approved (2022), a sent (2023) and a
+    draft year (2024), the draft with a measurement and the activity's and delmål's status."""
+    plan = HelhedsplanFactory(navn=navn, slug=navn.lower().replace("_", "-"))
+    plan.medlemmer.set(medlemmer)
+    omraade = BoligomraadeFactory(helhedsplan=plan)
+    delaftale = DelaftaleFactory(helhedsplan=plan)
+    PartFactory(delaftale=delaftale)
+    delmaal = DelmaalFactory(delaftale=delaftale)
+    indikator = IndikatorFactory(delmaal=delmaal)
+    BaselineFactory(indikator=indikator, boligomraade=omraade)
+    aktivitet = AktivitetFactory(delaftale=delaftale)
+    version_foerste(delaftale=delaftale)
+    aar = {}
+    for status, nr in (("godkendt", 2022), ("sendt", 2023), ("kladde", 2024)):
+        o = opfoelgning_opret(delaftale=delaftale, aar=nr, bruger=sekretariat)
+        if status != "kladde":
+            opfoelgning_send(opfoelgning=o, bruger=sekretariat)
+        if status == "godkendt":
+            opfoelgning_godkend(opfoelgning=o, bruger=bestyrelse, render_pdf=lambda o: FALSK_PDF)
+        aar[status] = Opfoelgning.objects.get(pk=o.pk)
+    maalinger_gem(
+        opfoelgning=aar["kladde"],
+        raekker=[
+            MaalingInput(
+                indikator=indikator, periode="2024", boligomraade=omraade, vaerdi=Decimal("12.5")
+            )
+        ],
+        bruger=sekretariat,
+    )
+    DelmaalStatus.objects.create(opfoelgning=aar["kladde"], delmaal=delmaal, status="delvist")
+    return Plan(
+        plan=plan,
+        omraade=omraade,
+        delaftale=delaftale,
+        delmaal=delmaal,
+        indikator=indikator,
+        aktivitet=aktivitet,
+        aar=aar,
+        maaling=Maaling.objects.get(opfoelgning=aar["kladde"]),
+        aktivitet_status=AktivitetStatus.objects.create(
+            opfoelgning=aar["kladde"], aktivitet=aktivitet, antal_naaet=12
+        ),
+    )
