@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
@@ -87,6 +87,16 @@ def med_medlemskab(queryset: models.QuerySet, bruger, sti: str) -> models.QueryS
 IKKE_MEDLEM = "Du er ikke tilknyttet denne helhedsplan."
 
 
+def hent_for_medlem(queryset: models.QuerySet, bruger, sti: str, **opslag) -> models.Model:
+    """The object of ``queryset`` matching ``opslag`` (404 if none), for the members of its
+    helhedsplan: anyone else may see it (e.g. an approved, public year) but not work on it
+    (403)."""
+    objekt = get_object_or_404(med_medlemskab(queryset, bruger, sti), **opslag)
+    if not objekt.er_medlem:
+        raise PermissionDenied(IKKE_MEDLEM)
+    return objekt
+
+
 class HelhedsplanAdgangMixin:
     """For ModelAdmins and inlines of the domain models: only the person's helhedsplaner.
 
@@ -146,10 +156,9 @@ def kraev_medlem(perm: str):
     """
 
     def dekorator(view):
+        @login_required
         @wraps(view)
         def indpakket(request: HttpRequest, helhedsplan: str, indsats: str, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
             delaftale = get_object_or_404(
                 Delaftale.objects.for_bruger(request.user).select_related(
                     "helhedsplan", "indsatsomraade"

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.adgang import IKKE_MEDLEM, med_medlemskab
+from delaftaler.adgang import IKKE_MEDLEM, hent_for_medlem, med_medlemskab
 from delaftaler.forms_opfoelgning import (
     AktivitetStatusForm,
     BekraeftForm,
@@ -99,15 +99,14 @@ def _opfoelgninger(bruger):
 def _hent(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
     """A year the person may see (404 otherwise) in a helhedsplan they work on (403 for
     another plan's approved, public year)."""
-    opfoelgning = get_object_or_404(
-        med_medlemskab(_opfoelgninger(request.user), request.user, "delaftale__helhedsplan"),
+    return hent_for_medlem(
+        _opfoelgninger(request.user),
+        request.user,
+        "delaftale__helhedsplan",
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
     )
-    if not opfoelgning.er_medlem:
-        raise PermissionDenied(IKKE_MEDLEM)
-    return opfoelgning
 
 
 def _seneste(opfoelgning: Opfoelgning, handling: str) -> OpfoelgningHaendelse | None:

@@ -26,12 +26,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from delaftaler.adgang import IKKE_MEDLEM, med_medlemskab
+from delaftaler.adgang import hent_for_medlem
 from delaftaler.models import Opfoelgning
 from indikatorer.maalinger import maalinger_gem
 from indikatorer.models import Maaling
@@ -62,21 +62,16 @@ def kun_sekretariat(view):
 
 
 def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    opfoelgning = get_object_or_404(
-        med_medlemskab(
-            Opfoelgning.objects.synlige_for(request.user).select_related(
-                "delaftale__helhedsplan", "delaftale__indsatsomraade"
-            ),
-            request.user,
-            "delaftale__helhedsplan",
+    return hent_for_medlem(
+        Opfoelgning.objects.synlige_for(request.user).select_related(
+            "delaftale__helhedsplan", "delaftale__indsatsomraade"
         ),
+        request.user,
+        "delaftale__helhedsplan",
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
     )
-    if not opfoelgning.er_medlem:
-        raise PermissionDenied(IKKE_MEDLEM)
-    return opfoelgning
 
 
 def _filnavn(opfoelgning: Opfoelgning, hvad: str) -> str:
