@@ -8,7 +8,25 @@ from __future__ import annotations
 
 from django import forms
 
-KOMMENTAR_MAKS = 5000
+from delaftaler.models import Indstilling
+
+KOMMENTAR_MAKS = Indstilling._meta.get_field("kommentar").max_length
+
+
+def _fritekst(label: str, hvad: str, *, rows: int = 3, paakraevet: str = "") -> forms.CharField:
+    """The free text of a step (reasons, a comment), at most as long as the model keeps.
+    ``hvad`` names it in the refusal (»Begrundelsen«); ``paakraevet`` is the refusal when
+    it is left empty, if it must be written."""
+    fejl = {"max_length": f"{hvad} må højst være %(limit_value)d tegn."}
+    if paakraevet:
+        fejl["required"] = paakraevet
+    return forms.CharField(
+        label=label,
+        required=bool(paakraevet),
+        max_length=KOMMENTAR_MAKS,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": rows}),
+        error_messages=fejl,
+    )
 
 
 class UdkastForm(forms.Form):
@@ -33,13 +51,7 @@ class PublicerForm(UdkastForm):
 
 
 class IndstilForm(UdkastForm):
-    begrundelse = forms.CharField(
-        label="Begrundelse til bestyrelsen (valgfri)",
-        required=False,
-        max_length=KOMMENTAR_MAKS,
-        widget=forms.Textarea(attrs={"class": "form-input", "rows": 4}),
-        error_messages={"max_length": "Begrundelsen må højst være %(limit_value)d tegn."},
-    )
+    begrundelse = _fritekst("Begrundelse til bestyrelsen (valgfri)", "Begrundelsen", rows=4)
 
 
 class TraekTilbageForm(forms.Form):
@@ -47,22 +59,12 @@ class TraekTilbageForm(forms.Form):
 
 
 class GodkendForm(forms.Form):
-    kommentar = forms.CharField(
-        label="Kommentar (valgfri)",
-        required=False,
-        max_length=KOMMENTAR_MAKS,
-        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
-        error_messages={"max_length": "Kommentaren må højst være %(limit_value)d tegn."},
-    )
+    kommentar = _fritekst("Kommentar (valgfri)", "Kommentaren")
 
 
 class SendTilbageForm(forms.Form):
-    kommentar = forms.CharField(
-        label="Hvorfor sendes ændringen tilbage?",
-        max_length=KOMMENTAR_MAKS,
-        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
-        error_messages={
-            "required": "Skriv, hvorfor ændringen sendes tilbage.",
-            "max_length": "Kommentaren må højst være %(limit_value)d tegn.",
-        },
+    kommentar = _fritekst(
+        "Hvorfor sendes ændringen tilbage?",
+        "Kommentaren",
+        paakraevet="Skriv, hvorfor ændringen sendes tilbage.",
     )

@@ -23,10 +23,13 @@ the reason and the person's input, and a 409; nothing is done.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -73,6 +76,23 @@ def _fejl(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _udfoer(form: forms.Form, tjeneste: Callable[[dict], Any]) -> tuple[Any, int | None]:
+    """The service run with the form's data: (its result, None), or (None, the status of
+    the refusal) – 400 for the form's own errors, 409 for the service's refusal, whose
+    reasons are added to the form. Nothing is done on a refusal."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return tjeneste(form.cleaned_data), None
+    except ValidationError as exc:
+        _fejl(form, exc)
+        return None, KONFLIKT
+
+
+def _args(delaftale: Delaftale) -> list[str]:
+    return [delaftale.helhedsplan.slug, delaftale.indsatsomraade.slug]
+
+
 # --- The draft ------------------------------------------------------------------------------
 
 
@@ -91,14 +111,15 @@ def _som_beskeder(request: HttpRequest, form: forms.Form | None) -> None:
 
 def _genvis(klasse, afvist: forms.Form | None, initial: dict) -> forms.Form:
     """A fresh form (with the draft's digest now), keeping the refused form's text and
-    reasons. The confirmation is not kept: what it confirmed may have changed."""
-    if afvist is not None and isinstance(afvist, klasse):
-        for navn in ("begrundelse", "kommentar"):
-            if navn in afvist.fields:
-                initial[navn] = afvist.data.get(afvist.add_prefix(navn), "")
+    reasons if it is of this class. The confirmation is not kept: what it confirmed may
+    have changed."""
+    if not isinstance(afvist, klasse):
+        return klasse(initial=initial)
+    for navn in ("begrundelse", "kommentar"):
+        if navn in afvist.fields:
+            initial[navn] = afvist.data.get(afvist.add_prefix(navn), "")
     form = klasse(initial=initial)
-    if afvist is not None and isinstance(afvist, klasse):
-        form._errors = afvist.errors
+    form._errors = afvist.errors
     return form
 
 
@@ -113,17 +134,12 @@ def _udkast_side(
     indstillinger = list(_indstillinger(delaftale))
     afventer = next((i for i in indstillinger if i.afventer), None)
     kan_publicere = request.user.has_perm(PUBLICER)
-    publicer_form = indstil_form = None
+    # The one action the page offers now, if any: submitting a faglig draft, else publishing.
+    klasse = None
     if kan_publicere and udkast.har_aendringer and afventer is None:
         klasse = IndstilForm if udkast.er_faglig else PublicerForm
-        form = _genvis(klasse, afvist, {"udkast_sha256": udkast.sha256})
-        if not isinstance(afvist, klasse):
-            _som_beskeder(request, afvist)
-        if udkast.er_faglig:
-            indstil_form = form
-        else:
-            publicer_form = form
-    else:
+    form = klasse and _genvis(klasse, afvist, {"udkast_sha256": udkast.sha256})
+    if klasse is None or not isinstance(afvist, klasse):
         _som_beskeder(request, afvist)
     sammenligning = None
     if udkast.grundlag is not None:
@@ -146,8 +162,8 @@ def _udkast_side(
             "afventer": afventer,
             "aendret_siden_indstilling": afventer is not None
             and afventer.indhold_sha256 != udkast.sha256,
-            "publicer_form": publicer_form,
-            "indstil_form": indstil_form,
+            "publicer_form": form if klasse is PublicerForm else None,
+            "indstil_form": form if klasse is IndstilForm else None,
             "traek_form": TraekTilbageForm() if afventer and kan_publicere else None,
         },
         status=status,
@@ -204,17 +220,14 @@ def udkast_pdf(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 @kraev_medlem(PUBLICER)
 def publicer(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     form = PublicerForm(request.POST)
-    if not form.is_valid():
-        return _udkast_side(request, delaftale, afvist=form, status=400)
-    try:
-        version = publicering.version_publicer(
-            delaftale=delaftale,
-            bruger=request.user,
-            udkast_sha256=form.cleaned_data["udkast_sha256"],
-        )
-    except ValidationError as exc:
-        _fejl(form, exc)
-        return _udkast_side(request, delaftale, afvist=form, status=KONFLIKT)
+    version, afvist = _udfoer(
+        form,
+        lambda data: publicering.version_publicer(
+            delaftale=delaftale, bruger=request.user, udkast_sha256=data["udkast_sha256"]
+        ),
+    )
+    if afvist:
+        return _udkast_side(request, delaftale, afvist=form, status=afvist)
     publicering.version_pdf(version)  # the frozen PDF, made now so the record holds it
     messages.success(
         request,
@@ -228,28 +241,23 @@ def publicer(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 @kraev_medlem(PUBLICER)
 def indstil(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     form = IndstilForm(request.POST)
-    if not form.is_valid():
-        return _udkast_side(request, delaftale, afvist=form, status=400)
-    try:
-        indstilling = publicering.udkast_indstil(
+    indstilling, afvist = _udfoer(
+        form,
+        lambda data: publicering.udkast_indstil(
             delaftale=delaftale,
             bruger=request.user,
-            begrundelse=form.cleaned_data["begrundelse"],
-            udkast_sha256=form.cleaned_data["udkast_sha256"],
-        )
-    except ValidationError as exc:
-        _fejl(form, exc)
-        return _udkast_side(request, delaftale, afvist=form, status=KONFLIKT)
+            begrundelse=data["begrundelse"],
+            udkast_sha256=data["udkast_sha256"],
+        ),
+    )
+    if afvist:
+        return _udkast_side(request, delaftale, afvist=form, status=afvist)
     messages.success(
         request,
         "De faglige ændringer er sendt til bestyrelsen. Den gældende version er uændret, "
         "indtil bestyrelsen har godkendt dem.",
     )
     return redirect("delaftaler:indstilling", *_args(delaftale), indstilling.pk)
-
-
-def _args(delaftale: Delaftale) -> list[str]:
-    return [delaftale.helhedsplan.slug, delaftale.indsatsomraade.slug]
 
 
 # --- A submission to the bestyrelse -----------------------------------------------------------
@@ -276,18 +284,15 @@ def _indstilling_side(
     delaftale = indstilling.delaftale
     kan_beslutte = indstilling.afventer and request.user.has_perm(GODKEND)
     kan_traekke = indstilling.afventer and request.user.has_perm(PUBLICER)
-    vist = []
 
     def form(klasse, prefix=None):
-        if isinstance(afvist, klasse):
-            vist.append(afvist)
-            return afvist
-        return klasse(prefix=prefix)
+        """The refused form as it was sent, or a fresh one."""
+        return afvist if isinstance(afvist, klasse) else klasse(prefix=prefix)
 
     godkend_form = form(GodkendForm, "godkend") if kan_beslutte else None
     tilbage_form = form(SendTilbageForm, "tilbage") if kan_beslutte else None
     traek_form = form(TraekTilbageForm) if kan_traekke else None
-    if afvist is not None and not vist:
+    if afvist is not None and afvist not in (godkend_form, tilbage_form, traek_form):
         _som_beskeder(request, afvist)
     grundlag = indstilling.grundlag
     return render(
@@ -322,15 +327,14 @@ def indstilling(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResp
 def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     indstilling = _hent_indstilling(delaftale, pk)
     form = GodkendForm(request.POST, prefix="godkend")
-    if not form.is_valid():
-        return _indstilling_side(request, indstilling, afvist=form, status=400)
-    try:
-        version = publicering.indstilling_godkend(
-            indstilling=indstilling, bruger=request.user, kommentar=form.cleaned_data["kommentar"]
-        )
-    except ValidationError as exc:
-        _fejl(form, exc)
-        return _efter_afvisning(request, delaftale, pk, form)
+    version, afvist = _udfoer(
+        form,
+        lambda data: publicering.indstilling_godkend(
+            indstilling=indstilling, bruger=request.user, kommentar=data["kommentar"]
+        ),
+    )
+    if afvist:
+        return _efter_afvisning(request, delaftale, pk, form, afvist)
     publicering.version_pdf(version)
     messages.success(
         request,
@@ -346,15 +350,14 @@ def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse
 def send_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     indstilling = _hent_indstilling(delaftale, pk)
     form = SendTilbageForm(request.POST, prefix="tilbage")
-    if not form.is_valid():
-        return _indstilling_side(request, indstilling, afvist=form, status=400)
-    try:
-        publicering.indstilling_send_tilbage(
-            indstilling=indstilling, bruger=request.user, kommentar=form.cleaned_data["kommentar"]
-        )
-    except ValidationError as exc:
-        _fejl(form, exc)
-        return _efter_afvisning(request, delaftale, pk, form)
+    _, afvist = _udfoer(
+        form,
+        lambda data: publicering.indstilling_send_tilbage(
+            indstilling=indstilling, bruger=request.user, kommentar=data["kommentar"]
+        ),
+    )
+    if afvist:
+        return _efter_afvisning(request, delaftale, pk, form, afvist)
     messages.success(
         request,
         "Ændringen er sendt tilbage til sekretariatet med din kommentar. Den gældende version "
@@ -368,12 +371,14 @@ def send_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpRes
 def traek_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse:
     indstilling = _hent_indstilling(delaftale, pk)
     form = TraekTilbageForm(request.POST)
-    form.is_valid()
-    try:
-        publicering.indstilling_traek_tilbage(indstilling=indstilling, bruger=request.user)
-    except ValidationError as exc:
-        _fejl(form, exc)
-        return _efter_afvisning(request, delaftale, pk, form)
+    _, afvist = _udfoer(
+        form,
+        lambda data: publicering.indstilling_traek_tilbage(
+            indstilling=indstilling, bruger=request.user
+        ),
+    )
+    if afvist:
+        return _efter_afvisning(request, delaftale, pk, form, afvist)
     messages.success(
         request,
         "Indstillingen er trukket tilbage. Udkastet kan rettes og sendes til bestyrelsen igen.",
@@ -382,24 +387,22 @@ def traek_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpRe
 
 
 def _efter_afvisning(
-    request: HttpRequest, delaftale: Delaftale, pk: int, form: forms.Form
+    request: HttpRequest, delaftale: Delaftale, pk: int, form: forms.Form, status: int
 ) -> HttpResponse:
     """The submission page again, as it is now (e.g. decided by someone else), with the
-    refused form's reasons and the person's text, and a 409."""
+    refused form's reasons and the person's text."""
     indstilling = _hent_indstilling(delaftale, pk)
-    return _indstilling_side(request, indstilling, afvist=form, status=KONFLIKT)
+    return _indstilling_side(request, indstilling, afvist=form, status=status)
 
 
 # --- Every draft the person works on ----------------------------------------------------------
 
 
 @require_GET
+@login_required
+@permission_required(SE, raise_exception=True)
 def udkast_oversigt(request: HttpRequest) -> HttpResponse:
     """The person's helhedsplaner: each delaftale's draft and its pending submission."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(SE):
-        raise PermissionDenied("Du har ikke adgang til udkastene.")
     delaftaler = list(
         Delaftale.objects.for_bruger(request.user)
         .select_related("helhedsplan", "indsatsomraade")
