@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Debian packages the setup needs, through sudo unless make runs as root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 .PHONY: run serve serve-miljoe test setup browser harfbuzz lint format migrate clean
 
@@ -20,8 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { \
 		echo "Installerer Debians nodejs og npm …"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; fi; }
+		$(APT_INSTALL) nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
@@ -35,11 +37,12 @@ run: setup harfbuzz
 # Production: gunicorn (config/gunicorn.py) against PostgreSQL, after migrations, the PDF
 # cache table and collectstatic. DEBUG is off unless set; BIND and WEB_CONCURRENCY choose
 # the address and the number of workers. See README, »Drift«.
+serve: export DEBUG ?= 0
 serve: serve-miljoe setup harfbuzz
-	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py createcachetable
-	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-0} exec $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 serve-miljoe:
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL mangler: sæt den til produktionsdatabasen, fx postgres://bruger@host:5432/delaftaler" >&2; exit 1; }
@@ -48,16 +51,14 @@ serve-miljoe:
 browser: harfbuzz
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 		echo "Installerer Debians chromium og chromium-driver …"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
+		$(APT_INSTALL) chromium chromium-driver >/dev/null; }
 
 # WeasyPrint subsets fonts with HarfBuzz-Subset (small PDFs, fast); without it WeasyPrint
 # warns, and the tests treat warnings as errors.
 harfbuzz:
 	@ldconfig -p | grep -q libharfbuzz-subset || { \
 		echo "Installerer Debians libharfbuzz-subset0 …"; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; fi; }
+		$(APT_INSTALL) libharfbuzz-subset0 >/dev/null; }
 
 test: setup browser
 	$(BIN)/ruff check .

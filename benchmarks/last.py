@@ -109,7 +109,7 @@ class Felter(HTMLParser):
     def __init__(self):
         super().__init__()
         self.felter: dict[str, str] = {}
-        self.tjek: set[str] = set()
+        self._select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -124,7 +124,8 @@ class Felter(HTMLParser):
             self.felter.setdefault(navn, a.get("value") or "")
         if tag == "option" and "selected" in a and self._select:
             self.felter[self._select] = a.get("value", "")
-        self._select = navn if tag == "select" else getattr(self, "_select", None)
+        if tag == "select":
+            self._select = navn
 
 
 class Gemmer(threading.Thread):
@@ -229,10 +230,8 @@ User = get_user_model()
 for nr in range(1, {args.klienter} + 1):
     u = User.objects.create_user(f"medarbejder{{nr}}", password="{KODE}", is_staff=True)
     u.groups.add(Group.objects.get(name=SEKRETARIAT))
-    plan = Delaftale.objects.get(helhedsplan__slug="vejle-21-25").helhedsplan
-    if hasattr(plan, "medlemmer"):
-        plan.medlemmer.add(u)
 d = Delaftale.objects.get(helhedsplan__slug="vejle-21-25")
+d.helhedsplan.medlemmer.add(*User.objects.filter(username__startswith="medarbejder"))
 opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekretariat"))
 """,
         )
@@ -253,7 +252,8 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
                 if hent(port, "/healthz")[0] == 200:
                     break
             except OSError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         status, _, side = hent(port, DELAFTALE)
         assert status == 200, status
         # The ceiling: a static file as big as the page, served by whitenoise.
@@ -269,8 +269,6 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
         lua.write_text(WRK_LUA)
         for sti in [DELAFTALE.rstrip("/") + ".pdf", DELAFTALE, "/"]:
             wrk(f"http://127.0.0.1:{port}{sti}", 5, args.forbindelser, lua)
-        lua = tmp / "resultat.lua"
-        lua.write_text(WRK_LUA)
         print(
             f"Side: {len(side)} bytes; wrk -t2 -c{args.forbindelser} -d{args.varighed}s; "
             f"{os.cpu_count()} kerner; PDF-cache: {args.pdf_cache}\n"

@@ -18,23 +18,21 @@ does not do.
 import multiprocessing
 import os
 
+# Only what differs from gunicorn's defaults (graceful_timeout 30 s, no access log, error log
+# to stderr at »info«, 100 header fields of at most 8190 bytes); GUNICORN_CMD_ARGS overrides
+# anything, e.g. GUNICORN_CMD_ARGS="--log-level debug".
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
-graceful_timeout = 30
 keepalive = 5
 # No max_requests: recycling a worker under load drops its keep-alive connections, which
 # clients see as errors (measured in benchmarks/last.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Requests are logged by the app as JSON (config/anmodningslog.py); gunicorn logs only
-# its own errors and worker starts/stops to stderr.
-accesslog = None
-errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# gunicorn writes no access log (its default): requests are logged by the app as JSON
+# (config/anmodningslog.py), and gunicorn logs only its own errors and worker starts/stops.
 control_socket_disable = True
-# Headers and request lines bigger than this are refused before Django sees them.
+# Request lines up to 8190 bytes (gunicorn's default is 4094); longer ones, and headers
+# beyond the defaults above, are refused before Django sees them.
 limit_request_line = 8190
-limit_request_fields = 100
-limit_request_field_size = 8190

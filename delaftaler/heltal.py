@@ -15,8 +15,9 @@ from django.db.models.lookups import In
 class HeltalIn(In):
     def process_rhs(self, compiler, connection):
         if self.rhs_is_direct_value():
+            # As Django's IntegerFieldOverflow does for exact, gt, lt, …
             intern = self.lhs.output_field.get_internal_type()
-            laveste, hoejeste = connection.ops.integer_field_ranges.get(intern, (None, None))
+            laveste, hoejeste = connection.ops.integer_field_range(intern)
             self.rhs = [
                 v
                 for v in self.rhs

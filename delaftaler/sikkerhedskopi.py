@@ -34,6 +34,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
+from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -61,8 +62,9 @@ class _Koder(DjangoJSONEncoder):
         return super().default(o)
 
 
-class SikkerhedskopiFejl(Exception):
-    """A backup that cannot be written or restored; the message is Danish."""
+class SikkerhedskopiFejl(CommandError):
+    """A backup that cannot be restored; the message is Danish. A CommandError, so
+    `manage.py import` prints it as it is, without a traceback."""
 
 
 @dataclass

@@ -102,6 +102,17 @@ class Besoeg:
         self.context.close()
 
 
+@contextlib.contextmanager
+def besoeg_under_politikken(browser, live_server):
+    """A visit; afterwards, no violation or script error may have been recorded."""
+    besoeg = Besoeg(browser, live_server)
+    try:
+        yield besoeg
+    finally:
+        besoeg.luk()
+    assert besoeg.fejl == [], "\n".join(besoeg.fejl)
+
+
 @pytest.fixture
 def data(db):
     # Transactional tests flush the database afterwards, data migrations included.
@@ -143,8 +154,7 @@ def _admin_sider(bruger) -> list[str]:
 
 
 def test_no_page_violates_the_content_security_policy(browser, live_server, data):
-    besoeg = Besoeg(browser, live_server)
-    try:
+    with besoeg_under_politikken(browser, live_server) as besoeg:
         # Public, logged out.
         for sti in [
             "/",
@@ -189,14 +199,10 @@ def test_no_page_violates_the_content_security_policy(browser, live_server, data
         besoeg.page.wait_for_load_state("load")
         expect(besoeg.page.locator("h1")).to_have_text("Formularen kunne ikke sendes")
         besoeg.hent_haendelser()
-    finally:
-        besoeg.luk()
-    assert besoeg.fejl == [], "\n".join(besoeg.fejl)
 
 
 def test_lockout_page_keeps_the_policy(browser, live_server, data):
-    besoeg = Besoeg(browser, live_server)
-    try:
+    with besoeg_under_politikken(browser, live_server) as besoeg:
         for _ in range(6):
             besoeg.page.goto(besoeg.url + "/admin/login/")
             if besoeg.page.get_by_label("Brugernavn").count() == 0:
@@ -207,15 +213,11 @@ def test_lockout_page_keeps_the_policy(browser, live_server, data):
             besoeg.page.wait_for_load_state("load")
         expect(besoeg.page.locator("h1")).to_have_text("For mange mislykkede loginforsøg")
         besoeg.hent_haendelser()
-    finally:
-        besoeg.luk()
-    assert besoeg.fejl == [], "\n".join(besoeg.fejl)
 
 
 def test_rich_text_editor_works_under_the_policy(browser, live_server, data):
     aktivitet = Aktivitet.objects.filter(delaftale=data["delaftale"]).order_by("pk").first()
-    besoeg = Besoeg(browser, live_server)
-    try:
+    with besoeg_under_politikken(browser, live_server) as besoeg:
         besoeg.log_ind("admin")
         besoeg.aabn(reverse("admin:aktiviteter_aktivitet_change", args=[aktivitet.pk]))
         editor = besoeg.page.locator(".ProseMirror[contenteditable=true]").first
@@ -229,9 +231,6 @@ def test_rich_text_editor_works_under_the_policy(browser, live_server, data):
         besoeg.page.get_by_role("button", name="Gem", exact=True).click()
         expect(besoeg.page.locator(".messagelist")).to_contain_text("blev ændret")
         besoeg.hent_haendelser()
-    finally:
-        besoeg.luk()
-    assert besoeg.fejl == [], "\n".join(besoeg.fejl)
     aktivitet.refresh_from_db()
     felter = [f.name for f in Aktivitet._meta.fields if f.get_internal_type() == "TextField"]
     tekst = " ".join(str(getattr(aktivitet, f)) for f in felter)

@@ -10,7 +10,9 @@ which insists on PostgreSQL only through its DATABASE_URL check).
 from __future__ import annotations
 
 import http.client
+import io
 import json
+import logging
 import os
 import re
 import secrets
@@ -25,6 +27,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
+
+from config.logformat import JsonFormatter
 
 BASE_DIR = Path(settings.BASE_DIR)
 PYTHON = sys.executable
@@ -278,6 +282,32 @@ def test_403_and_500_are_danish_and_reveal_nothing(client, sti, status, tekst, s
     assert tekst in html
     for hemmeligt in ["intern begrundelse", "hemmelig intern fejl", "SECRET_KEY", "Traceback"]:
         assert hemmeligt not in html
+
+
+@pytest.mark.urls("tests.test_drift")
+def test_a_server_error_is_logged_as_json_with_its_traceback_but_not_the_request(client, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    udskrift = io.StringIO()
+    handler = logging.StreamHandler(udskrift)
+    handler.setFormatter(JsonFormatter())
+    loggere = [logging.getLogger(navn) for navn in ("django.request", "delaftaler.anmodning")]
+    for logger in loggere:
+        logger.addHandler(handler)
+    try:
+        assert client.get("/fejl/?hemmelig=1", HTTP_COOKIE="sessionid=kage-42").status_code == 500
+    finally:
+        for logger in loggere:
+            logger.removeHandler(handler)
+
+    linjer = [json.loads(linje) for linje in udskrift.getvalue().splitlines()]
+    (fejl,) = [d for d in linjer if d["logger"] == "django.request"]
+    assert fejl["niveau"] == "ERROR" and "RuntimeError" in fejl["fejl"]
+    assert fejl["request"] == "GET /fejl/"  # what it was, never its headers or cookies
+    (anmodning,) = [d for d in linjer if d["logger"] == "delaftaler.anmodning"]
+    assert anmodning["niveau"] == "ERROR"
+    assert (anmodning["metode"], anmodning["sti"], anmodning["status"]) == ("GET", "/fejl/", 500)
+    assert "hemmelig=1" not in udskrift.getvalue() and "kage-42" not in udskrift.getvalue()
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, db):

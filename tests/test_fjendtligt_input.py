@@ -17,6 +17,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
+from delaftaler import publicering
 from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.models import (
     Delmaal,
@@ -83,10 +84,6 @@ def eksekverbart(html: str) -> list[str]:
 
 def _publicer(delaftale, bruger) -> None:
     """The public page shows the published version: publish the edits (issue #5's flow)."""
-    try:
-        from delaftaler import publicering
-    except ImportError:  # before versions existed the page read the tables directly
-        return
     try:
         publicering.version_publicer(delaftale=delaftale, bruger=bruger)
     except ValidationError:

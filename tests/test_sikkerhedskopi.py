@@ -164,3 +164,16 @@ def test_import_refuses_other_files(tmp_path, db):
         call_command("import", str(fil))
     with pytest.raises(CommandError, match="findes ikke"):
         call_command("import", str(tmp_path / "mangler.json"))
+
+
+def test_import_refuses_another_format_version_and_tables_it_does_not_know(tmp_path, db):
+    fil = tmp_path / "kopi.json"
+    hoved = {"format": "delaftaler-sikkerhedskopi", "modeller": [], "objekter": []}
+    fil.write_text(json.dumps(hoved | {"version": 2}), encoding="utf-8")
+    with pytest.raises(CommandError, match="format-version 2; denne version .* læser version 1"):
+        call_command("import", str(fil))
+    fil.write_text(
+        json.dumps(hoved | {"version": 1, "modeller": ["delaftaler.Ukendt"]}), encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="ikke kender: delaftaler.Ukendt. Opgradér først"):
+        call_command("import", str(fil))

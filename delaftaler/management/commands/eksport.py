@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from delaftaler.sikkerhedskopi import SikkerhedskopiFejl, eksporter
+from delaftaler.sikkerhedskopi import eksporter
 
 
 class Command(BaseCommand):
@@ -19,10 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, fil: Path, **options):
         if not fil.parent.is_dir():
             raise CommandError(f"Mappen {fil.parent} findes ikke.")
-        try:
-            resultat = eksporter(fil)
-        except SikkerhedskopiFejl as exc:
-            raise CommandError(str(exc)) from exc
+        resultat = eksporter(fil)
         self.stdout.write(
             f"Skrev {resultat.i_alt} rækker fra {len(resultat.antal)} tabeller til {fil}."
         )

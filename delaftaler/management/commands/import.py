@@ -3,9 +3,9 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from delaftaler.sikkerhedskopi import SikkerhedskopiFejl, importer
+from delaftaler.sikkerhedskopi import importer
 
 
 class Command(BaseCommand):
@@ -18,10 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("fil", type=Path, help="sikkerhedskopien (.json eller .json.gz)")
 
     def handle(self, *args, fil: Path, **options):
-        try:
-            resultat = importer(fil)
-        except SikkerhedskopiFejl as exc:
-            raise CommandError(str(exc)) from exc
+        resultat = importer(fil)
         self.stdout.write(
             f"Indlæste {resultat.i_alt} rækker i {len(resultat.antal)} tabeller fra {fil}."
         )
