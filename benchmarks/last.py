@@ -7,10 +7,11 @@ Creates a throwaway database (dropped afterwards), loads the demo data with
 `manage.py demo`, collects the static files and starts gunicorn with config/gunicorn.py
 and DEBUG=0, as `make serve` does (plain HTTP on 127.0.0.1, so SECURE_SSL_REDIRECT=0).
 
-1. Reading: wrk (`-t2 -c<forbindelser>`) against a static file of the same size as the
-   public delaftale page (the ceiling: whitenoise, no database), the delaftale page, its
-   PDF (cached after the first request) and the overview. Prints req/s, p50/p95/p99 and
-   errors (connection errors, timeouts, non-2xx/3xx answers).
+1. Reading: wrk (`-t2 -c<forbindelser>`) against the public delaftale page, its PDF
+   (cached after the first request) and the overview, each beside a static file of the
+   same size (its ceiling: whitenoise, no database, no view). Prints req/s, p50/p95/p99
+   and errors (connection errors, timeouts, non-2xx/3xx answers). Requests are logged as
+   in production unless --uden-log; --sidecache sets SIDECACHE_SEKUNDER.
 2. Saving: 20 staff members, each logged in with their own account, save the follow-up
    entry grid of the same draft year over and over for 60 s, every value set to their own
    number. Two people cannot overwrite each other's work, so a save made on a stale page
@@ -193,6 +194,12 @@ def main() -> None:
     ap.add_argument("--gemmere", type=int, default=60, help="sekunder for gemme-scenariet")
     ap.add_argument("--klienter", type=int, default=20)
     ap.add_argument("--pdf-cache", default="database", choices=["database", "fil"])
+    ap.add_argument(
+        "--sidecache", default="1", help="SIDECACHE_SEKUNDER for gunicorn (0: første lag alene)"
+    )
+    ap.add_argument(
+        "--uden-log", dest="log", action="store_false", help="LOG_REQUESTS=0 (proxyen logger)"
+    )
     args = ap.parse_args()
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
@@ -208,7 +215,8 @@ def main() -> None:
         "PDF_CACHE": args.pdf_cache,
         "PDF_CACHE_DIR": str(tmp / "pdf"),
         "SECURE_SSL_REDIRECT": "0",
-        "LOG_REQUESTS": "0",
+        "LOG_REQUESTS": "1" if args.log else "0",
+        "SIDECACHE_SEKUNDER": args.sidecache,
         "MPLCONFIGDIR": os.environ.get("MPLCONFIGDIR") or str(BASE_DIR / "var" / "matplotlib"),
     }
     gunicorn = None
@@ -254,44 +262,53 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
             except OSError:
                 pass
             time.sleep(0.2)
-        status, _, side = hent(port, DELAFTALE)
-        assert status == 200, status
-        # The ceiling: a static file as big as the page, served by whitenoise.
-        loft = tmp / "static" / "loft.html"
-        loft.write_bytes(side)
-        gunicorn.send_signal(signal.SIGHUP)  # workers restart and see the new file
+        # The ceilings: for each address, a static file of the same size, served by
+        # whitenoise (no database, no view).
+        adresser = [
+            ("delaftalens side", DELAFTALE, "loft-side.html"),
+            ("delaftalens PDF (cachet)", DELAFTALE.rstrip("/") + ".pdf", "loft.pdf"),
+            ("oversigten /", "/", "loft-oversigt.html"),
+        ]
+        stoerrelse = {}
+        for _, sti, loft in adresser:
+            status, _, indhold = hent(port, sti)
+            assert status == 200, (sti, status)
+            (tmp / "static" / loft).write_bytes(indhold)
+            stoerrelse[sti] = len(indhold)
+        gunicorn.send_signal(signal.SIGHUP)  # workers restart and see the new files
         time.sleep(4)
         # Warm every worker: the PDF is rendered once, and each process loads its templates,
         # fonts and caches on its first requests. Measured is the steady state.
-        for sti in [DELAFTALE.rstrip("/") + ".pdf", DELAFTALE, "/", "/static/loft.html"]:
-            assert hent(port, sti)[0] == 200, sti
         lua = tmp / "resultat.lua"
         lua.write_text(WRK_LUA)
-        for sti in [DELAFTALE.rstrip("/") + ".pdf", DELAFTALE, "/"]:
-            wrk(f"http://127.0.0.1:{port}{sti}", 5, args.forbindelser, lua)
+        for _, sti, loft in adresser:
+            for url in (sti, f"/static/{loft}"):
+                assert hent(port, url)[0] == 200, url
+                wrk(f"http://127.0.0.1:{port}{url}", 3, args.forbindelser, lua)
         print(
-            f"Side: {len(side)} bytes; wrk -t2 -c{args.forbindelser} -d{args.varighed}s; "
-            f"{os.cpu_count()} kerner; PDF-cache: {args.pdf_cache}\n"
+            f"wrk -t2 -c{args.forbindelser} -d{args.varighed}s; {os.cpu_count()} kerner; "
+            f"PDF-cache: {args.pdf_cache}; SIDECACHE_SEKUNDER: {args.sidecache}; "
+            f"log pr. forespørgsel: {'ja' if args.log else 'nej'}\n"
         )
         print(
-            f"| {'adresse':<36} | {'req/s':>7} | {'% af loft':>9} | {'p50':>6} | {'p95':>6} "
-            f"| {'p99':>6} | {'fejl':>4} |"
+            f"| {'adresse':<36} | {'bytes':>7} | {'req/s':>7} | {'% af loft':>9} | {'p50':>6} "
+            f"| {'p95':>6} | {'p99':>6} | {'fejl':>4} |"
         )
-        print(f"|{'-' * 38}|{'-' * 9}|{'-' * 11}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 6}|")
-        loft_rps = None
-        for navn, sti in [
-            ("statisk fil, samme størrelse (loft)", "/static/loft.html"),
-            ("delaftalens side", DELAFTALE),
-            ("delaftalens PDF (cachet)", DELAFTALE.rstrip("/") + ".pdf"),
-            ("oversigten /", "/"),
-        ]:
-            r = wrk(f"http://127.0.0.1:{port}{sti}", args.varighed, args.forbindelser, lua)
-            loft_rps = loft_rps or r["rps"]
-            print(
-                f"| {navn:<36} | {r['rps']:7.0f} | {100 * r['rps'] / loft_rps:8.0f} % "
-                f"| {r['p50']:6.1f} | {r['p95']:6.1f} | {r['p99']:6.1f} | {r['fejl']:4d} |",
-                flush=True,
+        print(
+            f"|{'-' * 38}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 6}|"
+        )
+        for navn, sti, loft in adresser:
+            loft_r = wrk(
+                f"http://127.0.0.1:{port}/static/{loft}", args.varighed, args.forbindelser, lua
             )
+            r = wrk(f"http://127.0.0.1:{port}{sti}", args.varighed, args.forbindelser, lua)
+            for tekst, m in (("statisk fil, samme størrelse (loft)", loft_r), (navn, r)):
+                print(
+                    f"| {tekst:<36} | {stoerrelse[sti]:7d} | {m['rps']:7.0f} "
+                    f"| {100 * m['rps'] / loft_r['rps']:8.0f} % "
+                    f"| {m['p50']:6.1f} | {m['p95']:6.1f} | {m['p99']:6.1f} | {m['fejl']:4d} |",
+                    flush=True,
+                )
 
         print(f"\n{args.klienter} medarbejdere gemmer opfølgningen {AAR} i {args.gemmere} s …")
         slut = time.monotonic() + args.gemmere

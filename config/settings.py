@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # One JSON line per request (method, path, status, time, user) on »delaftaler.anmodning«.
     "config.anmodningslog.AnmodningsLogMiddleware",
+    # Anonymous readers get the public pages and PDFs of the last second from memory,
+    # before sessions and the view (delaftaler/sidecache.py).
+    "delaftaler.sidecache.OffentligeSiderMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +141,10 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pdf": _PDF_CACHE,
 }
+# How long an anonymous reader may be given a public page or PDF another reader was given
+# (delaftaler/sidecache.py): the most a publication can reach them late. 0 turns it off;
+# off by default while developing, so an edited template shows at once.
+SIDECACHE_SEKUNDER = float(os.environ.get("SIDECACHE_SEKUNDER") or (0 if DEBUG else 1))
 
 # Measurements uploaded from Excel (indikatorer/xlsx.py): the largest file accepted, and
 # where an upload waits (at most an hour) between its preview and the confirmation. With

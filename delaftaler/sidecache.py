@@ -1,20 +1,31 @@
-"""Finished public pages for anonymous readers.
+"""Finished public pages for anonymous readers, in two layers.
 
-A published version never changes, so the page rendered from it can be kept until
-something it shows changes. The key names those things (the version, the approved
-follow-ups, the helhedsplan's own row), never a time; the timeout only bounds what a
-missed dependency could cost. Logged-in people always get a fresh page: theirs shows
-their own links, drafts and messages.
+1. A published version never changes, so the page rendered from it can be kept until
+   something it shows changes. The key names those things (the version, the approved
+   follow-ups, the helhedsplan's own row), never a time; the timeout only bounds what a
+   missed dependency could cost. Finding the key is one query.
+2. The responses given in the last ``SIDECACHE_SEKUNDER`` seconds (default 1) are
+   served again by a middleware near the top of the stack, without the key's query,
+   sessions, authentication or the view: at load, what an anonymous reader costs is
+   then close to a static file. A publication therefore reaches anonymous readers at
+   most that many seconds late; 0 turns this layer off (as the tests do, which check
+   the first layer's "at once").
 
-The cache is the default cache of each app process (kept in memory); a process that
-starts cold renders each page once.
+Logged-in people always get a fresh page: theirs shows their own links, drafts and
+messages. Both layers live in each app process's memory; a process that starts cold
+renders each page once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -47,11 +58,114 @@ def cachet_side(
     gemt = cache.get(cache_noegle)
     if gemt is not None:
         indhold, content_type = gemt
-        return HttpResponse(indhold, content_type=content_type)
+        return offentlig(HttpResponse(indhold, content_type=content_type))
     svar = side()
     if svar.status_code == 200 and not svar.cookies and not svar.streaming:
         cache.set(cache_noegle, (svar.content, svar["Content-Type"]), LEVETID)
+        offentlig(svar)
     return svar
+
+
+# --- The second layer: the last seconds' responses, before the rest of the stack --------------
+
+
+def offentlig(svar: HttpResponse) -> HttpResponse:
+    """Marks a response every anonymous reader of its address may be given as it is."""
+    svar.offentlig = True
+    return svar
+
+
+@dataclass(frozen=True, slots=True)
+class _Gemt:
+    udloeber: float
+    indhold: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    def svar(self) -> HttpResponse:
+        svar = HttpResponse(self.indhold)
+        for navn, vaerdi in self.headers:
+            svar.headers[navn] = vaerdi
+        return svar
+
+
+class Mikrocache:
+    """Responses by address for a few seconds, at most ``maks_bytes`` in all (the oldest
+    go first), shared by the threads of one process."""
+
+    def __init__(self, maks_bytes: int):
+        self.maks_bytes = maks_bytes
+        self._gemte: OrderedDict[str, _Gemt] = OrderedDict()
+        self._bytes = 0
+        self._laas = threading.Lock()
+
+    def hent(self, noegle: str, nu: float) -> _Gemt | None:
+        gemt = self._gemte.get(noegle)
+        return gemt if gemt is not None and gemt.udloeber > nu else None
+
+    def gem(self, noegle: str, gemt: _Gemt) -> None:
+        if len(gemt.indhold) > self.maks_bytes:
+            return
+        with self._laas:
+            self._fjern(noegle)
+            self._gemte[noegle] = gemt
+            self._bytes += len(gemt.indhold)
+            while self._bytes > self.maks_bytes:
+                self._fjern(next(iter(self._gemte)))
+
+    def _fjern(self, noegle: str) -> None:
+        gammel = self._gemte.pop(noegle, None)
+        if gammel is not None:
+            self._bytes -= len(gammel.indhold)
+
+    def ryd(self) -> None:
+        with self._laas:
+            self._gemte.clear()
+            self._bytes = 0
+
+
+mikrocache = Mikrocache(maks_bytes=64 * 1024 * 1024)
+
+# A request carrying any of these is not the plain anonymous reading the layer serves.
+_BETINGET = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_AUTHORIZATION")
+
+
+class OffentligeSiderMiddleware:
+    """Serves an anonymous GET the response a view marked ``offentlig`` for the same host
+    and address less than SIDECACHE_SEKUNDER ago; otherwise passes the request on and
+    keeps such a response. Sits after the request log (hits are logged) and before
+    everything that reads the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sekunder = settings.SIDECACHE_SEKUNDER
+        if not sekunder or not self._anonym_laesning(request):
+            return self.get_response(request)
+        noegle = f"{request.get_host()}{request.get_full_path()}"
+        nu = time.monotonic()
+        gemt = mikrocache.hent(noegle, nu)
+        if gemt is not None:
+            return gemt.svar()
+        svar = self.get_response(request)
+        if (
+            getattr(svar, "offentlig", False)
+            and svar.status_code == 200
+            and not svar.streaming
+            and not svar.cookies
+        ):
+            mikrocache.gem(noegle, _Gemt(nu + sekunder, svar.content, tuple(svar.items())))
+        return svar
+
+    @staticmethod
+    def _anonym_laesning(request: HttpRequest) -> bool:
+        cookies = request.COOKIES
+        return (
+            request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in cookies
+            and "messages" not in cookies
+            and not any(navn in request.META for navn in _BETINGET)
+        )
 
 
 def delaftale_noegle(helhedsplan: str, indsats: str) -> tuple | None:

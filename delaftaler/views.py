@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, dansk_slug
 from delaftaler.pdf import pdf_svar
 from delaftaler.publicering import version_pdf
-from delaftaler.sidecache import cachet_side, delaftale_noegle, oversigt_noegle
+from delaftaler.sidecache import cachet_side, delaftale_noegle, offentlig, oversigt_noegle
 from delaftaler.visning import (
     DelaftaleVisning,
     helhedsplaner_til_oversigt,
@@ -117,12 +117,13 @@ def delaftale_pdf(
     if not version.pdf_sha256:
         version_pdf(version)  # the first request renders and stores it
     filnavn = delaftale.filnavn + (f"_version_{nummer}" if nummer is not None else "")
-    return pdf_svar(
+    svar = pdf_svar(
         request,
         digest=version.pdf_sha256,
         filnavn=filnavn,
         indhold=lambda: version_pdf(version),
     )
+    return offentlig(svar)
 
 
 def versioner(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:

@@ -1,15 +1,20 @@
-"""Anonymous readers get the finished public page from the cache, and never a stale one:
-a publication, an approved follow-up or a renamed helhedsplan shows at once."""
+"""Anonymous readers get the finished public page from the cache. Its first layer is
+never stale: a publication, an approved follow-up or a renamed helhedsplan shows at once.
+Its second layer gives them the last second's page and PDF without a query, so a change
+reaches them at most SIDECACHE_SEKUNDER late."""
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from delaftaler import sidecache
 from delaftaler.models import Opfoelgning
-from tests.factories import publicer
+from tests.factories import DelaftaleFactory, publicer
 
 SIDE = "/vejle-21-25/beskaeftigelse/"
+PDF = "/vejle-21-25/beskaeftigelse.pdf"
 
 
 def _html(svar) -> str:
@@ -76,3 +81,100 @@ def test_the_overview_follows_a_renamed_boligomraade_and_a_first_publication(cli
     assert adresse not in _html(client.get("/")), "not public before its publication"
     publicer(ny)
     assert adresse in _html(client.get("/"))
+
+
+# --- The second layer: the last seconds' responses -------------------------------------------
+
+
+class Ur:
+    """time.monotonic() as the test sets it."""
+
+    def __init__(self):
+        self.nu = 1000.0
+
+    def __call__(self) -> float:
+        return self.nu
+
+
+@pytest.fixture
+def ur(settings, monkeypatch) -> Ur:
+    settings.SIDECACHE_SEKUNDER = 2
+    ur = Ur()
+    monkeypatch.setattr(sidecache.time, "monotonic", ur)
+    return ur
+
+
+def test_an_anonymous_reader_gets_the_last_seconds_page_and_pdf_without_a_query(client, vejle, ur):
+    for sti in (SIDE, PDF, "/"):
+        foerste = client.get(sti)
+        assert foerste.status_code == 200
+        with CaptureQueriesContext(connection) as q:
+            anden = client.get(sti)
+        assert len(q) == 0, sti
+        assert anden.status_code == 200 and anden.content == foerste.content, sti
+        for header in ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "ETag"):
+            assert anden.get(header) == foerste.get(header), (sti, header)
+    assert client.get(PDF).content.startswith(b"%PDF-")
+
+
+def test_a_publication_reaches_anonymous_readers_when_the_seconds_are_up(client, vejle, ur):
+    assert "Beboere i områderne" in _html(client.get(SIDE))
+    aktivitet = vejle.aktiviteter.get(navn__contains="Aktivitetsparate over 30")
+    aktivitet.maalgrupper = "<p>Alle ledige i området.</p>"
+    aktivitet.save()
+    publicer(vejle)
+    ur.nu += 1.9
+    assert "Alle ledige i området." not in _html(client.get(SIDE)), "within the 2 seconds"
+    ur.nu += 0.2
+    assert "Alle ledige i området." in _html(client.get(SIDE))
+
+
+def test_logged_in_people_never_get_the_anonymous_copy(client, vejle, sekretariat_bruger, ur):
+    assert "Log ind" in _html(client.get(SIDE))
+    client.force_login(sekretariat_bruger)
+    egen = _html(client.get(SIDE))
+    assert "Log ind" not in egen
+
+
+def test_a_revalidation_still_gets_its_304(client, vejle, ur):
+    etag = client.get(PDF)["ETag"]
+    svar = client.get(PDF, headers={"if-none-match": etag})
+    assert svar.status_code == 304 and svar.content == b""
+
+
+def test_only_public_pages_are_kept_so_a_first_publication_shows_at_once(client, db, ur):
+    ny = DelaftaleFactory()
+    sti = f"/{ny.helhedsplan.slug}/{ny.indsatsomraade.slug}/"
+    assert client.get(sti).status_code == 404
+    assert client.get("/udkast/").status_code == 302
+    publicer(ny)
+    assert client.get(sti).status_code == 200
+
+
+def test_a_foreign_host_is_refused_even_for_a_kept_page(client, vejle, ur):
+    assert client.get(SIDE).status_code == 200
+    assert client.get(SIDE, headers={"host": "ondsindet.example"}).status_code == 400
+
+
+def test_the_filter_and_the_host_are_part_of_the_address(client, vejle, ur):
+    alle = _html(client.get(SIDE))
+    omraade = vejle.helhedsplan.boligomraader.first()
+    filtreret = _html(client.get(SIDE, {"boligomraade": omraade.pk}))
+    assert filtreret != alle
+    assert _html(client.get(SIDE)) == alle
+
+
+def test_the_kept_responses_are_bounded_in_bytes_oldest_out_first():
+    cache = sidecache.Mikrocache(maks_bytes=10)
+
+    def gemt(indhold: bytes):
+        return sidecache._Gemt(udloeber=10.0, indhold=indhold, headers=())
+
+    cache.gem("a", gemt(b"1234"))
+    cache.gem("b", gemt(b"5678"))
+    cache.gem("c", gemt(b"9012"))
+    assert cache.hent("a", 0) is None
+    assert cache.hent("b", 0).indhold == b"5678" and cache.hent("c", 0).indhold == b"9012"
+    cache.gem("stor", gemt(b"x" * 11))
+    assert cache.hent("stor", 0) is None and cache.hent("c", 0) is not None
+    assert cache.hent("c", 10.0) is None, "expired"
