@@ -153,6 +153,7 @@ class OffentligeSiderMiddleware:
             and svar.status_code == 200
             and not svar.streaming
             and not svar.cookies
+            and "nonce-" not in svar.get("Content-Security-Policy", "")  # one per response
         ):
             mikrocache.gem(noegle, _Gemt(nu + sekunder, svar.content, tuple(svar.items())))
         return svar

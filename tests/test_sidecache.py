@@ -178,3 +178,21 @@ def test_the_kept_responses_are_bounded_in_bytes_oldest_out_first():
     cache.gem("stor", gemt(b"x" * 11))
     assert cache.hent("stor", 0) is None and cache.hent("c", 0) is not None
     assert cache.hent("c", 10.0) is None, "expired"
+
+
+def test_a_response_with_a_script_nonce_is_never_given_twice(rf, settings):
+    """A nonce is only worth something if no other response carries it."""
+    settings.SIDECACHE_SEKUNDER = 60
+    kald = []
+
+    def view(request):
+        kald.append(request)
+        svar = sidecache.offentlig(sidecache.HttpResponse("<p>side</p>"))
+        svar["Content-Security-Policy"] = f"script-src 'self' 'nonce-{len(kald)}'"
+        return svar
+
+    mellemled = sidecache.OffentligeSiderMiddleware(view)
+    foerste = mellemled(rf.get("/side/"))
+    anden = mellemled(rf.get("/side/"))
+    assert len(kald) == 2
+    assert foerste["Content-Security-Policy"] != anden["Content-Security-Policy"]
