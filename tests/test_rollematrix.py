@@ -539,3 +539,20 @@ def test_the_table_names_no_url_that_is_gone():
 def test_every_registered_admin_model_is_in_the_table():
     registrerede = {m._meta.label_lower for m in admin.site._registry}
     assert registrerede == set(ADMIN)
+
+
+def test_every_url_refuses_a_post_without_its_csrf_token(data):
+    """No view is exempt from CSRF: a form sent from another site is refused before any
+    view, login or permission check, with the Danish explanation. The table holds every
+    URL of the site, so this covers every form there is."""
+    klient = Client(enforce_csrf_checks=True)
+    klient.force_login(data.brugere["administrator"])
+    sete = set()
+    for raekke in TABEL:
+        url = raekke.url(data)
+        if url in sete:
+            continue
+        sete.add(url)
+        svar = klient.post(url, {})
+        assert svar.status_code == 403, f"{url}: {svar.status_code}"
+        assert "Formularen kunne ikke sendes" in svar.content.decode(), url
