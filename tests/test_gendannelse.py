@@ -11,15 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from aktiviteter.models import Aktivitet
+from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.gendannelse import version_gendan
 from delaftaler.historik import hent_historik
-from delaftaler.models import Boligomraade, Delaftale, Delmaal, Part
+from delaftaler.models import Boligomraade, Delaftale, Delmaal, DelmaalStatus, Part
 from delaftaler.opfoelgning import opfoelgning_opret
 from delaftaler.publicering import udkast_for
-from delaftaler.snapshot import digest, tag_snapshot
+from delaftaler.snapshot import TIDSSTEMPLER, digest, tag_snapshot
 from delaftaler.visning import hent_udkast
 from indikatorer.models import Baseline, Indikator, Maaling
+from tests.factories import AktivitetFactory, BaselineFactory, DelmaalFactory, IndikatorFactory
 from tests.test_historik import rediger_vejle, tekst
 
 HISTORIK = (Delaftale, Part, Delmaal, Indikator, Baseline, Aktivitet)
@@ -45,6 +46,17 @@ def udkastets_digest(delaftale) -> str:
     return digest(tag_snapshot(hent_udkast(delaftale)))
 
 
+def nye_historikraekker(foer: dict[str, set[int]]) -> dict[str, list]:
+    return {m.__name__: list(m.history.exclude(history_id__in=foer[m.__name__])) for m in HISTORIK}
+
+
+def registreret_af_gendannelsen(raekker, bruger) -> bool:
+    return all(
+        r.history_change_reason == "Gendannet fra version 1" and r.history_user == bruger
+        for r in raekker
+    )
+
+
 def test_restoring_version_1_brings_every_value_back(sekretariat_bruger, redigeret):
     vejle = redigeret.delaftale
     version = vejle.versioner.get(nummer=1)
@@ -65,13 +77,8 @@ def test_restoring_version_1_brings_every_value_back(sekretariat_bruger, rediger
     efter = historikraekker()
     for model, raekker in foer.items():
         assert raekker <= efter[model], model
-    nye = {m.__name__: list(m.history.exclude(history_id__in=foer[m.__name__])) for m in HISTORIK}
-    assert all(
-        r.history_change_reason == "Gendannet fra version 1"
-        and r.history_user == sekretariat_bruger
-        for raekker in nye.values()
-        for r in raekker
-    )
+    nye = nye_historikraekker(foer)
+    assert all(registreret_af_gendannelsen(raekker, sekretariat_bruger) for raekker in nye.values())
     assert {r.history_type for r in nye["Aktivitet"]} >= {"+", "-", "~"}
     assert nye["Part"] and nye["Delmaal"] and nye["Indikator"] and nye["Baseline"]
 
@@ -135,6 +142,202 @@ def test_refused_when_a_measurement_protects_an_indicator(
     assert "Versionen kan ikke gendannes; intet er ændret." in html
     assert "har målinger i opfølgningen og kan ikke slettes." in html
     assert udkastets_digest(vejle) == foer_digest
+
+
+def _paabegyndt_udkast(vejle) -> None:
+    """Draft changes the restore would undo: a part's phone number and a kept delmål's text."""
+    Part.objects.filter(delaftale=vejle).update(telefon="12 34 56 78")
+    delmaal = Delmaal.objects.filter(delaftale=vejle).first()
+    delmaal.tekst += " i Vejle"
+    delmaal.save()
+
+
+def test_refused_when_the_follow_up_assesses_a_delmaal_the_version_lacks(
+    sekretariat_client, sekretariat_bruger, vejle
+):
+    _paabegyndt_udkast(vejle)
+    nyt = DelmaalFactory(delaftale=vejle, tekst="Flere beboere i fleksjob")
+    opfoelgning = opfoelgning_opret(delaftale=vejle, aar=2024, bruger=sekretariat_bruger)
+    DelmaalStatus.objects.create(opfoelgning=opfoelgning, delmaal=nyt, status="delvist")
+    foer_udkast, foer_historik = tag_snapshot(hent_udkast(vejle)), historikraekker()
+
+    with pytest.raises(ValidationError) as fejl:
+        version_gendan(version=vejle.versioner.get(nummer=1), bruger=sekretariat_bruger)
+
+    assert fejl.value.messages == [
+        "Versionen kan ikke gendannes; intet er ændret.",
+        "Delmålet »Flere beboere i fleksjob« er brugt i opfølgningen og kan ikke slettes.",
+    ]
+    # Every row and value of the draft, its timestamps included, and the history as before.
+    assert tag_snapshot(hent_udkast(vejle)) == foer_udkast
+    assert historikraekker() == foer_historik
+    assert DelmaalStatus.objects.filter(delmaal=nyt).exists()
+
+    svar = sekretariat_client.post(gendan_url(vejle), follow=True)
+    assert "»Flere beboere i fleksjob« er brugt i opfølgningen" in svar.content.decode()
+    assert tag_snapshot(hent_udkast(vejle)) == foer_udkast
+
+
+def test_refused_when_the_follow_up_reports_on_an_aktivitet_the_version_lacks(
+    sekretariat_bruger, vejle
+):
+    _paabegyndt_udkast(vejle)
+    ny = AktivitetFactory(delaftale=vejle, navn="Jobcafé")
+    ny.delmaal.set(Delmaal.objects.filter(delaftale=vejle)[:1])
+    opfoelgning = opfoelgning_opret(delaftale=vejle, aar=2024, bruger=sekretariat_bruger)
+    AktivitetStatus.objects.create(opfoelgning=opfoelgning, aktivitet=ny, antal_naaet=12)
+    foer_udkast, foer_historik = tag_snapshot(hent_udkast(vejle)), historikraekker()
+
+    with pytest.raises(ValidationError) as fejl:
+        version_gendan(version=vejle.versioner.get(nummer=1), bruger=sekretariat_bruger)
+
+    assert fejl.value.messages == [
+        "Versionen kan ikke gendannes; intet er ændret.",
+        "Aktiviteten »Jobcafé« er brugt i opfølgningen og kan ikke slettes.",
+    ]
+    assert tag_snapshot(hent_udkast(vejle)) == foer_udkast
+    assert historikraekker() == foer_historik
+    assert AktivitetStatus.objects.filter(aktivitet=ny).exists()
+
+
+def _raekker(model, **filtre) -> dict[int, dict]:
+    """The rows' values, by id, leaving out when they were saved."""
+    return {
+        r["id"]: {k: v for k, v in r.items() if k not in TIDSSTEMPLER}
+        for r in model.objects.filter(**filtre).values()
+    }
+
+
+def _samlet_for(delmaal_pk: int) -> dict[int, set[int]]:
+    return {
+        b.pk: {o.pk for o in b.samlet_for.all()}
+        for b in Baseline.objects.filter(indikator__delmaal=delmaal_pk)
+    }
+
+
+@pytest.mark.parametrize(
+    "tekst, ogsaa_aktiviteterne",
+    [
+        # Three indikatorer and twelve baselines; the activities that work for it stay.
+        ("Nedbringe andelen af beboere der står uden for arbejdsmarkedet", False),
+        # A baseline counted for two areas together; »Tjansen«, which works for it, goes too.
+        ("Flere unge får et fritidsjob", True),
+    ],
+)
+def test_a_delmaal_deleted_after_publication_comes_back_with_its_ids_values_and_links(
+    sekretariat_bruger, vejle, tekst, ogsaa_aktiviteterne
+):
+    version = vejle.versioner.get(nummer=1)
+    pk = Delmaal.objects.get(delaftale=vejle, tekst=tekst).pk
+    delmaal = _raekker(Delmaal, pk=pk)
+    indikatorer = _raekker(Indikator, delmaal=pk)
+    baselines = _raekker(Baseline, indikator__delmaal=pk)
+    samlet_for = _samlet_for(pk)
+    aktiviteter = dict(Aktivitet.objects.filter(delmaal=pk).values_list("pk", "navn"))
+    assert indikatorer and baselines and aktiviteter
+    assert any(samlet_for.values()) == ogsaa_aktiviteterne
+    foer = historikraekker()
+    if ogsaa_aktiviteterne:
+        Aktivitet.objects.filter(pk__in=aktiviteter).delete()
+    Delmaal.objects.get(pk=pk).delete()
+    assert not Indikator.objects.filter(pk__in=indikatorer).exists()
+    assert udkast_for(vejle).har_aendringer
+
+    version_gendan(version=version, bruger=sekretariat_bruger)
+
+    # The same ids, the same values, the same links.
+    assert _raekker(Delmaal, pk=pk) == delmaal
+    assert _raekker(Indikator, delmaal=pk) == indikatorer
+    assert _raekker(Baseline, indikator__delmaal=pk) == baselines
+    assert _samlet_for(pk) == samlet_for
+    assert dict(Aktivitet.objects.filter(delmaal=pk).values_list("pk", "navn")) == aktiviteter
+    assert udkastets_digest(vejle) == version.indhold_sha256
+    assert not udkast_for(vejle).har_aendringer
+    # Recreated, not merely found again, and recorded as the restore's.
+    nye = nye_historikraekker(foer)
+    oprettet = {m: [r for r in raekker if r.history_type == "+"] for m, raekker in nye.items()}
+    assert {r.id for r in oprettet["Delmaal"]} == {pk}
+    assert {r.id for r in oprettet["Indikator"]} == set(indikatorer)
+    assert {r.id for r in oprettet["Baseline"]} == set(baselines)
+    assert {r.id for r in oprettet["Aktivitet"]} == (
+        set(aktiviteter) if ogsaa_aktiviteterne else set()
+    )
+    assert all(registreret_af_gendannelsen(r, sekretariat_bruger) for r in oprettet.values())
+
+
+def test_rows_added_after_the_version_are_deleted_children_before_parents(
+    sekretariat_bruger, vejle
+):
+    version = vejle.versioner.get(nummer=1)
+    omraader = list(Boligomraade.objects.filter(helhedsplan=vejle.helhedsplan))
+    nyt = DelmaalFactory(delaftale=vejle, tekst="Flere beboere i fleksjob")
+    indikator = IndikatorFactory(delmaal=nyt, navn="Antal i fleksjob", enhed="antal")
+    baseline = BaselineFactory(indikator=indikator, boligomraade=None, maalgruppe="Samlet")
+    baseline.samlet_for.set(omraader[:2])
+    aktivitet = AktivitetFactory(delaftale=vejle, navn="Fleksjobcafé")
+    aktivitet.delmaal.set([nyt, Delmaal.objects.filter(delaftale=vejle).first()])
+    foer = historikraekker()
+
+    version_gendan(version=version, bruger=sekretariat_bruger)
+
+    assert not Delmaal.objects.filter(pk=nyt.pk).exists()
+    assert not Indikator.objects.filter(pk=indikator.pk).exists()
+    assert not Baseline.objects.filter(pk=baseline.pk).exists()
+    assert not Aktivitet.objects.filter(pk=aktivitet.pk).exists()
+    assert udkastets_digest(vejle) == version.indhold_sha256
+    assert not udkast_for(vejle).har_aendringer
+    # Each row is deleted by itself, recorded with the reason, and before its parent: a
+    # parent deleted first would take its children along unrecorded.
+    nye = nye_historikraekker(foer)
+    slettet = {m: [r for r in raekker if r.history_type == "-"] for m, raekker in nye.items()}
+    assert [(m, [r.id for r in raekker]) for m, raekker in slettet.items() if raekker] == [
+        ("Delmaal", [nyt.pk]),
+        ("Indikator", [indikator.pk]),
+        ("Baseline", [baseline.pk]),
+        ("Aktivitet", [aktivitet.pk]),
+    ]
+    assert registreret_af_gendannelsen(
+        [r for rr in slettet.values() for r in rr], sekretariat_bruger
+    )
+    tid = {m: raekker[0].history_date for m, raekker in slettet.items() if raekker}
+    assert tid["Aktivitet"] <= tid["Baseline"] <= tid["Indikator"] <= tid["Delmaal"]
+
+
+def test_a_new_delmaal_holding_a_kept_indicator_is_deleted_once_the_indicator_is_back(
+    sekretariat_bruger, vejle
+):
+    """An indikator of the version, with measurements, moved under a delmål added since:
+    it goes back to its delmål first, and only then is the new delmål deleted, so the
+    indikator is neither deleted with it nor stopped by its measurements."""
+    version = vejle.versioner.get(nummer=1)
+    indikator = Indikator.objects.get(delmaal__delaftale=vejle, navn__endswith="30-64 år")
+    gammelt = indikator.delmaal_id
+    baselines = set(indikator.baselines.values_list("pk", flat=True))
+    opfoelgning = opfoelgning_opret(delaftale=vejle, aar=2024, bruger=sekretariat_bruger)
+    Maaling.objects.create(
+        opfoelgning=opfoelgning,
+        indikator=indikator,
+        boligomraade=Boligomraade.objects.filter(helhedsplan=vejle.helhedsplan).first(),
+        periode="2024",
+        vaerdi=Decimal("10.2"),
+    )
+    nyt = DelmaalFactory(delaftale=vejle, tekst="Flere beboere i fleksjob")
+    indikator.delmaal = nyt
+    indikator.save()
+    foer = historikraekker()
+
+    version_gendan(version=version, bruger=sekretariat_bruger)
+
+    indikator.refresh_from_db()
+    assert indikator.delmaal_id == gammelt
+    assert set(indikator.baselines.values_list("pk", flat=True)) == baselines
+    assert indikator.maalinger.count() == 1
+    assert not Delmaal.objects.filter(pk=nyt.pk).exists()
+    assert udkastets_digest(vejle) == version.indhold_sha256
+    nye = nye_historikraekker(foer)
+    assert [(r.id, r.history_type) for r in nye["Indikator"]] == [(indikator.pk, "~")]
+    assert nye["Baseline"] == []
+    assert [(r.id, r.history_type) for r in nye["Delmaal"]] == [(nyt.pk, "-")]
 
 
 # --- Access ------------------------------------------------------------------------------
