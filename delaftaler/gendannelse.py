@@ -93,6 +93,9 @@ def _nuvaerende(delaftale: Delaftale) -> dict[str, dict[int, models.Model]]:
     }
 
 
+IKKE_GENDANNET = "Versionen kan ikke gendannes; intet er ændret."
+
+
 def _navne(raekker) -> str:
     return ", ".join(f"»{r}«" for r in raekker)
 
@@ -146,7 +149,7 @@ def _kontroller(indhold: dict[str, Any], slettes: dict[str, set[int]], plan_id: 
             "ikke længere i helhedsplanen."
         )
     if fejl:
-        raise ValidationError(["Versionen kan ikke gendannes; intet er ændret.", *fejl])
+        raise ValidationError([IKKE_GENDANNET, *fejl])
 
 
 class _Gendanner:
@@ -287,6 +290,8 @@ def version_gendan(*, version: Version, bruger) -> None:
     try:
         with transaction.atomic():
             gendanner.gendan()
+    except ValidationError as exc:  # e.g. two delmål that have swapped texts since
+        raise ValidationError([IKKE_GENDANNET, *exc.messages]) from exc
     except (ProtectedError, IntegrityError) as exc:
         raise ValidationError(
             "Versionen kan ikke gendannes, fordi noget andet stadig bruger det, der skulle "

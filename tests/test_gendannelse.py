@@ -396,3 +396,20 @@ def test_refused_when_a_boligomraade_of_the_version_is_gone(sekretariat_bruger, 
     )
     assert udkastets_digest(vejle) == foer_digest
     assert historikraekker() == foer_historik
+
+
+def test_two_delmaal_that_swapped_texts_are_refused_with_the_reason(sekretariat_bruger, vejle):
+    a, b = vejle.delmaal.order_by("pk")[:2]
+    tekst_a, tekst_b = a.tekst, b.tekst
+    a.tekst = "midlertidig"
+    a.save()
+    b.tekst = tekst_a
+    b.save()
+    a.tekst = tekst_b
+    a.save()
+    foer = udkastets_digest(vejle)
+    with pytest.raises(ValidationError) as fejl:
+        version_gendan(version=vejle.versioner.get(nummer=1), bruger=sekretariat_bruger)
+    assert fejl.value.messages[0] == "Versionen kan ikke gendannes; intet er ændret."
+    assert "Delaftalen har allerede et delmål med den tekst." in fejl.value.messages
+    assert udkastets_digest(vejle) == foer
