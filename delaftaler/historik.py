@@ -21,7 +21,6 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import CharField, F, OuterRef, Subquery, Value
-from django.utils import timezone
 
 from aktiviteter.models import Aktivitet
 from delaftaler.aendringer import objektnavn
@@ -411,12 +410,11 @@ def _begivenheder(pr_kilde: dict[str, list[int]]) -> dict[tuple[str, int], Post]
             .select_related("indsendt_af", "besluttet_af")
             .filter(pk__in=ids)
         ):
-            dato = f"{timezone.localtime(i.indsendt):%d.%m.%Y}"
             ud[(INDSTILLET, i.pk)] = Post(
                 INDSTILLET,
                 i.indsendt,
                 i.indsendt_af,
-                f"Indstilling til bestyrelsen af {dato}",
+                f"Indstilling til bestyrelsen af {i.dato_tekst}",
                 "sendt til bestyrelsen",
                 note=i.begrundelse,
             )
@@ -425,7 +423,7 @@ def _begivenheder(pr_kilde: dict[str, list[int]]) -> dict[tuple[str, int], Post]
                     BESLUTTET,
                     i.besluttet,
                     i.besluttet_af,
-                    f"Indstilling til bestyrelsen af {dato}",
+                    f"Indstilling til bestyrelsen af {i.dato_tekst}",
                     i.get_status_display().lower(),
                     note=i.kommentar,
                 )

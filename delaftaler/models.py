@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,6 +37,19 @@ def dansk_slug(tekst: str) -> str:
     ):
         tekst = tekst.replace(bogstav, erstatning)
     return slugify(tekst.replace("_", "-"))
+
+
+def formater_dato(vaerdi: date | datetime) -> str:
+    """A date, or a moment in local time, as Danish text: 01.12.2021."""
+    if isinstance(vaerdi, datetime):
+        vaerdi = timezone.localtime(vaerdi)
+    return f"{vaerdi:%d.%m.%Y}"
+
+
+def formater_tidspunkt(tid: datetime, *, sekunder: bool = False) -> str:
+    """A moment in local time as Danish text: 01.12.2021 14:03 (14:03:27 with seconds)."""
+    lokal = timezone.localtime(tid)
+    return f"{lokal:%d.%m.%Y %H:%M:%S}" if sekunder else f"{lokal:%d.%m.%Y %H:%M}"
 
 
 class Indsatsomraade(models.Model):
@@ -268,7 +283,7 @@ class Delaftale(models.Model):
 
     @property
     def periode_tekst(self) -> str:
-        return f"{self.gyldig_fra:%d.%m.%Y}–{self.gyldig_til:%d.%m.%Y}"
+        return f"{formater_dato(self.gyldig_fra)}–{formater_dato(self.gyldig_til)}"
 
     @property
     def filnavn(self) -> str:
@@ -282,12 +297,13 @@ class Delaftale(models.Model):
         plan = self.helhedsplan if self.helhedsplan_id else None
         if plan and self.gyldig_fra and self.gyldig_fra < plan.gyldig_fra:
             fejl["gyldig_fra"] = (
-                f"Delaftalen kan ikke starte før helhedsplanen ({plan.gyldig_fra:%d.%m.%Y})."
+                f"Delaftalen kan ikke starte før helhedsplanen ({formater_dato(plan.gyldig_fra)})."
             )
         if plan and self.gyldig_til and self.gyldig_til > plan.gyldig_til:
             fejl.setdefault(
                 "gyldig_til",
-                f"Delaftalen kan ikke slutte efter helhedsplanen ({plan.gyldig_til:%d.%m.%Y}).",
+                "Delaftalen kan ikke slutte efter helhedsplanen "
+                f"({formater_dato(plan.gyldig_til)}).",
             )
         if self.indsatsomraade_id and not self.pk and not self.indsatsomraade.aktiv:
             fejl["indsatsomraade"] = "Indsatsområdet kan ikke vælges til nye delaftaler."
@@ -461,11 +477,11 @@ class Version(models.Model):
 
     @property
     def dato_tekst(self) -> str:
-        return f"{timezone.localtime(self.publiceret):%d.%m.%Y}"
+        return formater_dato(self.publiceret)
 
     @property
     def godkendt_tekst(self) -> str:
-        return f"{timezone.localtime(self.godkendt):%d.%m.%Y}" if self.godkendt else ""
+        return formater_dato(self.godkendt) if self.godkendt else ""
 
 
 class Indstilling(models.Model):
@@ -545,7 +561,12 @@ class Indstilling(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Indstilling {timezone.localtime(self.indsendt):%d.%m.%Y} – {self.delaftale}"
+        return f"Indstilling {self.dato_tekst} – {self.delaftale}"
+
+    @property
+    def dato_tekst(self) -> str:
+        """The day it was submitted: 01.12.2021."""
+        return formater_dato(self.indsendt)
 
     @property
     def afventer(self) -> bool:
@@ -653,7 +674,7 @@ class OpfoelgningHaendelse(models.Model):
         verbose_name_plural = "hændelser"
 
     def __str__(self) -> str:
-        return f"{self.get_handling_display()} {timezone.localtime(self.tidspunkt):%d.%m.%Y %H:%M}"
+        return f"{self.get_handling_display()} {formater_tidspunkt(self.tidspunkt)}"
 
 
 class GodkendtRapport(models.Model):

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import models
 
 from delaftaler.aendringer import Aendring, klassificer, objektnavn, sammenlign
-from delaftaler.models import Delaftale, Helhedsplan, Indsatsomraade, Version
+from delaftaler.models import Delaftale, Helhedsplan, Indsatsomraade, Version, formater_dato
 from delaftaler.rigtekst import RigTekstField
 from delaftaler.snapshot import DELE, M2M, TIDSSTEMPLER, Snapshot, fra_snapshot
 from indikatorer.tal import formater_tal
@@ -238,7 +238,7 @@ def vis_felt(
     if isinstance(f, models.BooleanField):
         return ["Ja" if vaerdi else "Nej"]
     if isinstance(f, models.DateField):
-        return [f"{f.to_python(vaerdi):%d.%m.%Y}"]  # a snapshot holds it as ISO text
+        return [formater_dato(f.to_python(vaerdi))]  # a snapshot holds it as ISO text
     if isinstance(f, models.ForeignKey):
         return [_navn(_opslag(f, navne), vaerdi)]
     return [" ".join(str(vaerdi).split())]

@@ -16,13 +16,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from delaftaler.adgang import kraev_medlem
 from delaftaler.gendannelse import version_gendan
 from delaftaler.historik import fra_tidskode, hent_historik, snapshot_pr
-from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.models import Delaftale, Indstilling, Version, formater_tidspunkt
 from delaftaler.sammenligning import byg_sammenligning
 from delaftaler.snapshot import Snapshot, tag_snapshot
 from delaftaler.visning import hent_udkast
@@ -60,11 +59,8 @@ class SammenlignForm(forms.Form):
 
 
 def _tid_tekst(tid) -> str:
-    return f"{timezone.localtime(tid):%d.%m.%Y %H:%M:%S}"
-
-
-def _dato(tid) -> str:
-    return f"{timezone.localtime(tid):%d.%m.%Y}"
+    """A moment of the history, to the second: two steps are often in the same minute."""
+    return formater_tidspunkt(tid, sekunder=True)
 
 
 def _valg(
@@ -78,8 +74,7 @@ def _valg(
     valg += [
         (
             f"i{i.pk}",
-            f"Indstilling til bestyrelsen af {_dato(i.indsendt)} "
-            f"({i.get_status_display().lower()})",
+            f"Indstilling til bestyrelsen af {i.dato_tekst} ({i.get_status_display().lower()})",
         )
         for i in indstillinger
     ]
@@ -108,7 +103,7 @@ def _side(
     if kode in indstillinger:
         i = indstillinger[kode]
         indhold = Indstilling.objects.values_list("indhold", flat=True).get(pk=i.pk)
-        return indhold, f"indstillingen til bestyrelsen af {_dato(i.indsendt)}"
+        return indhold, f"indstillingen til bestyrelsen af {i.dato_tekst}"
     tid = fra_tidskode(kode)
     return snapshot_pr(delaftale, tid), f"historikken pr. {_tid_tekst(tid)}"
 

@@ -13,7 +13,6 @@ from itertools import groupby
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from aktiviteter.models import Aktivitet
 from delaftaler.models import (
@@ -23,6 +22,7 @@ from delaftaler.models import (
     Helhedsplan,
     Part,
     Version,
+    formater_dato,
 )
 from delaftaler.snapshot import fra_snapshot
 from indikatorer.models import Baseline, Indikator
@@ -62,8 +62,7 @@ class DelaftaleVisning:
         """»Gældende version af 01.12.2021, godkendt af bestyrelsen 28.11.2021«, or the draft."""
         u = self.udgivelse
         if u is None:
-            aendret = timezone.localtime(self.version)
-            return f"Udkast, ikke publiceret (senest ændret {aendret:%d.%m.%Y})"
+            return f"Udkast, ikke publiceret (senest ændret {formater_dato(self.version)})"
         tekst = f"Gældende version af {u.dato_tekst}"
         if u.godkendt:
             tekst += f", godkendt af bestyrelsen {u.godkendt_tekst}"
