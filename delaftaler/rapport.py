@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import (
@@ -26,6 +25,7 @@ from delaftaler.models import (
     Opfoelgning,
     OpfoelgningHaendelse,
     dansk_slug,
+    formater_dato,
 )
 from delaftaler.visning import indholdsdigest
 from indikatorer.diagrammer import Diagram, DiagramData, Reference, Serie, udviklingsdiagram
@@ -35,10 +35,6 @@ from indikatorer.tal import NBSP, formater_tal
 
 MINUS = "\u2212"
 Handling = OpfoelgningHaendelse.Handling
-
-
-def _dato(tidspunkt) -> str:
-    return f"{timezone.localtime(tidspunkt):%d.%m.%Y}"
 
 
 def brugernavn(bruger) -> str:
@@ -379,17 +375,18 @@ class RapportVisning:
         if status == Opfoelgning.Status.GODKENDT:
             h = self._seneste(Handling.GODKENDT)
             if h:
-                return f"Godkendt af bestyrelsen {_dato(h.tidspunkt)} af {brugernavn(h.bruger)}"
+                dato = formater_dato(h.tidspunkt)
+                return f"Godkendt af bestyrelsen {dato} af {brugernavn(h.bruger)}"
         elif status == Opfoelgning.Status.SENDT:
             h = self._seneste(Handling.SENDT)
             if h:
-                return f"Sendt til bestyrelsen {_dato(h.tidspunkt)}"
+                return f"Sendt til bestyrelsen {formater_dato(h.tidspunkt)}"
         return self.opfoelgning.get_status_display()
 
     @property
     def genaabninger(self) -> list[Genaabning]:
         return [
-            Genaabning(_dato(h.tidspunkt), h.begrundelse, brugernavn(h.bruger))
+            Genaabning(formater_dato(h.tidspunkt), h.begrundelse, brugernavn(h.bruger))
             for h in self.haendelser
             if h.handling == Handling.GENAABNET
         ]
@@ -400,7 +397,7 @@ class RapportVisning:
         if self.er_godkendt:
             return ""
         h = self._seneste(Handling.GODKENDT)
-        return _dato(h.tidspunkt) if h else ""
+        return formater_dato(h.tidspunkt) if h else ""
 
     def fingeraftryk(self) -> str:
         """A digest of everything the report shows, in display order: any change to a
