@@ -31,7 +31,7 @@ setup: $(STAMP) $(NODE_STAMP)
 
 run: setup harfbuzz
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo --adresse http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn (config/gunicorn.py) against PostgreSQL, after migrations, the PDF

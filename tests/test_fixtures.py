@@ -244,6 +244,13 @@ def test_demo_command_loads_both_and_prints_logins_and_is_repeatable(db, capsys,
     assert Baseline.objects.count() == 17 + 19
     assert "brugernavn: sekretariat" in out and "adgangskode:" in out
     assert "Findes allerede: Vejle_21_25 – Beskæftigelse" in out
+    assert "Demo-logins på http://127.0.0.1:8000/admin/" in out
+
+
+def test_demo_logins_name_the_address_make_run_serves_on(db, capsys, settings):
+    settings.DEBUG = True
+    call_command("demo", adresse="http://127.0.0.1:8123")
+    assert "Demo-logins på http://127.0.0.1:8123/admin/ :" in capsys.readouterr().out
 
 
 def test_fixture_with_an_error_writes_nothing(db, tmp_path):

@@ -27,7 +27,14 @@ DEMO_BRUGERE = [
 class Command(BaseCommand):
     help = "Indlæser de to rigtige delaftaler og opretter demo-brugere (kun til lokal brug)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--adresse",
+            default="http://127.0.0.1:8000",
+            help="hvor appen kører, til udskriften af logins (make run sætter PORT)",
+        )
+
+    def handle(self, *args, adresse: str, **options):
         if not settings.DEBUG:
             raise CommandError("Demo-brugere oprettes kun, når DEBUG er slået til.")
         for sti in sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json")):
@@ -48,7 +55,7 @@ class Command(BaseCommand):
             )
             for o in nye:
                 self.stdout.write(f"Demo-opfølgning oprettet: {o} ({o.get_status_display()})")
-        self.stdout.write("\nDemo-logins på http://127.0.0.1:8000/admin/ :")
+        self.stdout.write(f"\nDemo-logins på {adresse.rstrip('/')}/admin/ :")
         for brugernavn, kode, navn, _, _ in DEMO_BRUGERE:
             self.stdout.write(f"  {navn:<24} brugernavn: {brugernavn:<12} adgangskode: {kode}")
 
