@@ -152,6 +152,18 @@ def _paabegyndt_udkast(vejle) -> None:
     delmaal.save()
 
 
+def _afvises_uden_aendringer(vejle, bruger, grund: str):
+    """Restoring version 1 is refused for ``grund``, and every row and value of the draft
+    (timestamps included) and the history are as before. Returns the draft's snapshot."""
+    foer_udkast, foer_historik = tag_snapshot(hent_udkast(vejle)), historikraekker()
+    with pytest.raises(ValidationError) as fejl:
+        version_gendan(version=vejle.versioner.get(nummer=1), bruger=bruger)
+    assert fejl.value.messages == ["Versionen kan ikke gendannes; intet er ændret.", grund]
+    assert tag_snapshot(hent_udkast(vejle)) == foer_udkast
+    assert historikraekker() == foer_historik
+    return foer_udkast
+
+
 def test_refused_when_the_follow_up_assesses_a_delmaal_the_version_lacks(
     sekretariat_client, sekretariat_bruger, vejle
 ):
@@ -159,18 +171,11 @@ def test_refused_when_the_follow_up_assesses_a_delmaal_the_version_lacks(
     nyt = DelmaalFactory(delaftale=vejle, tekst="Flere beboere i fleksjob")
     opfoelgning = opfoelgning_opret(delaftale=vejle, aar=2024, bruger=sekretariat_bruger)
     DelmaalStatus.objects.create(opfoelgning=opfoelgning, delmaal=nyt, status="delvist")
-    foer_udkast, foer_historik = tag_snapshot(hent_udkast(vejle)), historikraekker()
-
-    with pytest.raises(ValidationError) as fejl:
-        version_gendan(version=vejle.versioner.get(nummer=1), bruger=sekretariat_bruger)
-
-    assert fejl.value.messages == [
-        "Versionen kan ikke gendannes; intet er ændret.",
+    foer_udkast = _afvises_uden_aendringer(
+        vejle,
+        sekretariat_bruger,
         "Delmålet »Flere beboere i fleksjob« er brugt i opfølgningen og kan ikke slettes.",
-    ]
-    # Every row and value of the draft, its timestamps included, and the history as before.
-    assert tag_snapshot(hent_udkast(vejle)) == foer_udkast
-    assert historikraekker() == foer_historik
+    )
     assert DelmaalStatus.objects.filter(delmaal=nyt).exists()
 
     svar = sekretariat_client.post(gendan_url(vejle), follow=True)
@@ -186,17 +191,11 @@ def test_refused_when_the_follow_up_reports_on_an_aktivitet_the_version_lacks(
     ny.delmaal.set(Delmaal.objects.filter(delaftale=vejle)[:1])
     opfoelgning = opfoelgning_opret(delaftale=vejle, aar=2024, bruger=sekretariat_bruger)
     AktivitetStatus.objects.create(opfoelgning=opfoelgning, aktivitet=ny, antal_naaet=12)
-    foer_udkast, foer_historik = tag_snapshot(hent_udkast(vejle)), historikraekker()
-
-    with pytest.raises(ValidationError) as fejl:
-        version_gendan(version=vejle.versioner.get(nummer=1), bruger=sekretariat_bruger)
-
-    assert fejl.value.messages == [
-        "Versionen kan ikke gendannes; intet er ændret.",
+    _afvises_uden_aendringer(
+        vejle,
+        sekretariat_bruger,
         "Aktiviteten »Jobcafé« er brugt i opfølgningen og kan ikke slettes.",
-    ]
-    assert tag_snapshot(hent_udkast(vejle)) == foer_udkast
-    assert historikraekker() == foer_historik
+    )
     assert AktivitetStatus.objects.filter(aktivitet=ny).exists()
 
 

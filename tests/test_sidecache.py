@@ -136,6 +136,15 @@ def test_logged_in_people_never_get_the_anonymous_copy(client, vejle, sekretaria
     assert "Log ind" not in egen
 
 
+def test_a_reader_with_a_message_waiting_gets_the_page_made_for_them(client, vejle, ur):
+    """A message (e.g. »Du er logget ud«) is shown on the next page: never from the copy."""
+    assert client.get(SIDE).status_code == 200
+    client.cookies["messages"] = "besked"
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(SIDE).status_code == 200
+    assert len(q) > 0
+
+
 def test_a_revalidation_still_gets_its_304(client, vejle, ur):
     etag = client.get(PDF)["ETag"]
     svar = client.get(PDF, headers={"if-none-match": etag})
