@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.adgang import HelhedsplanAdgangMixin
-from delaftaler.samtidighed import SamtidighedAdminMixin
+from delaftaler.lib.concurrency import SamtidighedAdminMixin
 
 
 class AktivitetForm(forms.ModelForm):

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from delaftaler.lib.richtext import RigTekstField
 from delaftaler.models import Delaftale, Delmaal
-from delaftaler.rigtekst import RigTekstField
 
 
 class Aktivitet(models.Model):

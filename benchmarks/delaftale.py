@@ -100,11 +100,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from delaftaler import pdf
     from delaftaler.indlaesning import indlaes_delaftale
     from delaftaler.models import Version
-    from delaftaler.visning import hent_gaeldende
-    from indikatorer.tabeller import IndikatorTabel
+    from delaftaler.visning import pdf
+    from delaftaler.visning.context import hent_gaeldende
+    from delaftaler.visning.table import IndikatorTabel
 
     vejle = json.loads((ROD / "fixtures" / "vejle_21_25_beskaeftigelse.json").read_text("utf-8"))
     indlaes_delaftale(data=vejle)

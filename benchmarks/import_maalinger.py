@@ -165,10 +165,10 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from delaftaler.opfoelgning import opfoelgning_opret
+    from delaftaler.opfoelgning.excel import XLSX_MIME, laes_maalinger, maalinger_forhaandsvis
+    from delaftaler.opfoelgning.services import opfoelgning_opret
     from indikatorer.maalinger import maalinger_gem
     from indikatorer.models import Maaling
-    from indikatorer.xlsx import XLSX_MIME, laes_maalinger, maalinger_forhaandsvis
 
     delaftale, indikatorer, omraader = _byg_delaftale()
     bruger = get_user_model().objects.create_superuser("bench", password="bench-kode-123")

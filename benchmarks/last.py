@@ -232,7 +232,7 @@ def main() -> None:
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from delaftaler.models import Delaftale
-from delaftaler.opfoelgning import opfoelgning_opret
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT
 User = get_user_model()
 for nr in range(1, {args.klienter} + 1):

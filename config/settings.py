@@ -39,6 +39,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 # e.g. "https://delaftaler.kommune.dk".
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The apps that hold the domain: their models are scoped by helhedsplan, given to the roles
+# and written whole to a backup.
+DOMAENE_APPS = ("delaftaler", "indikatorer", "aktiviteter")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -50,9 +54,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "adminsortable2",
     "simple_history",
-    "delaftaler",
-    "indikatorer",
-    "aktiviteter",
+    *DOMAENE_APPS,
     "axes",
     "csp",
 ]
@@ -64,8 +66,8 @@ MIDDLEWARE = [
     # One JSON line per request (method, path, status, time, user) on »delaftaler.anmodning«.
     "config.anmodningslog.AnmodningsLogMiddleware",
     # Anonymous readers get the public pages and PDFs of the last second from memory,
-    # before sessions and the view (delaftaler/sidecache.py).
-    "delaftaler.sidecache.OffentligeSiderMiddleware",
+    # before sessions and the view (delaftaler/visning/page_cache.py).
+    "delaftaler.visning.page_cache.OffentligeSiderMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -142,11 +144,11 @@ CACHES = {
     "pdf": _PDF_CACHE,
 }
 # How long an anonymous reader may be given a public page or PDF another reader was given
-# (delaftaler/sidecache.py): the most a publication can reach them late. 0 turns it off;
+# (delaftaler/visning/page_cache.py): the most a publication can reach them late. 0 turns it off;
 # off by default while developing, so an edited template shows at once.
 SIDECACHE_SEKUNDER = float(os.environ.get("SIDECACHE_SEKUNDER") or (0 if DEBUG else 1))
 
-# Measurements uploaded from Excel (indikatorer/xlsx.py): the largest file accepted, and
+# Measurements uploaded from Excel (delaftaler/opfoelgning/excel/): the largest file accepted, and
 # where an upload waits (at most an hour) between its preview and the confirmation. With
 # several app servers the folder must be shared, or uploads pinned to one server.
 MAALINGER_UPLOAD_MAX_BYTES = int(os.environ.get("MAALINGER_UPLOAD_MAX_BYTES") or 5 * 1024 * 1024)
@@ -201,7 +203,7 @@ LOGIN_URL = "admin:login"
 # the same user name from the same address, that combination is locked out for the cool-off
 # (each further attempt while locked out starts it again); other users and addresses are
 # unaffected, and a successful login clears the count. The lockout page is Danish and answers
-# 429 (delaftaler/spaerring.py). Axes' backend must come first; it only checks for lockouts.
+# 429 (delaftaler/lib/lockout.py). Axes' backend must come first; it only checks for lockouts.
 # The client address is REMOTE_ADDR: behind a reverse proxy set AXES_CLIENT_IP_CALLABLE (or
 # install django-ipware and set AXES_IPWARE_PROXY_COUNT), or everyone shares the proxy's address.
 # Tests: Client.force_login() bypasses axes; Client.login() needs a request:
@@ -214,8 +216,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "delaftaler.spaerring.spaerret_svar"
-AXES_USERNAME_CALLABLE = "delaftaler.spaerring.brugernavn"
+AXES_LOCKOUT_CALLABLE = "delaftaler.lib.lockout.spaerret_svar"
+AXES_USERNAME_CALLABLE = "delaftaler.lib.lockout.brugernavn"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every management command; lockouts are logged below
 AXES_COOLOFF_MESSAGE = "For mange mislykkede loginforsøg. Prøv igen senere."
@@ -287,7 +289,7 @@ LOGGING = {
         # fontTools logs every subsetting step at INFO while WeasyPrint embeds fonts.
         "fontTools": {"level": "WARNING"},
         # Logins, failed logins, logouts, lockouts and the follow-up's workflow steps
-        # (delaftaler/logning.py): always at INFO, whatever LOG_LEVEL says.
+        # (delaftaler/lib/security_log.py): always at INFO, whatever LOG_LEVEL says.
         "delaftaler.sikkerhed": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # One line per request; LOG_REQUESTS=0 turns it off (e.g. when the proxy logs).
         "delaftaler.anmodning": {

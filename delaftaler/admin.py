@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from aktiviteter.models import Aktivitet
 from delaftaler.adgang import HelhedsplanAdgangMixin, er_administrator
+from delaftaler.lib.concurrency import SamtidighedAdminMixin
 from delaftaler.models import (
     Boligomraade,
     Delaftale,
@@ -20,7 +21,6 @@ from delaftaler.models import (
     OpfoelgningHaendelse,
     Part,
 )
-from delaftaler.samtidighed import SamtidighedAdminMixin
 from indikatorer.models import Indikator
 
 

@@ -8,8 +8,8 @@ class DelaftalerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from delaftaler import heltal, logning  # noqa: F401  (logning connects its receivers)
+        from delaftaler.lib import lookups, security_log  # noqa: F401  (connects its receivers)
         from delaftaler.roller import opret_grupper_efter_migrering
 
         post_migrate.connect(opret_grupper_efter_migrering, dispatch_uid="delaftaler_grupper")
-        heltal.registrer()
+        lookups.registrer()

@@ -26,7 +26,7 @@ from delaftaler.models import (
     Part,
     dansk_slug,
 )
-from delaftaler.publicering import version_foerste
+from delaftaler.publicering.services import version_foerste
 from indikatorer.models import Baseline, Indikator
 from indikatorer.periode import fortolk_periode
 from indikatorer.tal import antal_decimaler, fortolk_tal

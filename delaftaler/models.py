@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from delaftaler.rigtekst import RigTekstField
+from delaftaler.lib.formatting import formater_dato, formater_tidspunkt
+from delaftaler.lib.richtext import RigTekstField
 
 RESERVEREDE_SLUGS = {
     "admin",
@@ -37,19 +36,6 @@ def dansk_slug(tekst: str) -> str:
     ):
         tekst = tekst.replace(bogstav, erstatning)
     return slugify(tekst.replace("_", "-"))
-
-
-def formater_dato(vaerdi: date | datetime) -> str:
-    """A date, or a moment in local time, as Danish text: 01.12.2021."""
-    if isinstance(vaerdi, datetime):
-        vaerdi = timezone.localtime(vaerdi)
-    return f"{vaerdi:%d.%m.%Y}"
-
-
-def formater_tidspunkt(tid: datetime, *, sekunder: bool = False) -> str:
-    """A moment in local time as Danish text: 01.12.2021 14:03 (14:03:27 with seconds)."""
-    lokal = timezone.localtime(tid)
-    return f"{lokal:%d.%m.%Y %H:%M:%S}" if sekunder else f"{lokal:%d.%m.%Y %H:%M}"
 
 
 class Indsatsomraade(models.Model):

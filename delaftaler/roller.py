@@ -12,6 +12,7 @@ their group; administrators work on all of them.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
@@ -23,7 +24,7 @@ SEKRETARIAT = MEDARBEJDER
 # Names used before the four roles; renamed in place so memberships survive.
 TIDLIGERE_NAVNE = {"Sekretariat": MEDARBEJDER, "Bestyrelse": BESTYRELSE}
 
-DOMAENE_APPS = ("delaftaler", "indikatorer", "aktiviteter")
+DOMAENE_APPS = settings.DOMAENE_APPS
 KUN_ADMINISTRATOR = {("delaftaler", "indsatsomraade")}
 # Helhedsplaner are created and removed by administrators, who also choose their members;
 # the secretariat edits the helhedsplaner it is a member of.

@@ -1,21 +1,18 @@
 from django.urls import include, path
 
 from delaftaler import views
+from delaftaler.opfoelgning import urls as opfoelgning_urls
+from delaftaler.publicering import urls as publicering_urls
 
 app_name = "delaftaler"
 
 urlpatterns = [
     path("", views.oversigt, name="oversigt"),
-    # The yearly follow-up: workflow and entry (urls_opfoelgning), the report (urls_rapport),
-    # the measurements' spreadsheets (indikatorer.urls). All names live in this namespace.
-    path("opfoelgninger/", include("delaftaler.urls_opfoelgninger")),
-    # Drafts, publication and the bestyrelse's approval (urls_udkast); history, comparison
-    # and restore (urls_historik). Both hold full paths below the site root.
-    path("", include("delaftaler.urls_udkast")),
-    path("", include("delaftaler.urls_historik")),
-    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("delaftaler.urls_opfoelgning")),
-    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("delaftaler.urls_rapport")),
-    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include("indikatorer.urls")),
+    # The yearly follow-up (opfoelgning/urls.py) and drafts, publication, the board's
+    # approval, history and restore (publicering/urls.py). All names live in this namespace.
+    path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
+    path("", include(publicering_urls)),
+    path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include(opfoelgning_urls)),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),
     path("<slug:helhedsplan>/<slug:indsats>/", views.delaftale_side, name="delaftale"),
     path("<slug:helhedsplan>/<slug:indsats>.pdf", views.delaftale_pdf, name="delaftale_pdf"),

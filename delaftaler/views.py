@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, dansk_slug
-from delaftaler.pdf import pdf_svar
-from delaftaler.publicering import version_pdf
-from delaftaler.sidecache import cachet_side, delaftale_noegle, offentlig, oversigt_noegle
-from delaftaler.visning import (
+from delaftaler.publicering.services import version_pdf
+from delaftaler.visning.context import (
     DelaftaleVisning,
     helhedsplaner_til_oversigt,
     hent_gaeldende,
     hent_offentlig,
     hent_version,
 )
-from indikatorer.eksport import som_csv, som_xlsx
-from indikatorer.tabeller import IndikatorTabel
-
-
-class BoligomraadeFilter(forms.Form):
-    boligomraade = forms.TypedChoiceField(
-        label="Vis boligområde",
-        required=False,
-        coerce=int,
-        error_messages={"invalid_choice": "Vælg et boligområde fra listen."},
-    )
-
-    def __init__(self, *args, omraader: list[Boligomraade], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.omraader = {o.pk: o for o in omraader}
-        self.fields["boligomraade"].choices = [("", "Alle boligområder")] + [
-            (o.pk, o.navn) for o in omraader
-        ]
-
-    def valgt(self) -> Boligomraade | None:
-        if self.is_valid() and self.cleaned_data["boligomraade"]:
-            return self.omraader[self.cleaned_data["boligomraade"]]
-        return None
+from delaftaler.visning.exports import som_csv, som_xlsx
+from delaftaler.visning.page_cache import cachet_side, delaftale_noegle, offentlig, oversigt_noegle
+from delaftaler.visning.pdf import pdf_svar
+from delaftaler.visning.table import BoligomraadeFilter, IndikatorTabel
 
 
 def oversigt(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from delaftaler.adgang import HelhedsplanAdgangMixin
-from delaftaler.samtidighed import SamtidighedAdminMixin
+from delaftaler.lib.concurrency import SamtidighedAdminMixin
 from indikatorer.forms import BaselineForm
 from indikatorer.models import Baseline, Indikator, Maaling
 

@@ -111,11 +111,11 @@ def klient(_delt_klient, db):
 @pytest.fixture(autouse=True)
 def _tom_sidecache(settings):
     """Finished pages are cached per process; every test starts without them. The last
-    second's responses (sidecache's second layer) are off: the tests read right after
+    second's responses (page_cache's second layer) are off: the tests read right after
     they change something, and test_sidecache.py tests that layer on its own."""
     from django.core.cache import caches
 
-    from delaftaler.sidecache import mikrocache
+    from delaftaler.visning.page_cache import mikrocache
 
     caches["default"].clear()
     mikrocache.ryd()

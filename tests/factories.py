@@ -111,7 +111,7 @@ def _rollebruger(brugernavn: str, gruppe: str):
 def publicer(delaftale: Delaftale):
     """Publish the draft as it stands, through the real workflow: the first version, an
     administrative change by a sekretariatsleder, or a faglig one approved by the board."""
-    from delaftaler import publicering
+    from delaftaler.publicering import services as publicering
     from delaftaler.roller import BESTYRELSE, LEDER
 
     if not delaftale.versioner.exists():

@@ -18,8 +18,8 @@ from delaftaler.models import (
     Helhedsplan,
     Opfoelgning,
 )
-from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
-from delaftaler.publicering import version_foerste
+from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.publicering.services import version_foerste
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator, Maaling
 from tests.factories import (
@@ -40,7 +40,7 @@ def uden_pdf(settings, monkeypatch) -> None:
     """For tests of who gets which answer, not of PDFs: no rendering, no PDF cache, and a
     fast password hasher for the many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("delaftaler.pdf.render_pdf", lambda html: FALSK_PDF)
+    monkeypatch.setattr("delaftaler.visning.pdf.render_pdf", lambda html: FALSK_PDF)
     settings.CACHES = {
         **settings.CACHES,
         "pdf": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},

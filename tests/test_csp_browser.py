@@ -26,10 +26,10 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect, sync_playwright
 
 from aktiviteter.models import Aktivitet
-from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Indsatsomraade
-from delaftaler.opfoelgning import opfoelgning_opret
+from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
 from tests.browser import chromium
 from tests.conftest import VEJLE

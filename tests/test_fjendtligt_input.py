@@ -17,8 +17,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler import publicering
-from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.models import (
     Delmaal,
     DelmaalStatus,
@@ -26,8 +24,10 @@ from delaftaler.models import (
     Opfoelgning,
     Part,
 )
-from delaftaler.opfoelgning import kommentar_tilfoej, opfoelgning_opret
-from delaftaler.rapport_pdf import render_rapport_pdf
+from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
+from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
+from delaftaler.opfoelgning.services import kommentar_tilfoej, opfoelgning_opret
+from delaftaler.publicering import services as publicering
 from indikatorer.models import Baseline, Indikator, Maaling
 
 DELAFTALE = "/vejle-21-25/beskaeftigelse/"

@@ -12,13 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.gendannelse import version_gendan
-from delaftaler.historik import hent_historik
 from delaftaler.models import Boligomraade, Delaftale, Delmaal, DelmaalStatus, Part
-from delaftaler.opfoelgning import opfoelgning_opret
-from delaftaler.publicering import udkast_for
+from delaftaler.opfoelgning.services import opfoelgning_opret
+from delaftaler.publicering.history import hent_historik
+from delaftaler.publicering.restore import version_gendan
+from delaftaler.publicering.services import udkast_for
 from delaftaler.snapshot import TIDSSTEMPLER, digest, tag_snapshot
-from delaftaler.visning import hent_udkast
+from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator, Maaling
 from tests.factories import AktivitetFactory, BaselineFactory, DelmaalFactory, IndikatorFactory
 from tests.test_historik import rediger_vejle, tekst

@@ -15,11 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktiviteter.models import Aktivitet
-from delaftaler.historik import PR_SIDE, fra_tidskode, hent_historik, snapshot_pr, tidskode
 from delaftaler.models import Delaftale, Delmaal, Part
-from delaftaler.publicering import version_publicer
+from delaftaler.publicering.history import (
+    PR_SIDE,
+    fra_tidskode,
+    hent_historik,
+    snapshot_pr,
+    tidskode,
+)
+from delaftaler.publicering.services import version_publicer
 from delaftaler.snapshot import digest, tag_snapshot
-from delaftaler.visning import hent_udkast
+from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 from tests.factories import HelhedsplanFactory
@@ -177,7 +183,7 @@ def test_history_groups_one_admin_save_into_one_step(sekretariat_client, rediger
 
 
 def test_entries_far_apart_are_separate_steps():
-    from delaftaler.historik import Post, _grupper
+    from delaftaler.publicering.history import Post, _grupper
 
     nu = timezone.now()
     poster = [

@@ -20,11 +20,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from delaftaler.models import Opfoelgning
-from delaftaler.opfoelgning import opfoelgning_opret
+from delaftaler.opfoelgning.excel import XLSX_MIME
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator, Maaling
-from indikatorer.xlsx import XLSX_MIME
 
 NBSP = "\u00a0"
 P = "/vejle-21-25/beskaeftigelse/opfoelgning/2024/"
@@ -552,7 +552,7 @@ def test_file_over_the_size_limit_is_refused(sekretariat_client, opf, settings):
 
 
 def test_too_many_rows_are_refused(sekretariat_client, opf, monkeypatch):
-    monkeypatch.setattr("indikatorer.xlsx.MAKS_RAEKKER", 2)
+    monkeypatch.setattr("delaftaler.opfoelgning.excel.MAKS_RAEKKER", 2)
     indhold = lang_fil(*[(UNG, o, "2024", 11, "") for o in ("Vestbyen", "Nørremarken", "Løget By")])
     html = tekst(upload(sekretariat_client, indhold))
     assert "Arket »Udtræk« har mere end 2 rækker. Del det op i flere filer." in html

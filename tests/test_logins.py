@@ -20,7 +20,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.test import Client
 
-from delaftaler.opfoelgning import (
+from delaftaler.opfoelgning.services import (
     opfoelgning_genaaben,
     opfoelgning_godkend,
     opfoelgning_opret,

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from delaftaler.models import Boligomraade, Delaftale, Helhedsplan
-from delaftaler.visning import byg_visning, hent_udkast
+from delaftaler.visning.context import byg_visning, hent_udkast
 from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 from tests.factories import (
@@ -332,7 +332,11 @@ def test_a_form_without_csrf_token_gets_a_danish_refusal(db):
 def test_the_page_links_approved_follow_ups_only_for_the_public(
     client, vejle, sekretariat_bruger, bestyrelse_bruger
 ):
-    from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+    from delaftaler.opfoelgning.services import (
+        opfoelgning_godkend,
+        opfoelgning_opret,
+        opfoelgning_send,
+    )
 
     godkendt = opfoelgning_opret(delaftale=vejle, aar=2022, bruger=sekretariat_bruger)
     opfoelgning_opret(delaftale=vejle, aar=2023, bruger=sekretariat_bruger)

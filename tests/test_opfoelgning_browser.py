@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import DelmaalStatus, Indsatsomraade
-from delaftaler.opfoelgning import opfoelgning_opret
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT, opret_grupper
 from indikatorer.models import Maaling
 from tests.browser import (

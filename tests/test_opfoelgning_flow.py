@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktiviteter.models import AktivitetStatus
-from delaftaler import views_opfoelgning
 from delaftaler.models import (
     DelmaalStatus,
     GodkendtRapport,
@@ -22,7 +21,8 @@ from delaftaler.models import (
     Opfoelgning,
     OpfoelgningHaendelse,
 )
-from delaftaler.opfoelgning import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.opfoelgning.views import opfoelgninger as views_opfoelgning
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator, Maaling
 from tests.factories import AktivitetFactory, BaselineFactory, BoligomraadeFactory, IndikatorFactory

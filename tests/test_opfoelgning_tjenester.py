@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from delaftaler.models import GodkendtRapport, Opfoelgning, OpfoelgningHaendelse
-from delaftaler.opfoelgning import (
+from delaftaler.opfoelgning.services import (
     kommentar_tilfoej,
     opfoelgning_genaaben,
     opfoelgning_godkend,
@@ -237,7 +237,7 @@ def test_who_sees_which_years(vejle, sekretariat_bruger, bestyrelse_bruger):
 def test_demo_follow_ups_are_labelled_keep_precision_and_are_approved_then_sent(
     vejle, sekretariat_bruger, bestyrelse_bruger
 ):
-    from delaftaler.demo import DEMO_KILDE, opret_demo_opfoelgninger
+    from delaftaler.opfoelgning.demo import DEMO_KILDE, opret_demo_opfoelgninger
 
     oprettede = opret_demo_opfoelgninger(
         delaftale=vejle,

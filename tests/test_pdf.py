@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject, IndirectObject
 
 from aktiviteter.models import Aktivitet
-from delaftaler import pdf
+from delaftaler.visning import pdf
 from indikatorer.models import Baseline
 from tests.factories import AktivitetFactory, BaselineFactory, IndikatorFactory, publicer
 from tests.test_fixtures import EXPECTED, FORSOERGEDE_18_29
@@ -255,7 +255,7 @@ def test_response_headers(client, vejle):
 
 
 def test_the_published_pdf_is_frozen_until_the_next_publication(client, vejle):
-    with patch("delaftaler.pdf.render_pdf", wraps=pdf.render_pdf) as render:
+    with patch("delaftaler.visning.pdf.render_pdf", wraps=pdf.render_pdf) as render:
         foerste = hent(client, URL["Vejle_21_25"])
         anden = hent(client, URL["Vejle_21_25"])
         assert render.call_count == 1
@@ -295,7 +295,7 @@ def test_a_deleted_activity_leaves_the_pdf(client, vejle):
     Aktivitet.objects.get(delaftale=vejle, navn=navn).delete()
     publicer(vejle)
 
-    with patch("delaftaler.pdf.render_pdf", wraps=pdf.render_pdf) as render:
+    with patch("delaftaler.visning.pdf.render_pdf", wraps=pdf.render_pdf) as render:
         reader = laes(hent(client, URL["Vejle_21_25"]))
     assert render.call_count == 1
     assert navn not in tekst(reader)
@@ -451,8 +451,8 @@ def test_the_pdf_keeps_its_styles_and_fonts_with_hashed_static_files(
 
 
 def _vejle_visning_og_tabel():
-    from delaftaler.visning import hent_gaeldende
-    from indikatorer.tabeller import IndikatorTabel
+    from delaftaler.visning.context import hent_gaeldende
+    from delaftaler.visning.table import IndikatorTabel
 
     visning = hent_gaeldende("vejle-21-25", "beskaeftigelse")
     return visning, IndikatorTabel(visning.raekker)

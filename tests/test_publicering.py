@@ -1,4 +1,4 @@
-"""The publishing services (delaftaler/publicering.py) on the Vejle delaftale.
+"""The publishing services (delaftaler/publicering/services.py) on the Vejle delaftale.
 
 The delaftale's revision rule: administrative changes are published by the
 sekretariatsleder; faglige ones are sent to the bestyrelse, whose approval publishes
@@ -16,10 +16,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
 
-from delaftaler import publicering
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Indsatsomraade, Indstilling, Version
-from delaftaler.publicering import (
+from delaftaler.publicering import services as publicering
+from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
     ER_AFGJORT,
     FAGLIG_SKAL_GODKENDES,

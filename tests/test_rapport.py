@@ -25,18 +25,18 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject
 
 from aktiviteter.models import AktivitetStatus
-from delaftaler import pdf as pdf_modul
 from delaftaler.models import Delmaal, DelmaalStatus, GodkendtRapport, Opfoelgning
-from delaftaler.opfoelgning import (
+from delaftaler.opfoelgning.rapport import charts as diagrammer
+from delaftaler.opfoelgning.rapport.context import beregn_aendring, hent_rapport
+from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
+from delaftaler.opfoelgning.services import (
     kommentar_tilfoej,
     opfoelgning_genaaben,
     opfoelgning_godkend,
     opfoelgning_opret,
     opfoelgning_send,
 )
-from delaftaler.rapport import beregn_aendring, hent_rapport
-from delaftaler.rapport_pdf import render_rapport_pdf
-from indikatorer import diagrammer
+from delaftaler.visning import pdf as pdf_modul
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.tal import fortolk_tal
@@ -407,7 +407,7 @@ def test_the_chart_is_valid_svg_with_its_text_kept_as_text(aarene):
 def test_identical_data_gives_identical_chart_bytes(aarene):
     foerste = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29).diagram.svg
     caches["default"].clear()
-    with patch("indikatorer.diagrammer.tegn_svg", wraps=diagrammer.tegn_svg) as tegn:
+    with patch("delaftaler.opfoelgning.rapport.charts.tegn_svg", wraps=diagrammer.tegn_svg) as tegn:
         igen = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29).diagram.svg
     assert tegn.call_count == 1
     assert igen == foerste
@@ -421,7 +421,7 @@ def test_identical_data_gives_identical_chart_bytes(aarene):
 
 
 def test_charts_are_cached_by_their_data(aarene, sekretariat_client):
-    with patch("indikatorer.diagrammer.tegn_svg", wraps=diagrammer.tegn_svg) as tegn:
+    with patch("delaftaler.opfoelgning.rapport.charts.tegn_svg", wraps=diagrammer.tegn_svg) as tegn:
         foerste = sekretariat_client.get(P + "2024/").content.decode()
         # 18-29 år, småjobs and fritidsjob have values; the other two only baselines.
         assert tegn.call_count == 3
@@ -530,7 +530,7 @@ def test_the_chart_in_the_pdf_is_a_figure_with_alternate_text(aarene, sekretaria
 
 
 def test_the_pdf_is_cached_by_content(aarene, sekretariat_client, sekretariat_bruger):
-    with patch("delaftaler.pdf.render_pdf", wraps=pdf_modul.render_pdf) as render:
+    with patch("delaftaler.visning.pdf.render_pdf", wraps=pdf_modul.render_pdf) as render:
         foerste = hent_pdf(sekretariat_client, 2024)
         assert hent_pdf(sekretariat_client, 2024) == foerste
         assert render.call_count == 1
@@ -577,7 +577,7 @@ def test_an_approved_years_pdf_never_changes(aarene, client, sekretariat_bruger,
     baseline.vaerdi = Decimal("10.9")
     baseline.save()
     Delmaal.objects.filter(tekst=DELMAAL_FRITIDSJOB).update(tekst="Flere unge i fritidsjob")
-    with patch("delaftaler.pdf.render_pdf", side_effect=AssertionError("genrenderet")):
+    with patch("delaftaler.visning.pdf.render_pdf", side_effect=AssertionError("genrenderet")):
         efter = client.get(f"{P}2024.pdf")
     assert efter.content == frosset
     assert bytes(GodkendtRapport.objects.get(pk=godkendt.pk).pdf) == frosset

@@ -33,12 +33,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from delaftaler import publicering
 from delaftaler.models import (
     Delaftale,
     Indsatsomraade,
     Indstilling,
 )
+from delaftaler.publicering import services as publicering
 from delaftaler.roller import SEKRETARIAT
 from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf
 

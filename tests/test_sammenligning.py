@@ -13,10 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from delaftaler.historik import tidskode
 from delaftaler.models import Indstilling
-from delaftaler.publicering import udkast_for
-from delaftaler.sammenligning import (
+from delaftaler.publicering.comparison import (
     FJERNET,
     TILFOEJET,
     Stykke,
@@ -24,8 +22,10 @@ from delaftaler.sammenligning import (
     ordforskel,
     synlig_tekst,
 )
+from delaftaler.publicering.history import tidskode
+from delaftaler.publicering.services import udkast_for
 from delaftaler.snapshot import tag_snapshot
-from delaftaler.visning import hent_udkast
+from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 from tests.browser import html_errors
@@ -214,7 +214,7 @@ def test_the_partial_renders_on_its_own(vejle, redigeret):
     foer = vejle.versioner.get(nummer=1).indhold
     efter = tag_snapshot(hent_udkast(vejle))
     s = byg_sammenligning(foer, efter, foer_navn="version 1", efter_navn="udkastet")
-    html = render_to_string("delaftaler/_sammenligning.html", {"sammenligning": s})
+    html = render_to_string("publicering/_sammenligning.html", {"sammenligning": s})
     assert html.lstrip().startswith('<section class="sammenligning"')
     assert "<h1" not in html
     dokument = (

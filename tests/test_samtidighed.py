@@ -20,10 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aktiviteter.models import Aktivitet
+from delaftaler.lib.concurrency import FELT, tidspunkt
 from delaftaler.models import Delaftale, Delmaal, Helhedsplan, Opfoelgning
-from delaftaler.opfoelgning import opfoelgning_opret
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT
-from delaftaler.samtidighed import FELT, tidspunkt
 from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 

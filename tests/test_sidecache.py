@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from delaftaler import sidecache
 from delaftaler.models import Opfoelgning
+from delaftaler.visning import page_cache as sidecache
 from tests.factories import DelaftaleFactory, publicer
 
 SIDE = "/vejle-21-25/beskaeftigelse/"

@@ -1,5 +1,5 @@
 """Backups: `manage.py eksport` then `manage.py import` into an emptied database gives back
-every row of every model, field by field (delaftaler/sikkerhedskopi.py)."""
+every row of every model, field by field (delaftaler/lib/backup.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
-from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.indlaesning import indlaes_fil
+from delaftaler.lib.backup import modeller
 from delaftaler.models import Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Opfoelgning
-from delaftaler.opfoelgning import kommentar_tilfoej
+from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
+from delaftaler.opfoelgning.services import kommentar_tilfoej
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
-from delaftaler.sikkerhedskopi import modeller
 from indikatorer.models import Baseline
 from tests.conftest import VEJLE, VIBORG
 

@@ -8,12 +8,12 @@ import pytest
 from django.template.loader import render_to_string
 
 from aktiviteter.models import Aktivitet
-from delaftaler import aendringer
 from delaftaler.models import Delmaal, Part, Version
+from delaftaler.publicering import changes as aendringer
 from delaftaler.snapshot import digest, fra_snapshot, tag_snapshot
-from delaftaler.visning import byg_visning, hent_udkast
+from delaftaler.visning.context import byg_visning, hent_udkast
+from delaftaler.visning.table import IndikatorTabel
 from indikatorer.models import Baseline, Indikator
-from indikatorer.tabeller import IndikatorTabel
 from tests.factories import AktivitetFactory, PartFactory
 
 ADM = Version.Art.ADMINISTRATIV

@@ -1,4 +1,4 @@
-"""The draft's pages and actions (delaftaler/views_udkast.py): what each role sees and may
+"""The draft's pages and actions (publicering/views/udkast.py): what each role sees and may
 do, the Danish refusals that lose nothing, access, CSRF and every page's query count."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from delaftaler import publicering
 from delaftaler.models import Indstilling, Version
-from delaftaler.publicering import (
+from delaftaler.publicering import services as publicering
+from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
     ER_AFGJORT,
     FAGLIG_SKAL_GODKENDES,

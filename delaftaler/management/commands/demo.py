@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from delaftaler.demo import opret_demo_opfoelgninger
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
 from delaftaler.models import Delaftale, Helhedsplan
-from delaftaler.rapport_pdf import render_rapport_pdf
+from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
+from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, MEDARBEJDER, opret_grupper
 
 DEMO_BRUGERE = [

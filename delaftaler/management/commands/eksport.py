@@ -1,10 +1,10 @@
-"""`manage.py eksport <fil>`: everything in one file (see delaftaler/sikkerhedskopi.py)."""
+"""`manage.py eksport <fil>`: everything in one file (see delaftaler/lib/backup.py)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from delaftaler.sikkerhedskopi import eksporter
+from delaftaler.lib.backup import eksporter
 
 
 class Command(BaseCommand):

@@ -1,11 +1,11 @@
 """`manage.py import <fil>`: restores `manage.py eksport`'s file into an empty database
-(see delaftaler/sikkerhedskopi.py). All or nothing, in one transaction."""
+(see delaftaler/lib/backup.py). All or nothing, in one transaction."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from delaftaler.sikkerhedskopi import importer
+from delaftaler.lib.backup import importer
 
 
 class Command(BaseCommand):

@@ -1,0 +1,2 @@
+"""Machinery with no domain in it: formatting, rich text, optimistic concurrency, integer
+lookups, the security log, login lockout and backups. Imports nothing of the domain."""

@@ -1,0 +1,373 @@
+"""The year's measurements in Excel: download the template, upload it filled in, export.
+
+An upload is validated as a whole and shown as a preview before anything is written.
+Between preview and confirmation the file waits under MAALINGER_UPLOAD_DIR, named by a
+random token that is only valid in the session that uploaded it; confirming reads and
+validates it again and saves every row in one transaction, or nothing.
+
+Only for the members of the follow-up's helhedsplan (delaftaler/adgang.py): another
+plan's draft or sent year is a 404; its approved years are public, but their
+spreadsheets are the secretariat's work, so those are a 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from delaftaler.adgang import hent_for_medlem
+from delaftaler.models import Opfoelgning
+from delaftaler.opfoelgning.excel import (
+    XLSX_MIME,
+    Forhaandsvisning,
+    UgyldigFil,
+    laes_maalinger,
+    maalinger_eksport,
+    maalinger_forhaandsvis,
+    maks_bytes,
+    mb_tekst,
+    skabelon,
+)
+from indikatorer.maalinger import maalinger_gem
+from indikatorer.models import Maaling
+from indikatorer.tal import antal_decimaler, formater_tal
+
+PERMS = ("indikatorer.add_maaling", "indikatorer.change_maaling")
+SESSION_NOEGLE = "maalinger_indlaesninger"
+LEVETID = 60 * 60  # an upload waits an hour for its confirmation
+MAKS_VENTENDE = 5
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+MAKS_VIST = 300
+
+
+def kun_sekretariat(view):
+    """Logged in, and allowed to add and change measurements; anyone else gets 403."""
+    return login_required(permission_required(PERMS, raise_exception=True)(view))
+
+
+def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
+    return hent_for_medlem(
+        Opfoelgning.objects.synlige_for(request.user).select_related(
+            "delaftale__helhedsplan", "delaftale__indsatsomraade"
+        ),
+        request.user,
+        "delaftale__helhedsplan",
+        delaftale__helhedsplan__slug=helhedsplan,
+        delaftale__indsatsomraade__slug=indsats,
+        aar=aar,
+    )
+
+
+def _filnavn(opfoelgning: Opfoelgning, hvad: str) -> str:
+    plan = opfoelgning.delaftale.helhedsplan.slug.replace("-", "_")
+    indsats = opfoelgning.delaftale.indsatsomraade.slug.replace("-", "_")
+    return f"{hvad}_{plan}_{indsats}"
+
+
+def _xlsx_svar(indhold: bytes, filnavn: str) -> HttpResponse:
+    svar = HttpResponse(indhold, content_type=XLSX_MIME)
+    svar["Content-Disposition"] = f'attachment; filename="{filnavn}.xlsx"'
+    svar["Cache-Control"] = "private, no-store"
+    return svar
+
+
+@kun_sekretariat
+@require_http_methods(["GET", "HEAD"])
+def maalinger_skabelon(request: HttpRequest, helhedsplan: str, indsats: str, aar: int):
+    opfoelgning = _opfoelgning(request, helhedsplan, indsats, aar)
+    return _xlsx_svar(skabelon(opfoelgning), _filnavn(opfoelgning, f"Maalinger_{aar}_skabelon"))
+
+
+@kun_sekretariat
+@require_http_methods(["GET", "HEAD"])
+def maalinger_eksport_view(request: HttpRequest, helhedsplan: str, indsats: str, aar: int):
+    opfoelgning = _opfoelgning(request, helhedsplan, indsats, aar)
+    indhold = maalinger_eksport(
+        opfoelgning.delaftale,
+        opfoelgninger=Opfoelgning.objects.synlige_for(request.user).filter(
+            delaftale=opfoelgning.delaftale
+        ),
+    )
+    return _xlsx_svar(indhold, _filnavn(opfoelgning, "Maalinger"))
+
+
+# --- Upload, preview, confirm -----------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    fil = forms.FileField(
+        label="Excel-fil (.xlsx)",
+        help_text="Skabelonen udfyldt, eller et ark med kolonnerne Indikator, Boligområde, "
+        "Periode, Værdi og evt. Kilde.",
+        error_messages={"required": "Vælg en fil.", "empty": "Filen er tom."},
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_MIME}"}),
+    )
+
+    def clean_fil(self) -> bytes:
+        fil = self.cleaned_data["fil"]
+        graense = maks_bytes()
+        if fil.size > graense:
+            raise forms.ValidationError(
+                f"Filen fylder {mb_tekst(fil.size)} og må højst fylde {mb_tekst(graense)}. "
+                "Del arket op i flere filer."
+            )
+        indhold = fil.read(graense + 1)
+        if len(indhold) > graense:
+            raise forms.ValidationError("Filen er for stor.")
+        return indhold
+
+
+def _mappe() -> Path:
+    mappe = Path(getattr(settings, "MAALINGER_UPLOAD_DIR", None) or Path(settings.BASE_DIR) / "var")
+    mappe.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return mappe
+
+
+def _ryd_op(mappe: Path) -> None:
+    graense = time.time() - LEVETID
+    for sti in mappe.glob("*.xlsx"):
+        try:
+            if sti.stat().st_mtime < graense:
+                sti.unlink()
+        except OSError:
+            pass
+
+
+def _gem_upload(request: HttpRequest, opfoelgning: Opfoelgning, indhold: bytes, navn: str):
+    mappe = _mappe()
+    _ryd_op(mappe)
+    token = secrets.token_urlsafe(24)
+    fd = os.open(mappe / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as ud:
+        ud.write(indhold)
+    ventende = {
+        t: v
+        for t, v in request.session.get(SESSION_NOEGLE, {}).items()
+        if v["tid"] > time.time() - LEVETID
+    }
+    for gammel in sorted(ventende, key=lambda t: ventende[t]["tid"])[: -MAKS_VENTENDE + 1]:
+        _slet_upload(request, gammel, ventende)
+    ventende[token] = {
+        "bruger": request.user.pk,
+        "opfoelgning": opfoelgning.pk,
+        "sha256": hashlib.sha256(indhold).hexdigest(),
+        "navn": navn[:200],
+        "tid": time.time(),
+    }
+    request.session[SESSION_NOEGLE] = ventende
+    return token
+
+
+def _hent_upload(request: HttpRequest, token: str, opfoelgning: Opfoelgning):
+    """The bytes of an upload waiting in this session for this follow-up, or None."""
+    if not TOKEN.match(token or ""):
+        return None, None
+    upload = request.session.get(SESSION_NOEGLE, {}).get(token)
+    if (
+        not upload
+        or upload["bruger"] != request.user.pk
+        or upload["opfoelgning"] != opfoelgning.pk
+        or upload["tid"] < time.time() - LEVETID
+    ):
+        return None, None
+    try:
+        indhold = (_mappe() / f"{token}.xlsx").read_bytes()
+    except OSError:
+        return None, None
+    if hashlib.sha256(indhold).hexdigest() != upload["sha256"]:
+        return None, None
+    return indhold, upload["navn"]
+
+
+def _slet_upload(request: HttpRequest, token: str, ventende: dict | None = None) -> None:
+    ventende = request.session.get(SESSION_NOEGLE, {}) if ventende is None else ventende
+    ventende.pop(token, None)
+    request.session[SESSION_NOEGLE] = ventende
+    if TOKEN.match(token or ""):
+        (_mappe() / f"{token}.xlsx").unlink(missing_ok=True)
+
+
+@kun_sekretariat
+@require_http_methods(["GET", "POST"])
+def maalinger_indlaes(request: HttpRequest, helhedsplan: str, indsats: str, aar: int):
+    opfoelgning = _opfoelgning(request, helhedsplan, indsats, aar)
+    kontekst = {
+        "o": opfoelgning,
+        "d": opfoelgning.delaftale,
+        "laast": opfoelgning.er_laast,
+        "maks_mb": mb_tekst(maks_bytes()),
+    }
+    if request.method == "GET":
+        return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": UploadForm()})
+    handling = request.POST.get("handling", "")
+    if handling in ("bekraeft", "annuller"):
+        return _bekraeft(request, opfoelgning, kontekst, handling)
+    form = UploadForm(request.POST, request.FILES)
+    if opfoelgning.er_laast:
+        return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": UploadForm()})
+    if not form.is_valid():
+        return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": form})
+    indhold = form.cleaned_data["fil"]
+    navn = os.path.basename(request.FILES["fil"].name or "")
+    try:
+        visning = maalinger_forhaandsvis(indhold, opfoelgning=opfoelgning)
+    except UgyldigFil as exc:
+        form.add_error("fil", str(exc))
+        return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": form})
+    token = _gem_upload(request, opfoelgning, indhold, navn) if visning.kan_gemmes else ""
+    return _preview(request, kontekst, visning, navn, token)
+
+
+def _bekraeft(request: HttpRequest, opfoelgning: Opfoelgning, kontekst: dict, handling: str):
+    token = request.POST.get("token", "")
+    if handling == "annuller":
+        _slet_upload(request, token)
+        messages.info(request, "Indlæsningen er annulleret. Intet er gemt.")
+        return redirect(request.path)
+    indhold, navn = _hent_upload(request, token, opfoelgning)
+    if indhold is None:
+        fejl = (
+            "Den indlæste fil findes ikke længere (den venter højst en time). Intet er "
+            "gemt. Indlæs filen igen."
+        )
+        return render(
+            request, "opfoelgning/indlaes.html", {**kontekst, "form": UploadForm(), "fejl": fejl}
+        )
+    if opfoelgning.er_laast:
+        _slet_upload(request, token)
+        return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": UploadForm()})
+    try:
+        indl = laes_maalinger(indhold, opfoelgning=opfoelgning)
+    except UgyldigFil as exc:  # cannot happen for a file that passed, unless code changed
+        _slet_upload(request, token)
+        return render(
+            request,
+            "opfoelgning/indlaes.html",
+            {**kontekst, "form": UploadForm(), "fejl": str(exc)},
+        )
+    if not indl.fejl:
+        try:
+            plan = maalinger_gem(opfoelgning=opfoelgning, raekker=indl.raekker, bruger=request.user)
+        except ValidationError:
+            pass
+        else:
+            _slet_upload(request, token)
+            messages.success(
+                request,
+                f"{len(plan.nye)} målinger er oprettet og {len(plan.aendrede)} ændret fra filen "
+                f"»{navn}«; {plan.uaendrede} var uændrede.",
+            )
+            return redirect(request.path)
+    # Something changed since the preview (e.g. the year was approved, or a colleague
+    # saved the same numbers): nothing is written; show the preview anew, with its errors.
+    _slet_upload(request, token)
+    opfoelgning.refresh_from_db()
+    visning = maalinger_forhaandsvis(indhold, opfoelgning=opfoelgning)
+    return _preview(request, {**kontekst, "laast": opfoelgning.er_laast}, visning, navn, "")
+
+
+# --- The preview ------------------------------------------------------------------------
+
+
+@dataclass
+class Aendring:
+    maaling: Maaling
+    felt: str
+    foer: str
+    efter: str
+
+
+FELT_TEKST = {
+    "vaerdi": "Værdi",
+    "ikke_tilgaengelig": "Ikke tilgængelig",
+    "begrundelse": "Begrundelse",
+    "sammenligning": "Sammenligning",
+    "sammenligning_label": "Sammenligning gælder",
+    "datakilde": "Datakilde",
+    "udtrukket": "Data udtrukket",
+    "note": "Note",
+}
+
+
+def _tekst(vaerdi, decimaler: int | None = None) -> str:
+    if vaerdi is None or vaerdi == "":
+        return "(tom)"
+    if isinstance(vaerdi, bool):
+        return "Ja" if vaerdi else "Nej"
+    if isinstance(vaerdi, Decimal):
+        return formater_tal(vaerdi, antal_decimaler(vaerdi) if decimaler is None else decimaler)
+    if isinstance(vaerdi, date):
+        return f"{vaerdi:%d.%m.%Y}"
+    tekst = str(vaerdi)
+    return tekst if len(tekst) <= 120 else tekst[:119] + "…"
+
+
+def _aendringer(aendrede: list[tuple[Maaling, dict]], indikatorer: dict) -> list[Aendring]:
+    """One line per changed field; a number and its decimals are one change (11,3 → 11,30)."""
+    linjer = []
+    for maaling, forskelle in aendrede:
+        maaling.indikator = indikatorer[maaling.indikator_id]  # known already: no query
+        for felt, navn in FELT_TEKST.items():
+            dec_felt = f"{felt}_decimaler"
+            if felt not in forskelle and dec_felt not in forskelle:
+                continue
+            foer, efter = forskelle.get(felt, (getattr(maaling, felt), getattr(maaling, felt)))
+            if dec_felt in forskelle:
+                foer_dec, efter_dec = forskelle[dec_felt]
+            else:
+                foer_dec = efter_dec = getattr(maaling, dec_felt, None)
+            enhed = maaling.indikator.formater
+            if isinstance(foer, Decimal) or isinstance(efter, Decimal):
+                foer_tekst = enhed(foer, foer_dec) if foer is not None else "(tom)"
+                efter_tekst = enhed(efter, efter_dec) if efter is not None else "(tom)"
+            else:
+                foer_tekst, efter_tekst = _tekst(foer), _tekst(efter)
+            linjer.append(Aendring(maaling, navn, foer_tekst, efter_tekst))
+    return linjer
+
+
+def _preview(request, kontekst: dict, visning: Forhaandsvisning, navn: str, token: str):
+    indl, plan = visning.indlaesning, visning.plan
+    kilder = {r.noegle: r.kilde for r in indl.raekker}
+    nye = [(m, kilder.get(_noegle(m), "")) for m in plan.nye[:MAKS_VIST]]
+    indikatorer = {r.indikator.pk: r.indikator for r in indl.raekker}
+    aendringer = _aendringer(plan.aendrede[:MAKS_VIST], indikatorer)
+    return render(
+        request,
+        "opfoelgning/indlaes_preview.html",
+        {
+            **kontekst,
+            "navn": navn,
+            "token": token,
+            "v": visning,
+            "indl": indl,
+            "plan": plan,
+            "fejl": visning.fejl[:MAKS_VIST],
+            "flere_fejl": max(0, len(visning.fejl) - MAKS_VIST),
+            "nye": nye,
+            "flere_nye": max(0, len(plan.nye) - MAKS_VIST),
+            "aendringer": aendringer,
+            "flere_aendrede": max(0, len(plan.aendrede) - MAKS_VIST),
+        },
+    )
+
+
+def _noegle(m: Maaling) -> tuple:
+    omraade = m.boligomraade.pk if m.boligomraade else None
+    return (m.indikator.pk, omraade, "" if omraade else m.maalgruppe, m.periode)

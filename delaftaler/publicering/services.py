@@ -1,0 +1,371 @@
+"""Publishing a delaftale under its revision rule: the workflows that span the draft in the
+ordinary tables, the published versions and the bestyrelse's submissions.
+
+- An administrative draft is published directly by the sekretariatsleder.
+- A faglig draft is submitted to the bestyrelse; its snapshot is frozen in the
+  submission, and approving it publishes exactly that snapshot.
+- Restoring an earlier version writes it back into the draft; nothing is deleted from
+  the history, and the restored draft is published like any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.cache import caches
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from delaftaler.lib import security_log
+from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.publicering import changes as aendr
+from delaftaler.snapshot import Snapshot, digest, tag_snapshot
+from delaftaler.visning import pdf
+from delaftaler.visning.context import hent_udkast, med_indhold, version_visning
+from delaftaler.visning.table import IndikatorTabel
+
+INGEN_AENDRINGER = "Udkastet er magen til den gældende version; der er intet at publicere."
+FAGLIG_SKAL_GODKENDES = (
+    "Udkastet indeholder faglige ændringer og skal godkendes af bestyrelsen før publicering."
+)
+AFVENTER_ALLEREDE = (
+    "Der ligger allerede en ændring hos bestyrelsen. Afvent svaret, eller træk den tilbage."
+)
+ER_AFGJORT = "Indstillingen er allerede afgjort."
+UDKAST_AENDRET = (
+    "Udkastet er ændret, efter at siden blev vist. Intet er publiceret eller sendt. "
+    "Se de nye ændringer igennem, og prøv igen."
+)
+FOERSTE_PUBLICERES = (
+    "En ny delaftale er aftalt med parterne, før den oprettes her: "
+    "sekretariatslederen publicerer den som første version."
+)
+KUN_ADMINISTRATIVE = "Udkastet indeholder kun administrative ændringer; de publiceres direkte."
+GRUNDLAG_AENDRET = (
+    "Delaftalen er publiceret igen, siden ændringen blev sendt til bestyrelsen. "
+    "Sekretariatet må trække indstillingen tilbage og sende udkastet på ny."
+)
+
+
+@dataclass
+class Udkast:
+    """The draft in the tables compared with the published version it would replace."""
+
+    delaftale: Delaftale
+    indhold: Snapshot
+    sha256: str
+    grundlag: Version | None
+    aendringer: list[aendr.Aendring] = field(default_factory=list)
+
+    @property
+    def art(self) -> str | None:
+        """A delaftale never published is its first version as a whole; else by field."""
+        if self.grundlag is None:
+            return Version.Art.FOERSTE
+        return aendr.klassificer(self.aendringer)
+
+    @property
+    def art_tekst(self) -> str:
+        return Version.Art(self.art).label if self.art else "Ingen ændringer"
+
+    @property
+    def er_faglig(self) -> bool:
+        return self.art == Version.Art.FAGLIG
+
+    @property
+    def har_aendringer(self) -> bool:
+        return self.grundlag is None or bool(self.aendringer)
+
+    @property
+    def aarsager(self) -> list[aendr.Aendring]:
+        """The changes that make the draft what it is: the faglige ones when it is faglig."""
+        return [a for a in self.aendringer if a.art == self.art]
+
+
+def udkast_for(delaftale: Delaftale) -> Udkast:
+    """The draft and its changes: the nine queries of the page plus one for the version."""
+    udkast = hent_udkast(delaftale)
+    grundlag = delaftale.versioner.defer("pdf").order_by("-nummer").first()
+    return _udkast(udkast, grundlag)
+
+
+def _udkast(udkast: Delaftale, grundlag: Version | None) -> Udkast:
+    indhold = tag_snapshot(udkast)
+    aendringer = aendr.sammenlign(grundlag.indhold, indhold) if grundlag else []
+    return Udkast(udkast, indhold, digest(indhold), grundlag, aendringer)
+
+
+def udkast_for_alle(delaftaler) -> list[Udkast]:
+    """The drafts of several delaftaler at once, in a fixed number of queries (ten)."""
+    udkast = list(med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
+    gaeldende = {
+        v.delaftale_id: v
+        for v in Version.objects.gaeldende().defer("pdf").filter(delaftale__in=udkast)
+    }
+    return [_udkast(u, gaeldende.get(u.pk)) for u in udkast]
+
+
+def _log_efter_commit(handling: str, delaftale: Delaftale, bruger, **detaljer) -> None:
+    transaction.on_commit(
+        lambda: security_log.delaftale_haendelse(handling, delaftale, bruger, **detaljer)
+    )
+
+
+def _kraev(bruger, perm: str) -> None:
+    if not (bruger.is_active and bruger.has_perm(perm)):
+        raise PermissionDenied
+
+
+def _laas(delaftale: Delaftale) -> None:
+    """Take the delaftale's row lock before reading the draft: two publications or
+    submissions of the same delaftale then run one after the other, and the second sees
+    what the first did (no duplicate version, no second pending submission)."""
+    Delaftale.objects.select_for_update().filter(pk=delaftale.pk).first()
+
+
+def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, faglig: bool) -> Udkast:
+    """The draft as it is now, if it is what the person saw and may go the way asked."""
+    udkast = udkast_for(delaftale)
+    if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
+        raise ValidationError(UDKAST_AENDRET, code="foraeldet")
+    if udkast.grundlag is None and faglig:
+        raise ValidationError(FOERSTE_PUBLICERES)
+    if not udkast.har_aendringer:
+        raise ValidationError(INGEN_AENDRINGER)
+    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
+        raise ValidationError(AFVENTER_ALLEREDE)
+    if udkast.er_faglig and not faglig:
+        raise ValidationError(FAGLIG_SKAL_GODKENDES)
+    if faglig and not udkast.er_faglig:
+        raise ValidationError(KUN_ADMINISTRATIVE)
+    return udkast
+
+
+def _ny_version(
+    *,
+    delaftale: Delaftale,
+    indhold: Snapshot,
+    art: str,
+    aendringer: list[aendr.Aendring],
+    bruger=None,
+    godkendt=None,
+    indstilling: Indstilling | None = None,
+) -> Version:
+    # Lock the delaftale row so two publications cannot take the same number.
+    _laas(delaftale)
+    nummer = (delaftale.versioner.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    version = Version(
+        delaftale=delaftale,
+        nummer=nummer,
+        art=art,
+        indhold=indhold,
+        indhold_sha256=digest(indhold),
+        aendringer=aendr.resume(aendringer),
+        publiceret_af=bruger,
+        godkendt=godkendt,
+        indstilling=indstilling,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Version:
+    """The agreement as signed: the first published version (made when it is loaded)."""
+    if delaftale.versioner.exists():
+        raise ValidationError("Delaftalen er allerede publiceret.")
+    indhold = tag_snapshot(hent_udkast(delaftale))
+    return _ny_version(
+        delaftale=delaftale,
+        indhold=indhold,
+        art=Version.Art.FOERSTE,
+        aendringer=[],
+        bruger=bruger,
+        godkendt=godkendt,
+    )
+
+
+@transaction.atomic
+def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None = None) -> Version:
+    """The sekretariatsleder publishes an administrative draft directly, or a new
+    delaftale (created in the admin, as agreed with the parties) as its first version.
+
+    ``udkast_sha256`` is the digest of the draft the person was shown (the form carries
+    it); if the draft has changed since, nothing is published.
+    """
+    _kraev(bruger, "delaftaler.publicer_delaftale")
+    _laas(delaftale)
+    udkast = _kontroller_udkast(delaftale, udkast_sha256, faglig=False)
+    version = _ny_version(
+        delaftale=delaftale,
+        indhold=udkast.indhold,
+        art=udkast.art,
+        aendringer=udkast.aendringer,
+        bruger=bruger,
+    )
+    _log_efter_commit("publiceret", delaftale, bruger, version=version.nummer)
+    return version
+
+
+@transaction.atomic
+def udkast_indstil(
+    *,
+    delaftale: Delaftale,
+    bruger,
+    begrundelse: str = "",
+    udkast_sha256: str | None = None,
+) -> Indstilling:
+    """The sekretariatsleder sends a faglig draft to the bestyrelse, frozen as it is now.
+
+    ``udkast_sha256``: as for version_publicer, the draft the person was shown.
+    """
+    _kraev(bruger, "delaftaler.publicer_delaftale")
+    _laas(delaftale)
+    udkast = _kontroller_udkast(delaftale, udkast_sha256, faglig=True)
+    indstilling = Indstilling(
+        delaftale=delaftale,
+        grundlag=udkast.grundlag,
+        indhold=udkast.indhold,
+        indhold_sha256=udkast.sha256,
+        aendringer=aendr.resume(udkast.aendringer),
+        begrundelse=begrundelse.strip(),
+        indsendt_af=bruger,
+    )
+    indstilling.full_clean()
+    indstilling.save()
+    _log_efter_commit("indstillet til bestyrelsen", delaftale, bruger, indstilling=indstilling.pk)
+    return indstilling
+
+
+def _afgoer(
+    indstilling: Indstilling,
+    *,
+    status: str,
+    bruger,
+    kommentar: str,
+    kontrol: Callable[[Indstilling], None] | None = None,
+) -> None:
+    """Record the decision on a pending submission, once.
+
+    The row lock makes a second decision wait for the first (PostgreSQL); the conditional
+    update makes it fail wherever the lock is a no-op (SQLite): only one of two board
+    members deciding at the same moment gets through, the other is told it is decided.
+    """
+    laast = Indstilling.objects.select_for_update().get(pk=indstilling.pk)
+    if not laast.afventer:
+        raise ValidationError(ER_AFGJORT)
+    if kontrol is not None:
+        kontrol(laast)
+    laast.status = status
+    laast.besluttet = timezone.now()
+    laast.besluttet_af = bruger
+    laast.kommentar = kommentar.strip()
+    laast.full_clean()
+    opdateret = Indstilling.objects.filter(pk=laast.pk, status=Indstilling.Status.AFVENTER).update(
+        status=laast.status,
+        besluttet=laast.besluttet,
+        besluttet_af=laast.besluttet_af,
+        kommentar=laast.kommentar,
+    )
+    if not opdateret:
+        raise ValidationError(ER_AFGJORT)
+    for felt in ("status", "besluttet", "besluttet_af", "kommentar"):
+        setattr(indstilling, felt, getattr(laast, felt))
+
+
+@transaction.atomic
+def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
+    """The bestyrelse approves: the submitted snapshot becomes the published version."""
+    _kraev(bruger, "delaftaler.godkend_delaftale")
+    _laas(indstilling.delaftale)
+    grundlag = indstilling.delaftale.versioner.defer("pdf").order_by("-nummer").first()
+
+    def samme_grundlag(laast: Indstilling) -> None:
+        # Publishing the frozen snapshot would undo what was published in between.
+        if grundlag is None or grundlag.pk != laast.grundlag_id:
+            raise ValidationError(GRUNDLAG_AENDRET)
+
+    _afgoer(
+        indstilling,
+        status=Indstilling.Status.GODKENDT,
+        bruger=bruger,
+        kommentar=kommentar,
+        kontrol=samme_grundlag,
+    )
+    version = _ny_version(
+        delaftale=indstilling.delaftale,
+        indhold=indstilling.indhold,
+        art=Version.Art.FAGLIG,
+        aendringer=aendr.sammenlign(grundlag.indhold, indstilling.indhold),
+        bruger=indstilling.indsendt_af,
+        godkendt=indstilling.besluttet,
+        indstilling=indstilling,
+    )
+    _log_efter_commit(
+        "godkendt af bestyrelsen",
+        indstilling.delaftale,
+        bruger,
+        indstilling=indstilling.pk,
+        version=version.nummer,
+    )
+    return version
+
+
+@transaction.atomic
+def indstilling_send_tilbage(*, indstilling: Indstilling, bruger, kommentar: str) -> Indstilling:
+    """The bestyrelse sends the change back with a comment; the draft stays as it is."""
+    _kraev(bruger, "delaftaler.godkend_delaftale")
+    if not kommentar.strip():
+        raise ValidationError({"kommentar": "Skriv, hvorfor ændringen sendes tilbage."})
+    _afgoer(
+        indstilling, status=Indstilling.Status.SENDT_TILBAGE, bruger=bruger, kommentar=kommentar
+    )
+    _log_efter_commit(
+        "sendt tilbage af bestyrelsen", indstilling.delaftale, bruger, indstilling=indstilling.pk
+    )
+    return indstilling
+
+
+@transaction.atomic
+def indstilling_traek_tilbage(*, indstilling: Indstilling, bruger) -> Indstilling:
+    """The sekretariatsleder withdraws a submission, e.g. to correct the draft first."""
+    _kraev(bruger, "delaftaler.publicer_delaftale")
+    _afgoer(indstilling, status=Indstilling.Status.TRUKKET_TILBAGE, bruger=bruger, kommentar="")
+    _log_efter_commit(
+        "indstilling trukket tilbage", indstilling.delaftale, bruger, indstilling=indstilling.pk
+    )
+    return indstilling
+
+
+def version_pdf(version: Version) -> bytes:
+    """The version's frozen PDF; rendered once, on the first request, if not yet made.
+
+    Publishing stays quick (rendering takes seconds); the first reader, usually the
+    publisher's own redirect, renders it, and every later reader gets those exact bytes,
+    which each process also keeps in memory by their hash.
+    """
+    cache = caches["default"]
+    if version.pdf_sha256:
+        noegle = f"version-pdf:{version.pdf_sha256}"
+        indhold = cache.get(noegle)
+        if indhold is None:
+            indhold = bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
+            cache.set(noegle, indhold, None)
+        return indhold
+    if "delaftale" not in version._state.fields_cache:
+        version.delaftale = Delaftale.objects.select_related("helhedsplan", "indsatsomraade").get(
+            pk=version.delaftale_id
+        )
+    visning = version_visning(version)
+    indhold = pdf.render_pdf(pdf.pdf_html(visning, IndikatorTabel(visning.raekker)))
+    # The first render wins; a concurrent one is discarded so the bytes never change.
+    Version.objects.filter(pk=version.pk, pdf_sha256="").update(
+        pdf=indhold, pdf_sha256=hashlib.sha256(indhold).hexdigest()
+    )
+    version.pdf_sha256 = Version.objects.values_list("pdf_sha256", flat=True).get(pk=version.pk)
+    return version_pdf(version)
