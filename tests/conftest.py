@@ -109,6 +109,14 @@ def klient(_delt_klient, db):
 
 
 @pytest.fixture(autouse=True)
+def _hurtig_hasher(request, settings):
+    """Production's PBKDF2 takes over a second per password on this machine; only the tests
+    of logins and hashing (marked ``rigtig_hasher``) need it."""
+    if request.node.get_closest_marker("rigtig_hasher") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _tom_sidecache(settings):
     """Finished pages are cached per process; every test starts without them. The last
     second's responses (page_cache's second layer) are off: the tests read right after

@@ -35,6 +35,9 @@ HER = "192.0.2.10"
 ANDET_STED = "198.51.100.20"
 SIKKERHED = "delaftaler.sikkerhed"
 
+# Logins check real password hashes, as production makes them.
+pytestmark = pytest.mark.rigtig_hasher
+
 
 @pytest.fixture
 def anne(db):
