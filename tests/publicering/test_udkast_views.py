@@ -21,9 +21,9 @@ from delaftaler.publicering.services import (
     UDKAST_AENDRET,
 )
 from delaftaler.roller import BESTYRELSE, LEDER
-from tests.browser import html_errors
+from tests.chromium import html_errors
 from tests.planer import ny_bruger
-from tests.test_publicering import NY_MAALGRUPPE, _administrativ, _faglig, _gem
+from tests.publicering.test_publicering import NY_MAALGRUPPE, _administrativ, _faglig, _gem
 
 A = ["vejle-21-25", "beskaeftigelse"]
 UDKAST = reverse("delaftaler:udkast", args=A)

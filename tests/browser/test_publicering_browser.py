@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Indsatsomraade, Indstilling, Version
 from delaftaler.roller import BESTYRELSE, LEDER, SEKRETARIAT, opret_grupper
-from tests.browser import axe_violations, chromium, format_violations, new_context
+from tests.chromium import axe_violations, chromium, format_violations, new_context
 from tests.conftest import VEJLE
 
 KODE = "hemmelig-kode-123"

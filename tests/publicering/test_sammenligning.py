@@ -28,8 +28,8 @@ from delaftaler.snapshot import tag_snapshot
 from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
-from tests.browser import html_errors
-from tests.test_historik import (
+from tests.chromium import html_errors
+from tests.publicering.test_historik import (
     FORSOERGEDE_18_29,
     NYT_INDIKATORNAVN,
     TELEFON,
@@ -268,56 +268,3 @@ def test_access(vejle, django_user_model, bestyrelse_bruger):
     assert c.get(adresse).status_code == 200
     udenfor.user_permissions.clear()
     assert c.get(adresse).status_code == 403  # a member, without view_delaftale
-
-
-# --- In a browser: axe-core ----------------------------------------------------------------
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_history_and_comparison_pages_have_no_axe_violations(live_server):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from playwright.sync_api import sync_playwright
-
-    from delaftaler.indlaesning import indlaes_fil
-    from delaftaler.models import Indsatsomraade
-    from delaftaler.roller import SEKRETARIAT, opret_grupper
-    from tests.browser import axe_violations, chromium, format_violations, new_context
-    from tests.conftest import VEJLE
-
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
-    vejle = indlaes_fil(VEJLE).delaftale
-    bruger = get_user_model().objects.create_user(
-        "sekretariat", password="kode-123-abc", is_staff=True
-    )
-    bruger.groups.add(Group.objects.get(name=SEKRETARIAT))
-    vejle.helhedsplan.medlemmer.add(bruger)
-    c = Client()
-    c.force_login(bruger)
-    rediger_vejle(c, vejle)
-
-    sider = [
-        url(vejle, fra="v1", til="udkast"),
-        reverse("delaftaler:historik", args=[vejle.helhedsplan.slug, "beskaeftigelse"]),
-    ]
-    with sync_playwright() as p:
-        browser = chromium(p)
-        context = new_context(browser)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/admin/login/?next={sider[0]}")
-        page.get_by_label("Brugernavn").fill("sekretariat")
-        page.get_by_label("Adgangskode").fill("kode-123-abc")
-        page.get_by_role("button", name="Log ind").click()
-        page.wait_for_load_state()
-        for side in sider:
-            page.goto(f"{live_server.url}{side}")
-            overskrift = page.locator("h1").inner_text()
-            assert overskrift.startswith(("Sammenlign versioner", "Historik for")), overskrift
-            assert page.locator("ins").count() > 0
-            vold = axe_violations(page)
-            assert not vold, f"{side}: {format_violations(vold)}"
-        context.close()
-        browser.close()

@@ -31,7 +31,7 @@ from delaftaler.models import Indsatsomraade
 from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
 from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
-from tests.browser import chromium
+from tests.chromium import chromium
 from tests.conftest import VEJLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -526,7 +526,7 @@ def test_every_named_url_of_the_site_is_in_the_table():
     i_tabellen = {r.navn for r in TABEL}
     mangler = sorted(_navngivne(get_resolver()) - i_tabellen)
     assert not mangler, (
-        "Disse URL'er mangler i rollematricen (tests/test_rollematrix.py) – tilføj hvem "
+        "Disse URL'er mangler i rollematricen (tests/adgang/test_rollematrix.py) – tilføj hvem "
         f"der får hvilket svar: {mangler}"
     )
 

@@ -26,7 +26,7 @@ from delaftaler.opfoelgning.services import (
     opfoelgning_opret,
     opfoelgning_send,
 )
-from tests.browser import html_errors
+from tests.chromium import html_errors
 
 LOGIN = "/admin/login/"
 KODE = "hemmelig-kode-123"

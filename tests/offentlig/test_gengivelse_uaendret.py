@@ -4,7 +4,7 @@ of what a reader or LBF receives.
 
 The expected files were written before the code was reorganised (issue 11). Should a
 deliberate change of the page or the PDF alter them, write them anew with
-``SKRIV_GENGIVELSE=1 pytest tests/…/test_gengivelse_uaendret.py`` and say so in the commit.
+``SKRIV_GENGIVELSE=1 pytest tests/offentlig/test_gengivelse_uaendret.py`` and say so in the commit.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Helpers for accessibility and validity tests of the public pages.
 
 Browser side (Playwright's sync API in Debian's Chromium, launched as in
-``tests/test_browser.py``):
+``tests/browser/test_browser.py``):
 
 - ``chromium(playwright)`` launches the browser without any download;
 - ``new_context(browser, viewport)`` opens a Danish browser context with

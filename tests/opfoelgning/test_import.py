@@ -784,7 +784,7 @@ def test_exported_sheet_imports_back_as_long_format(sekretariat_client, opf, sek
 
 
 def test_upload_and_preview_pages_are_valid_html(sekretariat_client, opf):
-    from tests.browser import html_errors
+    from tests.chromium import html_errors
 
     sider = {
         "indlaes.html": sekretariat_client.get(INDLAES),

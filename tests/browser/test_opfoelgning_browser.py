@@ -15,7 +15,7 @@ from delaftaler.models import DelmaalStatus, Indsatsomraade
 from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT, opret_grupper
 from indikatorer.models import Maaling
-from tests.browser import (
+from tests.chromium import (
     axe_violations,
     chromium,
     format_violations,

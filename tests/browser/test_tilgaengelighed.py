@@ -1,6 +1,6 @@
 """The public pages are accessible (axe-core, WCAG 2.1 AA) and valid HTML (html-validate).
 
-The harness lives in tests/browser.py. Besides the real pages, a probe page built from
+The harness lives in tests/chromium.py. Besides the real pages, a probe page built from
 ``templates/base.html`` and typical dkfds content (heading, table, filter form, alert,
 breadcrumbs) is checked through a throwaway URLconf in this module, so the base template
 and the harness are tested even while the public views change.
@@ -20,7 +20,7 @@ from django.urls import include, path
 from playwright.sync_api import sync_playwright
 
 from delaftaler.indlaesning import indlaes_fil
-from tests.browser import (
+from tests.chromium import (
     DESKTOP,
     PHONE,
     axe_violations,

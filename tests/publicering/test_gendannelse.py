@@ -21,7 +21,7 @@ from delaftaler.snapshot import TIDSSTEMPLER, digest, tag_snapshot
 from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator, Maaling
 from tests.factories import AktivitetFactory, BaselineFactory, DelmaalFactory, IndikatorFactory
-from tests.test_historik import rediger_vejle, tekst
+from tests.publicering.test_historik import rediger_vejle, tekst
 
 HISTORIK = (Delaftale, Part, Delmaal, Indikator, Baseline, Aktivitet)
 
