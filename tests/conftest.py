@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connections, transaction
+from django.test import override_settings
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Helhedsplan
@@ -41,7 +43,7 @@ def viborg(db):
 TESTBRUGERE = {"sekretariat", "leder", "bestyrelse", "administrator"}
 
 
-def _bruger(brugernavn: str, gruppe: str | None = None, **felter):
+def bruger_med_rolle(brugernavn: str, gruppe: str | None = None, **felter):
     bruger = get_user_model().objects.create_user(
         username=brugernavn, password="hemmelig-kode-123", is_staff=True, **felter
     )
@@ -54,22 +56,22 @@ def _bruger(brugernavn: str, gruppe: str | None = None, **felter):
 
 @pytest.fixture
 def sekretariat_bruger(db):
-    return _bruger("sekretariat", SEKRETARIAT)
+    return bruger_med_rolle("sekretariat", SEKRETARIAT)
 
 
 @pytest.fixture
 def bestyrelse_bruger(db):
-    return _bruger("bestyrelse", BESTYRELSE)
+    return bruger_med_rolle("bestyrelse", BESTYRELSE)
 
 
 @pytest.fixture
 def leder_bruger(db):
-    return _bruger("leder", LEDER)
+    return bruger_med_rolle("leder", LEDER)
 
 
 @pytest.fixture
 def administrator_bruger(db):
-    return _bruger("administrator", ADMINISTRATOR)
+    return bruger_med_rolle("administrator", ADMINISTRATOR)
 
 
 @pytest.fixture
@@ -108,12 +110,45 @@ def klient(_delt_klient, db):
     return _delt_klient
 
 
-@pytest.fixture(autouse=True)
-def _hurtig_hasher(request, settings):
+PRODUKTIONENS_HASHERE = list(settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hurtig_hasher():
     """Production's PBKDF2 takes over a second per password on this machine; only the tests
-    of logins and hashing (marked ``rigtig_hasher``) need it."""
+    of logins and hashing (marked ``rigtig_hasher``) need it. Session-wide, so that data
+    built once per module gets cheap passwords too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _rigtig_hasher(request):
     if request.node.get_closest_marker("rigtig_hasher") is None:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        yield
+        return
+    with override_settings(PASSWORD_HASHERS=PRODUKTIONENS_HASHERE):
+        yield
+
+
+@pytest.fixture(scope="module")
+def modul_db(django_db_setup, django_db_blocker):
+    """Data that a module's tests only read, built once per module instead of once per test.
+
+    A module-scoped fixture that asks for this builds its data inside one transaction; each
+    test then runs in a savepoint within it (pytest-django's ``db``), so what a test changes
+    is undone as usual, and the whole is rolled back after the module. Not for modules with
+    transactional tests (``live_server``, ``transaction=True``): they would flush it."""
+    with django_db_blocker.unblock():
+        atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+        for atomic in atomics.values():
+            atomic.__enter__()
+        try:
+            yield
+        finally:
+            for alias, atomic in reversed(atomics.items()):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,16 @@ a published helhedsplan with a follow-up in each state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import override_settings
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import (
@@ -36,15 +41,24 @@ from tests.factories import (
 FALSK_PDF = b"%PDF-1.7 test"
 
 
+UDEN_PDF_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+
 def uden_pdf(settings, monkeypatch) -> None:
-    """For tests of who gets which answer, not of PDFs: no rendering, no PDF cache, and a
-    fast password hasher for the many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """For tests of who gets which answer, not of PDFs: no rendering and no PDF cache."""
     monkeypatch.setattr("delaftaler.visning.pdf.render_pdf", lambda html: FALSK_PDF)
-    settings.CACHES = {
-        **settings.CACHES,
-        "pdf": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
+    settings.CACHES = {**settings.CACHES, "pdf": UDEN_PDF_CACHE}
+
+
+@contextmanager
+def uden_pdf_imens() -> Iterator[None]:
+    """``uden_pdf`` for data built once per module, outside any test's fixtures."""
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        override_settings(CACHES={**settings.CACHES, "pdf": UDEN_PDF_CACHE}),
+    ):
+        monkeypatch.setattr("delaftaler.visning.pdf.render_pdf", lambda html: FALSK_PDF)
+        yield
 
 
 def ny_bruger(navn: str, gruppe: str | None = None, *, medlem_af: Helhedsplan | None = None):

@@ -27,7 +27,10 @@ from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, SEKRETARIAT
 from indikatorer.models import Baseline, Indikator, Maaling
 from tests.adminformular import Formular, admin_url
 from tests.factories import DelaftaleFactory, indsatsomraade
-from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf
+from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf, uden_pdf_imens
+
+# The tests read the two plans built once for the module (``d``).
+pytestmark = pytest.mark.django_db
 
 # The way from each scoped model to its helhedsplan, written out for the tests.
 TIL_PLAN = {
@@ -45,9 +48,20 @@ TIL_PLAN = {
 }
 
 
-@pytest.fixture
-def d(db, settings, monkeypatch):
+@pytest.fixture(autouse=True)
+def _uden_pdf(settings, monkeypatch):
     uden_pdf(settings, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def d(modul_db):
+    """Two plans with their users, built once for the module; each test's changes are
+    rolled back with its savepoint."""
+    with uden_pdf_imens():
+        return _d()
+
+
+def _d():
     b = {
         "sekretariat": ny_bruger("egen-sekretariat", SEKRETARIAT),
         "bestyrelse": ny_bruger("egen-bestyrelse", BESTYRELSE),

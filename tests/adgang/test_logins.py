@@ -49,6 +49,12 @@ def bo(db):
     return get_user_model().objects.create_user("bo", password=KODE, is_staff=True)
 
 
+def test_passwords_are_stored_with_productions_hasher(anne):
+    """The rest of the suite hashes with MD5 for speed; this module must not."""
+    assert anne.password.startswith("pbkdf2_sha256$")
+    assert anne.check_password(KODE)
+
+
 @pytest.fixture
 def sikkerhedslog(caplog):
     """caplog also reaches the security logger, which does not propagate to the root."""

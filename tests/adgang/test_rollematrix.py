@@ -39,8 +39,12 @@ from delaftaler.models import (
     Indstilling,
 )
 from delaftaler.publicering import services as publicering
-from delaftaler.roller import SEKRETARIAT
-from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf
+from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT
+from tests.conftest import bruger_med_rolle
+from tests.planer import Plan, ny_bruger, plan_med_aar, uden_pdf, uden_pdf_imens
+
+# Every case reads the data built once for the module (``data``).
+pytestmark = pytest.mark.django_db
 
 ROLLER = ("anonym", "medarbejder", "leder", "bestyrelse", "administrator", "fremmed")
 LOGIN = "login"
@@ -69,21 +73,25 @@ class Data:
     indstilling: Indstilling  # a faglig draft of »egen«, awaiting the board
 
 
-@pytest.fixture
-def uden_pdf_og_hurtige_koder(settings, monkeypatch):
-    """Before the users are made (conftest's fixtures), as their passwords are hashed; the
-    matrix is about who gets which answer, not about PDFs."""
+@pytest.fixture(autouse=True)
+def _uden_pdf(settings, monkeypatch):
+    """The matrix is about who gets which answer, not about PDFs."""
     uden_pdf(settings, monkeypatch)
 
 
-@pytest.fixture
-def data(
-    uden_pdf_og_hurtige_koder,
-    sekretariat_bruger,
-    leder_bruger,
-    bestyrelse_bruger,
-    administrator_bruger,
-) -> Data:
+@pytest.fixture(scope="module")
+def data(modul_db) -> Data:
+    """Built once for the module's ~900 cases: each request runs in a savepoint that is
+    rolled back, so no case sees another's changes."""
+    with uden_pdf_imens():
+        return _data()
+
+
+def _data() -> Data:
+    sekretariat_bruger = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    leder_bruger = bruger_med_rolle("leder", LEDER)
+    bestyrelse_bruger = bruger_med_rolle("bestyrelse", BESTYRELSE)
+    administrator_bruger = bruger_med_rolle("administrator", ADMINISTRATOR)
     fremmed = ny_bruger("fremmed", SEKRETARIAT)
     medlemmer = [sekretariat_bruger, leder_bruger, bestyrelse_bruger, administrator_bruger]
     egen = plan_med_aar("Egen_21_25", medlemmer, sekretariat_bruger, bestyrelse_bruger)
