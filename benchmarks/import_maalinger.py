@@ -165,7 +165,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from delaftaler.opfoelgning.excel import XLSX_MIME, laes_maalinger, maalinger_forhaandsvis
+    from delaftaler.opfoelgning.excel.columns import XLSX_MIME
+    from delaftaler.opfoelgning.excel.reading import laes_maalinger, maalinger_forhaandsvis
     from delaftaler.opfoelgning.services import opfoelgning_opret
     from indikatorer.maalinger import maalinger_gem
     from indikatorer.models import Maaling

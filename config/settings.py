@@ -148,9 +148,10 @@ CACHES = {
 # off by default while developing, so an edited template shows at once.
 SIDECACHE_SEKUNDER = float(os.environ.get("SIDECACHE_SEKUNDER") or (0 if DEBUG else 1))
 
-# Measurements uploaded from Excel (delaftaler/opfoelgning/excel/): the largest file accepted, and
-# where an upload waits (at most an hour) between its preview and the confirmation. With
-# several app servers the folder must be shared, or uploads pinned to one server.
+# Measurements uploaded from Excel (the limit is read in delaftaler/opfoelgning/excel/safety.py):
+# the largest file accepted, and where an upload waits (at most an hour) between its preview
+# and the confirmation. With several app servers the folder must be shared, or uploads pinned
+# to one server.
 MAALINGER_UPLOAD_MAX_BYTES = int(os.environ.get("MAALINGER_UPLOAD_MAX_BYTES") or 5 * 1024 * 1024)
 MAALINGER_UPLOAD_DIR = Path(
     os.environ.get("MAALINGER_UPLOAD_DIR") or BASE_DIR / "var" / "indlaesninger"

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from delaftaler.models import Opfoelgning
-from delaftaler.opfoelgning.excel import XLSX_MIME
+from delaftaler.opfoelgning.excel.columns import XLSX_MIME
 from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT
 from indikatorer.maalinger import MaalingInput, maalinger_gem
@@ -552,7 +552,7 @@ def test_file_over_the_size_limit_is_refused(sekretariat_client, opf, settings):
 
 
 def test_too_many_rows_are_refused(sekretariat_client, opf, monkeypatch):
-    monkeypatch.setattr("delaftaler.opfoelgning.excel.MAKS_RAEKKER", 2)
+    monkeypatch.setattr("delaftaler.opfoelgning.excel.reading.MAKS_RAEKKER", 2)
     indhold = lang_fil(*[(UNG, o, "2024", 11, "") for o in ("Vestbyen", "Nørremarken", "Løget By")])
     html = tekst(upload(sekretariat_client, indhold))
     assert "Arket »Udtræk« har mere end 2 rækker. Del det op i flere filer." in html

@@ -33,17 +33,15 @@ from django.views.decorators.http import require_http_methods
 
 from delaftaler.adgang import hent_for_medlem
 from delaftaler.models import Opfoelgning
-from delaftaler.opfoelgning.excel import (
-    XLSX_MIME,
+from delaftaler.opfoelgning.excel.columns import XLSX_MIME
+from delaftaler.opfoelgning.excel.export import maalinger_eksport
+from delaftaler.opfoelgning.excel.reading import (
     Forhaandsvisning,
-    UgyldigFil,
     laes_maalinger,
-    maalinger_eksport,
     maalinger_forhaandsvis,
-    maks_bytes,
-    mb_tekst,
-    skabelon,
 )
+from delaftaler.opfoelgning.excel.safety import UgyldigFil, maks_bytes, mb_tekst
+from delaftaler.opfoelgning.excel.template import skabelon
 from indikatorer.maalinger import maalinger_gem
 from indikatorer.models import Maaling
 from indikatorer.tal import antal_decimaler, formater_tal
