@@ -5,11 +5,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.test import override_settings
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Helhedsplan
+from delaftaler.models import Delaftale, Helhedsplan
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -30,14 +30,56 @@ def _med_medlemmer(delaftale):
     return delaftale
 
 
-@pytest.fixture
-def vejle(db):
-    return _med_medlemmer(indlaes_fil(VEJLE).delaftale)
+def _har_transaktionelle_tests(modul: pytest.Module) -> bool:
+    """Whether a test of the module commits (``live_server``, ``transaction=True``): its
+    flush afterwards would empty data built once for the module."""
+    for item in modul.session.items:
+        if item.getparent(pytest.Module) is not modul:
+            continue
+        markering = item.get_closest_marker("django_db")
+        if markering is not None and markering.kwargs.get("transaction"):
+            return True
+        if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            return True
+    return False
+
+
+def _indlaest_i_modulet(request, sti: Path) -> int | None:
+    """Loading a real delaftale validates every object (about a second here): once per
+    module in modules marked ``delt_data``, else per test (``None``). Also per test when the
+    first test asks for it late (``request.getfixturevalue``), inside its own transaction."""
+    if request.node.get_closest_marker("delt_data") is None or connection.in_atomic_block:
+        return None
+    request.getfixturevalue("modul_db")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        return indlaes_fil(sti).delaftale.pk
+
+
+@pytest.fixture(scope="module")
+def _vejle_i_modulet(request) -> int | None:
+    return _indlaest_i_modulet(request, VEJLE)
+
+
+@pytest.fixture(scope="module")
+def _viborg_i_modulet(request) -> int | None:
+    return _indlaest_i_modulet(request, VIBORG)
+
+
+def _delaftale(pk: int | None, sti: Path):
+    """A fresh instance each test, so no test sees what another changed in memory."""
+    if pk is None:
+        return _med_medlemmer(indlaes_fil(sti).delaftale)
+    return _med_medlemmer(Delaftale.objects.get(pk=pk))
 
 
 @pytest.fixture
-def viborg(db):
-    return _med_medlemmer(indlaes_fil(VIBORG).delaftale)
+def vejle(_vejle_i_modulet, db):
+    return _delaftale(_vejle_i_modulet, VEJLE)
+
+
+@pytest.fixture
+def viborg(_viborg_i_modulet, db):
+    return _delaftale(_viborg_i_modulet, VIBORG)
 
 
 TESTBRUGERE = {"sekretariat", "leder", "bestyrelse", "administrator"}
@@ -132,13 +174,15 @@ def _rigtig_hasher(request):
 
 
 @pytest.fixture(scope="module")
-def modul_db(django_db_setup, django_db_blocker):
+def modul_db(request, django_db_setup, django_db_blocker):
     """Data that a module's tests only read, built once per module instead of once per test.
 
     A module-scoped fixture that asks for this builds its data inside one transaction; each
     test then runs in a savepoint within it (pytest-django's ``db``), so what a test changes
     is undone as usual, and the whole is rolled back after the module. Not for modules with
     transactional tests (``live_server``, ``transaction=True``): they would flush it."""
+    if _har_transaktionelle_tests(request.node):
+        raise pytest.UsageError(f"{request.node.nodeid}: transactional tests flush modul_db")
     with django_db_blocker.unblock():
         atomics = {alias: transaction.atomic(using=alias) for alias in connections}
         for atomic in atomics.values():

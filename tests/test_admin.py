@@ -22,6 +22,9 @@ from indikatorer.models import PROCENT_FEJL, Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 from tests.factories import BoligomraadeFactory, DelmaalFactory, indsatsomraade
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 NBSP = "\u00a0"
 FORSOERGEDE_18_29 = "Andel offentligt forsørgede fuldtidspersoner, 18-29 år"
 
@@ -247,13 +250,14 @@ def test_indicator_with_one_bad_baseline_row_saves_nothing(
         ],
     )
 
+    foer = (Indikator.objects.count(), Baseline.objects.count())
     response = sekretariat_client.post(admin_url(Indikator, "add"), formular.data)
 
     tekst = side(response)
     assert PROCENT_FEJL in tekst
     assert 'value="120"' in tekst  # the input is kept for correction
-    assert not Indikator.objects.exists()
-    assert not Baseline.objects.exists()
+    assert not Indikator.objects.filter(navn="Andel i job").exists()
+    assert (Indikator.objects.count(), Baseline.objects.count()) == foer
 
 
 def test_bad_row_in_existing_grid_changes_nothing(sekretariat_client, vejle):

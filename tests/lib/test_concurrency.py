@@ -27,6 +27,9 @@ from delaftaler.roller import SEKRETARIAT
 from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 FORSOERGEDE_18_29 = "Andel offentligt forsørgede fuldtidspersoner, 18-29 år"
 IKKE_GEMT = "Dine ændringer er ikke gemt, men står stadig i formularen."
 GENINDLAES = "Kopiér dem, genindlæs siden og indsæt dem igen."

@@ -16,9 +16,13 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from delaftaler.models import Version
+
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
 
 DATA = Path(__file__).resolve().parent / "data"
 SNAPSHOT = DATA / "vejle_snapshot.json"

@@ -24,6 +24,9 @@ from tests.factories import (
 )
 from tests.test_fixtures import EXPECTED
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 NBSP = "\u00a0"
 VEJLE_URL = "/vejle-21-25/beskaeftigelse/"
 VIBORG_URL = "/viborg-25-29/beskaeftigelse/"

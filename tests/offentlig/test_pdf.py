@@ -25,6 +25,9 @@ from indikatorer.models import Baseline
 from tests.factories import AktivitetFactory, BaselineFactory, IndikatorFactory, publicer
 from tests.test_fixtures import EXPECTED, FORSOERGEDE_18_29
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 URL = {
     "Vejle_21_25": "/vejle-21-25/beskaeftigelse.pdf",
     "Viborg_25_29": "/viborg-25-29/beskaeftigelse.pdf",

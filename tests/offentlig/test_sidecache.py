@@ -13,6 +13,9 @@ from delaftaler.models import Opfoelgning
 from delaftaler.visning import page_cache as sidecache
 from tests.factories import DelaftaleFactory, publicer
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 SIDE = "/vejle-21-25/beskaeftigelse/"
 PDF = "/vejle-21-25/beskaeftigelse.pdf"
 

@@ -27,6 +27,9 @@ from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator, Maaling
 from tests.factories import AktivitetFactory, BaselineFactory, BoligomraadeFactory, IndikatorFactory
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 P = "/vejle-21-25/beskaeftigelse/opfoelgning/"
 AAR = 2024
 INDTAST = f"{P}{AAR}/indtast/"

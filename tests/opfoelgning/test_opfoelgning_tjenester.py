@@ -18,6 +18,9 @@ from delaftaler.opfoelgning.services import (
 from indikatorer.maalinger import MaalingInput, maalinger_gem, maalinger_planlaeg
 from indikatorer.models import Baseline, Maaling
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 Handling = OpfoelgningHaendelse.Handling
 
 

@@ -23,6 +23,9 @@ from indikatorer.models import Baseline, Indikator, Maaling
 from tests.factories import AktivitetFactory, BaselineFactory, DelmaalFactory, IndikatorFactory
 from tests.publicering.test_historik import rediger_vejle, tekst
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 HISTORIK = (Delaftale, Part, Delmaal, Indikator, Baseline, Aktivitet)
 
 

@@ -30,6 +30,9 @@ from indikatorer.models import Baseline, Indikator
 from tests.adminformular import Formular, admin_url
 from tests.factories import HelhedsplanFactory
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 FORSOERGEDE_18_29 = "Andel offentligt forsørgede fuldtidspersoner, 18-29 år"
 NYT_INDIKATORNAVN = "Andel offentligt forsørgede, 18-29 år"
 TELEFON = "75 82 11 11"

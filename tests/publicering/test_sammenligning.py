@@ -37,6 +37,9 @@ from tests.publicering.test_historik import (
     tekst,
 )
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 
 @pytest.fixture
 def redigeret(sekretariat_client, vejle):

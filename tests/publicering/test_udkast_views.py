@@ -25,6 +25,9 @@ from tests.chromium import html_errors
 from tests.planer import ny_bruger
 from tests.publicering.test_publicering import NY_MAALGRUPPE, _administrativ, _faglig, _gem
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 A = ["vejle-21-25", "beskaeftigelse"]
 UDKAST = reverse("delaftaler:udkast", args=A)
 VIS = reverse("delaftaler:udkast_vis", args=A)
@@ -535,12 +538,14 @@ def test_another_delaftales_submission_is_404(leder, viborg, leder_bruger, indst
 )
 def test_actions_without_the_permission_are_403(request, indstilling, klient, handlinger):
     k = request.getfixturevalue(klient)
+    versioner = Version.objects.count()
     for navn in handlinger:
         svar = k.post(_url(navn, indstilling.pk), {"tilbage-kommentar": "x"})
         assert svar.status_code == 403, navn
     indstilling.refresh_from_db()
     assert indstilling.status == "afventer"
-    assert Version.objects.count() == 1
+    assert indstilling.delaftale.versioner.count() == 1
+    assert Version.objects.count() == versioner
 
 
 def test_a_member_without_the_view_permission_gets_403(vejle, indstilling):
