@@ -65,7 +65,7 @@ test: setup browser
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -W error::DeprecationWarning -m pytest -n 2
+	$(BIN)/python -W error::DeprecationWarning -m pytest -n 2 --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check .

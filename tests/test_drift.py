@@ -30,6 +30,9 @@ from django.urls import include, path
 
 from config.logformat import JsonFormatter
 
+# One worker starts the production server for all of them (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("gunicorn")
+
 BASE_DIR = Path(settings.BASE_DIR)
 PYTHON = sys.executable
 HOST = "delaftaler.example.dk"
