@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from delaftaler.adgang import hent_for_medlem
+from delaftaler.adgang import hent_til_redigering
 from delaftaler.models import Opfoelgning
 from delaftaler.opfoelgning.excel import (
     XLSX_MIME,
@@ -62,12 +62,9 @@ def kun_sekretariat(view):
 
 
 def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    return hent_for_medlem(
-        Opfoelgning.objects.synlige_for(request.user).select_related(
-            "delaftale__helhedsplan", "delaftale__indsatsomraade"
-        ),
-        request.user,
-        "delaftale__helhedsplan",
+    return hent_til_redigering(
+        request,
+        Opfoelgning.objects.select_related("delaftale__helhedsplan", "delaftale__indsatsomraade"),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,

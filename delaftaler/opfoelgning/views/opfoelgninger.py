@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.adgang import IKKE_MEDLEM, hent_for_medlem, med_medlemskab
+from delaftaler.adgang import IKKE_MEDLEM, INGEN_ADGANG, hent_til_redigering, med_medlemskab
 from delaftaler.models import (
     Delaftale,
     Delmaal,
@@ -79,7 +79,7 @@ def kraever(*perms: str):
             if not (request.user.is_active and request.user.is_staff):
                 raise PermissionDenied("Siden er kun for sekretariatet og bestyrelsen.")
             if not request.user.has_perms(perms):
-                raise PermissionDenied("Du har ikke adgang til denne handling.")
+                raise PermissionDenied(INGEN_ADGANG)
             return view(request, *args, **kwargs)
 
         return indpakket
@@ -87,22 +87,17 @@ def kraever(*perms: str):
     return dekorator
 
 
-def _opfoelgninger(bruger):
+def _opfoelgninger():
     haendelser = OpfoelgningHaendelse.objects.select_related("bruger")
-    return (
-        Opfoelgning.objects.synlige_for(bruger)
-        .select_related("delaftale__helhedsplan", "delaftale__indsatsomraade")
-        .prefetch_related(Prefetch("haendelser", queryset=haendelser, to_attr="haendelse_liste"))
-    )
+    return Opfoelgning.objects.select_related(
+        "delaftale__helhedsplan", "delaftale__indsatsomraade"
+    ).prefetch_related(Prefetch("haendelser", queryset=haendelser, to_attr="haendelse_liste"))
 
 
 def _hent(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    """A year the person may see (404 otherwise) in a helhedsplan they work on (403 for
-    another plan's approved, public year)."""
-    return hent_for_medlem(
-        _opfoelgninger(request.user),
-        request.user,
-        "delaftale__helhedsplan",
+    return hent_til_redigering(
+        request,
+        _opfoelgninger(),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
@@ -137,7 +132,8 @@ def _argumenter(opfoelgning: Opfoelgning) -> list:
 def oversigt(request: HttpRequest) -> HttpResponse:
     """Every follow-up the person may see in the helhedsplaner they work on."""
     opfoelgninger = _med_datoer(
-        _opfoelgninger(request.user)
+        _opfoelgninger()
+        .synlige_for(request.user)
         .for_bruger(request.user)
         .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__raekkefoelge", "-aar")
     )
@@ -163,7 +159,9 @@ def liste(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
     kan_oprette = request.user.has_perm("delaftaler.add_opfoelgning")
     if request.method == "POST" and not kan_oprette:
         raise PermissionDenied("Du kan ikke oprette opfølgninger.")
-    opfoelgninger = _med_datoer(_opfoelgninger(request.user).filter(delaftale=delaftale))
+    opfoelgninger = _med_datoer(
+        _opfoelgninger().synlige_for(request.user).filter(delaftale=delaftale)
+    )
     form = None
     if request.method == "POST":
         form = OpretForm(request.POST, delaftale=delaftale)
