@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.adgang import IKKE_MEDLEM, INGEN_ADGANG, hent_til_redigering, med_medlemskab
+from delaftaler.lib.forms import add_service_errors
 from delaftaler.models import (
     Delaftale,
     Delmaal,
@@ -171,7 +172,7 @@ def liste(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
                     delaftale=delaftale, aar=form.cleaned_data["aar"], bruger=request.user
                 )
             except ValidationError as exc:
-                _fejl_til_form(form, exc, felt_for_all="aar")
+                add_service_errors(form, exc, field_for_all="aar")
             else:
                 messages.success(request, f"Opfølgningen for {opfoelgning.aar} er oprettet.")
                 return redirect(
@@ -377,7 +378,7 @@ def _valider(gitter: Gitter) -> Indtastning | None:
             try:
                 status.full_clean(validate_unique=False, validate_constraints=False)
             except ValidationError as exc:
-                _fejl_til_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 liste.append(status)
     if not all(gyldige) or gitter.fejl or any(f.errors for f in gitter.formularer):
@@ -436,20 +437,6 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
 
 
 # --- The workflow's steps --------------------------------------------------------------------
-
-
-def _fejl_til_form(form: forms.Form, exc: ValidationError, felt_for_all: str | None = None):
-    """A service's ValidationError shown in the form, next to the field it names."""
-    if hasattr(exc, "error_dict"):
-        for navn, fejl in exc.message_dict.items():
-            if navn in form.fields:
-                form.add_error(navn, fejl)
-            elif navn == "__all__" and felt_for_all:
-                form.add_error(felt_for_all, fejl)
-            else:
-                form.add_error(None, fejl)
-    else:
-        form.add_error(felt_for_all, exc.messages)
 
 
 def rapport_pdf(opfoelgning: Opfoelgning) -> bytes:
@@ -524,7 +511,7 @@ def _handling(request: HttpRequest, helhedsplan, indsats, aar, *, navn: str) -> 
             try:
                 handling.udfoer(opfoelgning, form.cleaned_data, request.user)
             except ValidationError as exc:
-                _fejl_til_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, handling.succes.format(aar=aar))
                 return redirect("delaftaler:opfoelgning_liste", helhedsplan, indsats)
