@@ -124,8 +124,18 @@ class Indikator(models.Model):
 ALLE_BOLIGOMRAADER = "Alle boligområder"
 
 
+def sted_noegle(boligomraade_id: int | None, maalgruppe: str) -> tuple[int | None, str]:
+    """Where a value is measured, as one key: a boligområde, else a target group ("" for
+    all areas). A måling, its baseline and a row being read in match by it."""
+    return (boligomraade_id, "") if boligomraade_id else (None, maalgruppe or "")
+
+
 class Maalepunkt:
     """What a baseline and a måling share when shown: where, the comparison, the period."""
+
+    @property
+    def sted_noegle(self) -> tuple[int | None, str]:
+        return sted_noegle(self.boligomraade_id, self.maalgruppe)
 
     @property
     def sted_navn(self) -> str:

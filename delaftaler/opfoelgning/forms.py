@@ -17,7 +17,14 @@ from django import forms
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import Boligomraade, Delaftale, Delmaal, DelmaalStatus
 from indikatorer.forms import DanskTalField, PeriodeField
-from indikatorer.models import ALLE_BOLIGOMRAADER, PROCENT_FEJL, Baseline, Indikator, Maaling
+from indikatorer.models import (
+    ALLE_BOLIGOMRAADER,
+    PROCENT_FEJL,
+    Baseline,
+    Indikator,
+    Maaling,
+    sted_noegle,
+)
 from indikatorer.tal import formater_tal
 
 BEGRUNDELSE_FEJL = "Skriv hvorfor værdien ikke er tilgængelig."
@@ -254,10 +261,6 @@ class GitterRaekke:
         )
 
 
-def _sted_noegle(boligomraade_id: int | None, maalgruppe: str) -> tuple:
-    return ("b", boligomraade_id) if boligomraade_id else ("g", maalgruppe or "")
-
-
 def byg_raekker(
     *,
     delmaal: list[Delmaal],
@@ -274,7 +277,7 @@ def byg_raekker(
     def seneste(liste: list[Maaling]) -> dict[tuple, Maaling]:
         resultat: dict[tuple, Maaling] = {}
         for m in sorted(liste, key=lambda m: m.periode):
-            resultat[(m.indikator_id, *_sted_noegle(m.boligomraade_id, m.maalgruppe))] = m
+            resultat[(m.indikator_id, *m.sted_noegle)] = m
         return resultat
 
     i_aar, sidste = seneste(maalinger), seneste(forrige)
@@ -283,18 +286,21 @@ def byg_raekker(
         for indikator in d.indikator_liste:
             steder: dict[tuple, list[Baseline]] = {}
             for b in indikator.baseline_liste:
-                steder.setdefault(_sted_noegle(b.boligomraade_id, b.maalgruppe), []).append(b)
+                steder.setdefault(b.sted_noegle, []).append(b)
             if not steder:
-                steder = {("b", o.pk): [] for o in boligomraader}
-            for art, vaerdi in (k[1:] for k in i_aar if k[0] == indikator.pk):
-                steder.setdefault((art, vaerdi), [])
+                steder = {sted_noegle(o.pk, ""): [] for o in boligomraader}
+            for sted in (k[1:] for k in i_aar if k[0] == indikator.pk):
+                steder.setdefault(sted, [])
             foerste = len(raekker)
-            for gruppe_nr, ((art, vaerdi), baselines) in enumerate(steder.items()):
-                omraade = omraader.get(vaerdi) if art == "b" else None
-                if art == "b" and omraade is None:
+            for gruppe_nr, (sted, baselines) in enumerate(steder.items()):
+                omraade_id, gruppe = sted
+                omraade = omraader.get(omraade_id) if omraade_id else None
+                if omraade_id and omraade is None:
                     continue
                 noegle = (
-                    f"m{indikator.pk}-b{vaerdi}" if art == "b" else f"m{indikator.pk}-g{gruppe_nr}"
+                    f"m{indikator.pk}-b{omraade_id}"
+                    if omraade_id
+                    else f"m{indikator.pk}-g{gruppe_nr}"
                 )
                 raekker.append(
                     GitterRaekke(
@@ -302,11 +308,11 @@ def byg_raekker(
                         delmaal=d,
                         indikator=indikator,
                         boligomraade=omraade,
-                        maalgruppe="" if art == "b" else vaerdi,
+                        maalgruppe=gruppe,
                         noegle=noegle,
                         baselines=baselines,
-                        sidste_aar=sidste.get((indikator.pk, art, vaerdi)),
-                        eksisterende=i_aar.get((indikator.pk, art, vaerdi)),
+                        sidste_aar=sidste.get((indikator.pk, *sted)),
+                        eksisterende=i_aar.get((indikator.pk, *sted)),
                     )
                 )
             if len(raekker) > foerste:

@@ -366,5 +366,4 @@ def _preview(request, kontekst: dict, visning: Forhaandsvisning, navn: str, toke
 
 
 def _noegle(m: Maaling) -> tuple:
-    omraade = m.boligomraade.pk if m.boligomraade else None
-    return (m.indikator.pk, omraade, "" if omraade else m.maalgruppe, m.periode)
+    return (m.indikator.pk, *m.sted_noegle, m.periode)
