@@ -9,6 +9,11 @@ Each domain model knows its way to its helhedsplan (``HELHEDSPLAN_STIER``). The 
 ``HelhedsplanAdgangMixin`` uses it for the rows a ModelAdmin or inline shows and for the
 choices in its foreign-key and many-to-many fields, so another plan's object is neither
 listed, offered nor opened by its address (the admin's »findes ikke« answer).
+
+The site's views look up one object with a pair of helpers: ``hent_til_visning`` for an
+object the person may see (404 otherwise) and ``hent_til_redigering`` for one they may
+work on (404 as for seeing, then 403 for another plan's public object or a missing
+permission).
 """
 
 from __future__ import annotations
@@ -85,15 +90,43 @@ def med_medlemskab(queryset: models.QuerySet, bruger, sti: str) -> models.QueryS
 
 
 IKKE_MEDLEM = "Du er ikke tilknyttet denne helhedsplan."
+INGEN_ADGANG = "Du har ikke adgang til denne handling."
 
 
-def hent_for_medlem(queryset: models.QuerySet, bruger, sti: str, **opslag) -> models.Model:
-    """The object of ``queryset`` matching ``opslag`` (404 if none), for the members of its
-    helhedsplan: anyone else may see it (e.g. an approved, public year) but not work on it
-    (403)."""
-    objekt = get_object_or_404(med_medlemskab(queryset, bruger, sti), **opslag)
+def _synlige(queryset: models.QuerySet, bruger) -> models.QuerySet:
+    """The rows ``bruger`` may see: the model's own rule where some rows are public
+    (``synlige_for``, e.g. approved follow-ups), else those of their helhedsplaner."""
+    synlige_for = getattr(queryset, "synlige_for", None)
+    return synlige_for(bruger) if synlige_for is not None else afgraens(queryset, bruger)
+
+
+def hent_til_visning(request: HttpRequest, queryset: models.QuerySet, **opslag) -> models.Model:
+    """The object of ``queryset`` matching ``opslag`` that the person may see.
+
+    Anything else is a 404, as if it did not exist: another plan's draft or unapproved
+    year is not given away.
+    """
+    return get_object_or_404(_synlige(queryset, request.user), **opslag)
+
+
+def hent_til_redigering(
+    request: HttpRequest, queryset: models.QuerySet, *perms: str, **opslag
+) -> models.Model:
+    """The object of ``queryset`` matching ``opslag`` that the person may work on.
+
+    What they may not see is a 404 (``hent_til_visning``); what they may see but is not
+    their helhedsplan's (another plan's approved, public year) is a 403, and so is a
+    missing permission of ``perms``: seen, but not theirs to change.
+    """
+    bruger = request.user
+    synlige = _synlige(queryset, bruger)
+    objekt = get_object_or_404(
+        med_medlemskab(synlige, bruger, sti_til_helhedsplan(queryset.model)), **opslag
+    )
     if not objekt.er_medlem:
         raise PermissionDenied(IKKE_MEDLEM)
+    if not bruger.has_perms(perms):
+        raise PermissionDenied(INGEN_ADGANG)
     return objekt
 
 
@@ -159,15 +192,13 @@ def kraev_medlem(perm: str):
         @login_required
         @wraps(view)
         def indpakket(request: HttpRequest, helhedsplan: str, indsats: str, **kwargs):
-            delaftale = get_object_or_404(
-                Delaftale.objects.for_bruger(request.user).select_related(
-                    "helhedsplan", "indsatsomraade"
-                ),
+            delaftale = hent_til_redigering(
+                request,
+                Delaftale.objects.select_related("helhedsplan", "indsatsomraade"),
+                perm,
                 helhedsplan__slug=helhedsplan,
                 indsatsomraade__slug=indsats,
             )
-            if not request.user.has_perm(perm):
-                raise PermissionDenied("Du har ikke adgang til denne handling.")
             return view(request, delaftale, **kwargs)
 
         return indpakket

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delaftaler.models import Boligomraade, Opfoelgning
-from indikatorer.models import Indikator, Maaling
+from indikatorer.models import Indikator, Maaling, sted_noegle
 from indikatorer.tal import antal_decimaler
 
 FELTER = (
@@ -54,7 +54,7 @@ class MaalingInput:
     @property
     def noegle(self) -> tuple:
         omraade = self.boligomraade.pk if self.boligomraade else None
-        return (self.indikator.pk, omraade, "" if omraade else self.maalgruppe, self.periode)
+        return (self.indikator.pk, *sted_noegle(omraade, self.maalgruppe), self.periode)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Plan:
 
 
 def _maaling_noegle(m: Maaling) -> tuple:
-    return (m.indikator_id, m.boligomraade_id, "" if m.boligomraade_id else m.maalgruppe, m.periode)
+    return (m.indikator_id, *m.sted_noegle, m.periode)
 
 
 FELTNAVNE = {

@@ -124,8 +124,51 @@ class Indikator(models.Model):
 ALLE_BOLIGOMRAADER = "Alle boligområder"
 
 
+def sted_noegle(boligomraade_id: int | None, maalgruppe: str) -> tuple[int | None, str]:
+    """Where a value is measured, as one key: a boligområde, else a target group ("" for
+    all areas). A måling, its baseline and a row being read in match by it."""
+    return (boligomraade_id, "") if boligomraade_id else (None, maalgruppe or "")
+
+
+def maalepunkt_regler(prefix: str, hvad: str) -> list[models.BaseConstraint]:
+    """The rules a baseline and a måling share, named after their model (``prefix``) and
+    worded with ``hvad`` (»en baseline«): the stored decimals, one place (an area or a
+    target group, never both), and one value per indicator, place and period."""
+    return [
+        models.CheckConstraint(
+            condition=Q(vaerdi_decimaler__lte=MAKS_DECIMALER)
+            & Q(sammenligning_decimaler__lte=MAKS_DECIMALER),
+            name=f"{prefix}_hoejst_fire_decimaler",
+            violation_error_message="Højst fire decimaler.",
+        ),
+        models.CheckConstraint(
+            condition=Q(boligomraade__isnull=True) | Q(maalgruppe=""),
+            name=f"{prefix}_boligomraade_eller_maalgruppe",
+            violation_error_message="Vælg enten et boligområde eller en målgruppe, ikke begge.",
+        ),
+        models.UniqueConstraint(
+            fields=["indikator", "boligomraade", "periode"],
+            condition=Q(boligomraade__isnull=False),
+            name=f"{prefix}_en_pr_indikator_omraade_periode",
+            violation_error_message=f"Indikatoren har allerede {hvad} for dette "
+            "boligområde og denne periode.",
+        ),
+        models.UniqueConstraint(
+            fields=["indikator", "maalgruppe", "periode"],
+            condition=Q(boligomraade__isnull=True),
+            name=f"{prefix}_en_pr_indikator_maalgruppe_periode",
+            violation_error_message=f"Indikatoren har allerede {hvad} for denne "
+            "målgruppe og denne periode.",
+        ),
+    ]
+
+
 class Maalepunkt:
     """What a baseline and a måling share when shown: where, the comparison, the period."""
+
+    @property
+    def sted_noegle(self) -> tuple[int | None, str]:
+        return sted_noegle(self.boligomraade_id, self.maalgruppe)
 
     @property
     def sted_navn(self) -> str:
@@ -247,12 +290,6 @@ class Baseline(Maalepunkt, models.Model):
                 violation_error_message="Den anden baseline kan ikke være negativ.",
             ),
             models.CheckConstraint(
-                condition=Q(vaerdi_decimaler__lte=MAKS_DECIMALER)
-                & Q(sammenligning_decimaler__lte=MAKS_DECIMALER),
-                name="baseline_hoejst_fire_decimaler",
-                violation_error_message="Højst fire decimaler.",
-            ),
-            models.CheckConstraint(
                 condition=Q(periode="") | Q(periode__regex=PERIODE_REGEX),
                 name="baseline_periode_aar_eller_maaned",
                 violation_error_message="Perioden skal være et år eller en måned og et år.",
@@ -262,25 +299,7 @@ class Baseline(Maalepunkt, models.Model):
                 name="baseline_periode_kraeves_til_vaerdi",
                 violation_error_message="Angiv baseline år for en baseline med værdi.",
             ),
-            models.CheckConstraint(
-                condition=Q(boligomraade__isnull=True) | Q(maalgruppe=""),
-                name="baseline_boligomraade_eller_maalgruppe",
-                violation_error_message="Vælg enten et boligområde eller en målgruppe, ikke begge.",
-            ),
-            models.UniqueConstraint(
-                fields=["indikator", "boligomraade", "periode"],
-                condition=Q(boligomraade__isnull=False),
-                name="baseline_en_pr_indikator_omraade_periode",
-                violation_error_message="Indikatoren har allerede en baseline for dette "
-                "boligområde og denne periode.",
-            ),
-            models.UniqueConstraint(
-                fields=["indikator", "maalgruppe", "periode"],
-                condition=Q(boligomraade__isnull=True),
-                name="baseline_en_pr_indikator_maalgruppe_periode",
-                violation_error_message="Indikatoren har allerede en baseline for denne "
-                "målgruppe og denne periode.",
-            ),
+            *maalepunkt_regler("baseline", "en baseline"),
         ]
 
     def __str__(self) -> str:
@@ -392,35 +411,11 @@ class Maaling(Maalepunkt, models.Model):
                 violation_error_message="Værdien kan ikke være negativ.",
             ),
             models.CheckConstraint(
-                condition=Q(vaerdi_decimaler__lte=MAKS_DECIMALER)
-                & Q(sammenligning_decimaler__lte=MAKS_DECIMALER),
-                name="maaling_hoejst_fire_decimaler",
-                violation_error_message="Højst fire decimaler.",
-            ),
-            models.CheckConstraint(
                 condition=Q(periode__regex=PERIODE_REGEX),
                 name="maaling_periode_aar_eller_maaned",
                 violation_error_message="Perioden skal være et år eller en måned og et år.",
             ),
-            models.CheckConstraint(
-                condition=Q(boligomraade__isnull=True) | Q(maalgruppe=""),
-                name="maaling_boligomraade_eller_maalgruppe",
-                violation_error_message="Vælg enten et boligområde eller en målgruppe, ikke begge.",
-            ),
-            models.UniqueConstraint(
-                fields=["indikator", "boligomraade", "periode"],
-                condition=Q(boligomraade__isnull=False),
-                name="maaling_en_pr_indikator_omraade_periode",
-                violation_error_message="Indikatoren har allerede en måling for dette "
-                "boligområde og denne periode.",
-            ),
-            models.UniqueConstraint(
-                fields=["indikator", "maalgruppe", "periode"],
-                condition=Q(boligomraade__isnull=True),
-                name="maaling_en_pr_indikator_maalgruppe_periode",
-                violation_error_message="Indikatoren har allerede en måling for denne "
-                "målgruppe og denne periode.",
-            ),
+            *maalepunkt_regler("maaling", "en måling"),
         ]
 
     def __str__(self) -> str:

@@ -2,23 +2,27 @@
 
 The grid is one page of many small forms, one per indicator × sted, per delmål and per
 activity, each with its own prefix built from database ids (never from a position), so a
-posted value always lands on the row it was typed in.
+posted value always lands on the row it was typed in. The rows themselves, and reading
+them back, are the grid's (grid.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from django import forms
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.models import Boligomraade, Delaftale, Delmaal, DelmaalStatus
+from delaftaler.models import Delaftale, Delmaal, DelmaalStatus
 from indikatorer.forms import DanskTalField, PeriodeField
-from indikatorer.models import ALLE_BOLIGOMRAADER, PROCENT_FEJL, Baseline, Indikator, Maaling
+from indikatorer.models import PROCENT_FEJL, Maaling
 from indikatorer.tal import formater_tal
+
+if TYPE_CHECKING:
+    from delaftaler.opfoelgning.grid import GitterRaekke
 
 BEGRUNDELSE_FEJL = "Skriv hvorfor værdien ikke er tilgængelig."
 BEGGE_FEJL = "Slet værdien, eller fjern markeringen »ikke tilgængelig«."
@@ -208,111 +212,6 @@ def _initial(maaling: Maaling | None, aar: int) -> dict:
         "udtrukket": maaling.udtrukket,
         "note": maaling.note,
     }
-
-
-@dataclass
-class GitterRaekke:
-    """One row of the grid: an indicator at a boligområde, a target group, or all of it."""
-
-    nr: int
-    delmaal: Delmaal
-    indikator: Indikator
-    boligomraade: Boligomraade | None
-    maalgruppe: str
-    noegle: str
-    baselines: list[Baseline] = field(default_factory=list)
-    sidste_aar: Maaling | None = None
-    eksisterende: Maaling | None = None
-    form: MaalingForm | None = None
-    foerste_i_indikator: bool = False
-    antal_i_indikator: int = 1
-
-    @property
-    def sted(self) -> str:
-        if self.boligomraade is not None:
-            return self.boligomraade.navn
-        return self.maalgruppe or ALLE_BOLIGOMRAADER
-
-    @property
-    def kilde(self) -> str:
-        return f"Række {self.nr} ({self.indikator.navn}, {self.sted})"
-
-    @property
-    def sidste_aar_tekst(self) -> str:
-        m = self.sidste_aar
-        if m is None:
-            return ""
-        if m.ikke_tilgaengelig:
-            return f"Ikke tilgængelig ({m.periode_tekst})"
-        return f"{self.indikator.formater(m.vaerdi, m.vaerdi_decimaler)} ({m.periode_tekst})"
-
-    @property
-    def baseline_tekst(self) -> str:
-        return "; ".join(
-            f"{b.vaerdi_tekst} ({b.periode_tekst})" if b.periode else b.vaerdi_tekst
-            for b in self.baselines
-        )
-
-
-def _sted_noegle(boligomraade_id: int | None, maalgruppe: str) -> tuple:
-    return ("b", boligomraade_id) if boligomraade_id else ("g", maalgruppe or "")
-
-
-def byg_raekker(
-    *,
-    delmaal: list[Delmaal],
-    boligomraader: list[Boligomraade],
-    maalinger: list[Maaling],
-    forrige: list[Maaling],
-) -> list[GitterRaekke]:
-    """Rows in the delaftale's order: per indicator, every sted that has a baseline (or,
-    without baselines, every boligområde), then any sted only this year's data has.
-
-    Expects delmål with `indikator_liste`, indicators with `baseline_liste`."""
-    omraader = {o.pk: o for o in boligomraader}
-
-    def seneste(liste: list[Maaling]) -> dict[tuple, Maaling]:
-        resultat: dict[tuple, Maaling] = {}
-        for m in sorted(liste, key=lambda m: m.periode):
-            resultat[(m.indikator_id, *_sted_noegle(m.boligomraade_id, m.maalgruppe))] = m
-        return resultat
-
-    i_aar, sidste = seneste(maalinger), seneste(forrige)
-    raekker: list[GitterRaekke] = []
-    for d in delmaal:
-        for indikator in d.indikator_liste:
-            steder: dict[tuple, list[Baseline]] = {}
-            for b in indikator.baseline_liste:
-                steder.setdefault(_sted_noegle(b.boligomraade_id, b.maalgruppe), []).append(b)
-            if not steder:
-                steder = {("b", o.pk): [] for o in boligomraader}
-            for art, vaerdi in (k[1:] for k in i_aar if k[0] == indikator.pk):
-                steder.setdefault((art, vaerdi), [])
-            foerste = len(raekker)
-            for gruppe_nr, ((art, vaerdi), baselines) in enumerate(steder.items()):
-                omraade = omraader.get(vaerdi) if art == "b" else None
-                if art == "b" and omraade is None:
-                    continue
-                noegle = (
-                    f"m{indikator.pk}-b{vaerdi}" if art == "b" else f"m{indikator.pk}-g{gruppe_nr}"
-                )
-                raekker.append(
-                    GitterRaekke(
-                        nr=len(raekker) + 1,
-                        delmaal=d,
-                        indikator=indikator,
-                        boligomraade=omraade,
-                        maalgruppe="" if art == "b" else vaerdi,
-                        noegle=noegle,
-                        baselines=baselines,
-                        sidste_aar=sidste.get((indikator.pk, art, vaerdi)),
-                        eksisterende=i_aar.get((indikator.pk, art, vaerdi)),
-                    )
-                )
-            if len(raekker) > foerste:
-                raekker[foerste].foerste_i_indikator = True
-                raekker[foerste].antal_i_indikator = len(raekker) - foerste
-    return raekker
 
 
 # --- Status per delmål and per activity ----------------------------------------------------

@@ -48,13 +48,6 @@ def _kanonisk(tal: Decimal, decimaler: int) -> str:
     return str(tal.quantize(Decimal(1).scaleb(-decimaler)))
 
 
-def sted_noegle(punkt: Baseline | Maaling) -> tuple:
-    """A måling belongs to the baseline with the same boligområde, or the same target group."""
-    if punkt.boligomraade_id:
-        return ("omraade", punkt.boligomraade_id)
-    return ("maalgruppe", punkt.maalgruppe)
-
-
 # ---- The numbers ----------------------------------------------------------------------
 
 
@@ -488,7 +481,7 @@ def byg_rapport(o: Opfoelgning) -> RapportVisning:
                 continue
             m.indikator = indikator  # for vaerdi_tekst without a query per måling
             alle_maalinger.append(m)
-            pr_aar = maalinger.setdefault((m.indikator_id, sted_noegle(m)), {})
+            pr_aar = maalinger.setdefault((m.indikator_id, m.sted_noegle), {})
             gammel = pr_aar.get(opf.aar)
             if gammel is None or _bedre_match(m, gammel, opf.aar):
                 pr_aar[opf.aar] = m
@@ -557,7 +550,7 @@ def _indikator_rapport(
     # One row per place; a place with several baselines uses its first (earliest) one.
     baseline_pr_sted: dict[tuple, Baseline] = {}
     for b in indikator.baseline_liste:
-        noegle = sted_noegle(b)
+        noegle = b.sted_noegle
         tidligere = baseline_pr_sted.get(noegle)
         if tidligere is None or (
             (b.afventer, b.periode or "9999") < (tidligere.afventer, tidligere.periode or "9999")

@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from delaftaler.adgang import hent_for_medlem
+from delaftaler.adgang import hent_til_redigering
 from delaftaler.models import Opfoelgning
 from delaftaler.opfoelgning.excel.columns import XLSX_MIME
 from delaftaler.opfoelgning.excel.export import maalinger_eksport
@@ -60,12 +60,9 @@ def kun_sekretariat(view):
 
 
 def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    return hent_for_medlem(
-        Opfoelgning.objects.synlige_for(request.user).select_related(
-            "delaftale__helhedsplan", "delaftale__indsatsomraade"
-        ),
-        request.user,
-        "delaftale__helhedsplan",
+    return hent_til_redigering(
+        request,
+        Opfoelgning.objects.select_related("delaftale__helhedsplan", "delaftale__indsatsomraade"),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
@@ -367,5 +364,4 @@ def _preview(request, kontekst: dict, visning: Forhaandsvisning, navn: str, toke
 
 
 def _noegle(m: Maaling) -> tuple:
-    omraade = m.boligomraade.pk if m.boligomraade else None
-    return (m.indikator.pk, omraade, "" if omraade else m.maalgruppe, m.periode)
+    return (m.indikator.pk, *m.sted_noegle, m.periode)

@@ -15,9 +15,8 @@ is another plan's list of years.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
-from itertools import groupby
 
 from django import forms
 from django.contrib import messages
@@ -29,26 +28,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.adgang import IKKE_MEDLEM, hent_for_medlem, med_medlemskab
+from delaftaler.adgang import IKKE_MEDLEM, INGEN_ADGANG, hent_til_redigering, med_medlemskab
+from delaftaler.lib.forms import add_service_errors
 from delaftaler.models import (
     Delaftale,
-    Delmaal,
-    DelmaalStatus,
     Opfoelgning,
     OpfoelgningHaendelse,
 )
-from delaftaler.opfoelgning.forms import (
-    AktivitetStatusForm,
-    BekraeftForm,
-    DelmaalStatusForm,
-    GenaabenForm,
-    GitterRaekke,
-    KommentarForm,
-    MaalingForm,
-    OpretForm,
-    byg_raekker,
-)
+from delaftaler.opfoelgning.forms import BekraeftForm, GenaabenForm, KommentarForm, OpretForm
+from delaftaler.opfoelgning.grid import byg_gitter, valider_gitter
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import (
     INDTAST,
@@ -60,8 +48,6 @@ from delaftaler.opfoelgning.services import (
     opfoelgning_opret,
     opfoelgning_send,
 )
-from indikatorer.maalinger import MaalingInput, maalinger_planlaeg
-from indikatorer.models import Baseline, Indikator, Maaling
 
 INTET_GEMT = "Intet er gemt. Ret fejlene herunder, og gem igen."
 
@@ -79,7 +65,7 @@ def kraever(*perms: str):
             if not (request.user.is_active and request.user.is_staff):
                 raise PermissionDenied("Siden er kun for sekretariatet og bestyrelsen.")
             if not request.user.has_perms(perms):
-                raise PermissionDenied("Du har ikke adgang til denne handling.")
+                raise PermissionDenied(INGEN_ADGANG)
             return view(request, *args, **kwargs)
 
         return indpakket
@@ -87,22 +73,17 @@ def kraever(*perms: str):
     return dekorator
 
 
-def _opfoelgninger(bruger):
+def _opfoelgninger():
     haendelser = OpfoelgningHaendelse.objects.select_related("bruger")
-    return (
-        Opfoelgning.objects.synlige_for(bruger)
-        .select_related("delaftale__helhedsplan", "delaftale__indsatsomraade")
-        .prefetch_related(Prefetch("haendelser", queryset=haendelser, to_attr="haendelse_liste"))
-    )
+    return Opfoelgning.objects.select_related(
+        "delaftale__helhedsplan", "delaftale__indsatsomraade"
+    ).prefetch_related(Prefetch("haendelser", queryset=haendelser, to_attr="haendelse_liste"))
 
 
 def _hent(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    """A year the person may see (404 otherwise) in a helhedsplan they work on (403 for
-    another plan's approved, public year)."""
-    return hent_for_medlem(
-        _opfoelgninger(request.user),
-        request.user,
-        "delaftale__helhedsplan",
+    return hent_til_redigering(
+        request,
+        _opfoelgninger(),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,
@@ -137,7 +118,8 @@ def _argumenter(opfoelgning: Opfoelgning) -> list:
 def oversigt(request: HttpRequest) -> HttpResponse:
     """Every follow-up the person may see in the helhedsplaner they work on."""
     opfoelgninger = _med_datoer(
-        _opfoelgninger(request.user)
+        _opfoelgninger()
+        .synlige_for(request.user)
         .for_bruger(request.user)
         .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__raekkefoelge", "-aar")
     )
@@ -163,7 +145,9 @@ def liste(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
     kan_oprette = request.user.has_perm("delaftaler.add_opfoelgning")
     if request.method == "POST" and not kan_oprette:
         raise PermissionDenied("Du kan ikke oprette opfølgninger.")
-    opfoelgninger = _med_datoer(_opfoelgninger(request.user).filter(delaftale=delaftale))
+    opfoelgninger = _med_datoer(
+        _opfoelgninger().synlige_for(request.user).filter(delaftale=delaftale)
+    )
     form = None
     if request.method == "POST":
         form = OpretForm(request.POST, delaftale=delaftale)
@@ -173,7 +157,7 @@ def liste(request: HttpRequest, helhedsplan: str, indsats: str) -> HttpResponse:
                     delaftale=delaftale, aar=form.cleaned_data["aar"], bruger=request.user
                 )
             except ValidationError as exc:
-                _fejl_til_form(form, exc, felt_for_all="aar")
+                add_service_errors(form, exc, field_for_all="aar")
             else:
                 messages.success(request, f"Opfølgningen for {opfoelgning.aar} er oprettet.")
                 return redirect(
@@ -200,205 +184,18 @@ def _foreslaaet_aar(delaftale: Delaftale, opfoelgninger: list[Opfoelgning]) -> i
 # --- The entry grid --------------------------------------------------------------------------
 
 
-@dataclass
-class Gitter:
-    """Everything the entry page shows and saves, loaded in a fixed number of queries."""
-
-    opfoelgning: Opfoelgning
-    raekker: list[GitterRaekke]
-    delmaal: list[tuple[Delmaal, DelmaalStatusForm]]
-    aktiviteter: list[tuple[Aktivitet, AktivitetStatusForm]]
-    fejl: list[str] = field(default_factory=list)
-
-    @property
-    def formularer(self) -> list[forms.Form]:
-        return [
-            *(r.form for r in self.raekker),
-            *(f for _, f in self.delmaal),
-            *(f for _, f in self.aktiviteter),
-        ]
-
-    def grupper(self) -> list[tuple[Delmaal, list[tuple[Indikator, list[GitterRaekke]]]]]:
-        """Rows grouped for the page: per delmål, per indicator."""
-        return [
-            (
-                delmaal,
-                [
-                    (indikator, list(raekker))
-                    for indikator, raekker in groupby(pr_delmaal, key=lambda r: r.indikator)
-                ],
-            )
-            for delmaal, pr_delmaal in groupby(self.raekker, key=lambda r: r.delmaal)
-        ]
-
-    def fejlliste(self) -> list[tuple[str, str, str]]:
-        """(where, anchor, message) for the summary at the top of the page."""
-        resultat = [("", "", besked) for besked in self.fejl]
-        for raekke in self.raekker:
-            resultat += _formfejl(raekke.form, raekke.kilde)
-        for delmaal, form in self.delmaal:
-            resultat += _formfejl(form, f"Delmål »{delmaal.tekst}«")
-        for aktivitet, form in self.aktiviteter:
-            resultat += _formfejl(form, f"Aktivitet »{aktivitet.navn}«")
-        return resultat
-
-
-def _formfejl(form: forms.Form, hvor: str) -> list[tuple[str, str, str]]:
-    resultat = []
-    for navn, fejl in form.errors.items():
-        if navn == forms.forms.NON_FIELD_ERRORS:
-            resultat += [(hvor, "", besked) for besked in fejl]
-        else:
-            felt = form[navn]
-            resultat += [(f"{hvor}, {felt.label}", felt.auto_id, besked) for besked in fejl]
-    return resultat
-
-
-def _byg_gitter(opfoelgning: Opfoelgning, data=None) -> Gitter:
-    delaftale = opfoelgning.delaftale
-    baselines = Baseline.objects.select_related("boligomraade")
-    indikatorer = Indikator.objects.prefetch_related(
-        Prefetch("baselines", queryset=baselines, to_attr="baseline_liste")
-    )
-    delmaal = list(
-        Delmaal.objects.filter(delaftale=delaftale).prefetch_related(
-            Prefetch("indikatorer", queryset=indikatorer, to_attr="indikator_liste")
-        )
-    )
-    boligomraader = list(delaftale.helhedsplan.boligomraader.all())
-    maalinger = list(Maaling.objects.filter(opfoelgning=opfoelgning))
-    forrige = list(
-        Maaling.objects.filter(
-            opfoelgning__delaftale=delaftale, opfoelgning__aar=opfoelgning.aar - 1
-        )
-    )
-    raekker = byg_raekker(
-        delmaal=delmaal, boligomraader=boligomraader, maalinger=maalinger, forrige=forrige
-    )
-    for raekke in raekker:
-        raekke.form = MaalingForm(data, prefix=raekke.noegle, raekke=raekke, aar=opfoelgning.aar)
-    delmaal_status = {
-        s.delmaal_id: s for s in DelmaalStatus.objects.filter(opfoelgning=opfoelgning)
-    }
-    aktiviteter = list(Aktivitet.objects.filter(delaftale=delaftale))
-    aktivitet_status = {
-        s.aktivitet_id: s for s in AktivitetStatus.objects.filter(opfoelgning=opfoelgning)
-    }
-    gitter = Gitter(
-        opfoelgning=opfoelgning,
-        raekker=raekker,
-        delmaal=[
-            (
-                d,
-                DelmaalStatusForm(
-                    data, prefix=f"d{d.pk}", delmaal=d, eksisterende=delmaal_status.get(d.pk)
-                ),
-            )
-            for d in delmaal
-        ],
-        aktiviteter=[
-            (
-                a,
-                AktivitetStatusForm(
-                    data, prefix=f"a{a.pk}", aktivitet=a, eksisterende=aktivitet_status.get(a.pk)
-                ),
-            )
-            for a in aktiviteter
-        ],
-    )
-    if opfoelgning.er_laast:
-        for form in gitter.formularer:
-            for felt in form.fields.values():
-                felt.disabled = True
-    return gitter
-
-
-FELTER_FRA_PLAN = {"værdi": "vaerdi", "sammenligning": "sammenligning"}
-FELTER_FRA_PLAN |= {"begrundelse": "begrundelse", "periode": "periode"}
-
-
-@dataclass
-class Indtastning:
-    """What a valid grid will save."""
-
-    raekker: list[MaalingInput]
-    erstattede: list[Maaling]
-    delmaal_status: list[DelmaalStatus]
-    aktivitet_status: list[AktivitetStatus]
-
-
-def _valider(gitter: Gitter) -> Indtastning | None:
-    """Check every form, then every row against the model rules (without writing).
-    Errors land next to the field they concern; None when anything is wrong."""
-    opfoelgning = gitter.opfoelgning
-    gyldige = [f.is_valid() for f in gitter.formularer]
-    indtastning = Indtastning([], [], [], [])
-    pr_kilde: dict[str, GitterRaekke] = {}
-    for raekke in gitter.raekker:
-        form = raekke.form
-        if not form.is_valid() or form.er_tom:
-            continue
-        data = form.cleaned_data
-        indtastning.raekker.append(
-            MaalingInput(
-                indikator=raekke.indikator,
-                periode=data["periode"],
-                boligomraade=raekke.boligomraade,
-                maalgruppe=raekke.maalgruppe,
-                vaerdi=data["vaerdi"],
-                ikke_tilgaengelig=data["ikke_tilgaengelig"],
-                begrundelse=data["begrundelse"].strip(),
-                sammenligning=data["sammenligning"],
-                sammenligning_label=data["sammenligning_label"].strip(),
-                datakilde=data["datakilde"].strip(),
-                udtrukket=data["udtrukket"],
-                note=data["note"].strip(),
-                kilde=raekke.kilde,
-            )
-        )
-        pr_kilde[raekke.kilde] = raekke
-        if raekke.eksisterende is not None and raekke.eksisterende.periode != data["periode"]:
-            indtastning.erstattede.append(raekke.eksisterende)
-    plan = maalinger_planlaeg(opfoelgning=opfoelgning, raekker=indtastning.raekker)
-    for fejl in plan.fejl:
-        raekke = pr_kilde.get(fejl.kilde)
-        if raekke is None:
-            gitter.fejl.append(fejl.besked)
-        else:
-            raekke.form.add_error(FELTER_FRA_PLAN.get(fejl.felt), fejl.besked)
-    for liste, formularer in (
-        (indtastning.delmaal_status, gitter.delmaal),
-        (indtastning.aktivitet_status, gitter.aktiviteter),
-    ):
-        for _, form in formularer:
-            if not form.is_valid():
-                continue
-            status = form.instans(opfoelgning)
-            if status is None:
-                continue
-            try:
-                status.full_clean(validate_unique=False, validate_constraints=False)
-            except ValidationError as exc:
-                _fejl_til_form(form, exc)
-            else:
-                liste.append(status)
-    if not all(gyldige) or gitter.fejl or any(f.errors for f in gitter.formularer):
-        return None
-    return indtastning
-
-
 @kraever(*INDTAST)
 def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> HttpResponse:
     """One page for a delaftale's year: every value, the delmål and the activities."""
     opfoelgning = _hent(request, helhedsplan, indsats, aar)
     status = 200
     if request.method == "POST" and opfoelgning.er_laast:
-        gitter = _byg_gitter(opfoelgning)
+        gitter = byg_gitter(opfoelgning)
         gitter.fejl.append(LAAST_FEJL)
         status = 409
     elif request.method == "POST":
-        gitter = _byg_gitter(opfoelgning, request.POST)
-        indtastning = _valider(gitter)
+        gitter = byg_gitter(opfoelgning, request.POST)
+        indtastning = valider_gitter(gitter)
         if indtastning is not None:
             try:
                 indtastning_gem(
@@ -420,7 +217,7 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
                 )
                 return redirect("delaftaler:opfoelgning_indtast", helhedsplan, indsats, aar)
     else:
-        gitter = _byg_gitter(opfoelgning)
+        gitter = byg_gitter(opfoelgning)
     return render(
         request,
         "opfoelgning/indtast.html",
@@ -438,20 +235,6 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
 
 
 # --- The workflow's steps --------------------------------------------------------------------
-
-
-def _fejl_til_form(form: forms.Form, exc: ValidationError, felt_for_all: str | None = None):
-    """A service's ValidationError shown in the form, next to the field it names."""
-    if hasattr(exc, "error_dict"):
-        for navn, fejl in exc.message_dict.items():
-            if navn in form.fields:
-                form.add_error(navn, fejl)
-            elif navn == "__all__" and felt_for_all:
-                form.add_error(felt_for_all, fejl)
-            else:
-                form.add_error(None, fejl)
-    else:
-        form.add_error(felt_for_all, exc.messages)
 
 
 def rapport_pdf(opfoelgning: Opfoelgning) -> bytes:
@@ -526,7 +309,7 @@ def _handling(request: HttpRequest, helhedsplan, indsats, aar, *, navn: str) -> 
             try:
                 handling.udfoer(opfoelgning, form.cleaned_data, request.user)
             except ValidationError as exc:
-                _fejl_til_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, handling.succes.format(aar=aar))
                 return redirect("delaftaler:opfoelgning_liste", helhedsplan, indsats)

@@ -9,19 +9,19 @@ existence is not given away – to other plans' staff neither.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
+from delaftaler.adgang import hent_til_visning
 from delaftaler.models import Opfoelgning
 from delaftaler.opfoelgning.rapport.context import hent_rapport
 from delaftaler.opfoelgning.rapport.pdf import rapport_pdf_svar
 
 
 def _opfoelgning(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> Opfoelgning:
-    return get_object_or_404(
-        Opfoelgning.objects.synlige_for(request.user).select_related(
-            "delaftale__helhedsplan", "delaftale__indsatsomraade"
-        ),
+    return hent_til_visning(
+        request,
+        Opfoelgning.objects.select_related("delaftale__helhedsplan", "delaftale__indsatsomraade"),
         delaftale__helhedsplan__slug=helhedsplan,
         delaftale__indsatsomraade__slug=indsats,
         aar=aar,

@@ -36,6 +36,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from delaftaler.adgang import kraev_medlem
+from delaftaler.lib.forms import add_service_errors
 from delaftaler.models import Delaftale, Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.comparison import byg_sammenligning
@@ -66,15 +67,6 @@ def _indstillinger(delaftale: Delaftale):
     )
 
 
-def _fejl(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal shown in the form, next to the field it names."""
-    if hasattr(exc, "error_dict"):
-        for navn, fejl in exc.message_dict.items():
-            form.add_error(navn if navn in form.fields else None, fejl)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _udfoer(form: forms.Form, tjeneste: Callable[[dict], Any]) -> tuple[Any, int | None]:
     """The service run with the form's data: (its result, None), or (None, the status of
     the refusal) – 400 for the form's own errors, 409 for the service's refusal, whose
@@ -84,7 +76,7 @@ def _udfoer(form: forms.Form, tjeneste: Callable[[dict], Any]) -> tuple[Any, int
     try:
         return tjeneste(form.cleaned_data), None
     except ValidationError as exc:
-        _fejl(form, exc)
+        add_service_errors(form, exc)
         return None, KONFLIKT
 
 
