@@ -30,6 +30,9 @@ def _med_medlemmer(delaftale):
     return delaftale
 
 
+_MODULER_MED_DB: set[str] = set()  # the modules whose modul_db transaction is open
+
+
 def _har_transaktionelle_tests(modul: pytest.Module) -> bool:
     """Whether a test of the module commits (``live_server``, ``transaction=True``): its
     flush afterwards would empty data built once for the module."""
@@ -44,11 +47,19 @@ def _har_transaktionelle_tests(modul: pytest.Module) -> bool:
     return False
 
 
+def _bruger_db(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in getattr(
+        item, "fixturenames", ()
+    )
+
+
 def _indlaest_i_modulet(request, sti: Path) -> int | None:
     """Loading a real delaftale validates every object (about a second here): once per
     module in modules marked ``delt_data``, else per test (``None``). Also per test when the
     first test asks for it late (``request.getfixturevalue``), inside its own transaction."""
-    if request.node.get_closest_marker("delt_data") is None or connection.in_atomic_block:
+    if request.node.get_closest_marker("delt_data") is None:
+        return None
+    if request.node.nodeid not in _MODULER_MED_DB and connection.in_atomic_block:
         return None
     request.getfixturevalue("modul_db")
     with request.getfixturevalue("django_db_blocker").unblock():
@@ -183,13 +194,22 @@ def modul_db(request, django_db_setup, django_db_blocker):
     transactional tests (``live_server``, ``transaction=True``): they would flush it."""
     if _har_transaktionelle_tests(request.node):
         raise pytest.UsageError(f"{request.node.nodeid}: transactional tests flush modul_db")
+    for item in request.session.items:
+        if item.getparent(pytest.Module) is not request.node:
+            continue
+        if "modul_db" in getattr(item, "fixturenames", ()) and not _bruger_db(item):
+            # pytest-django runs tests without ``db`` last, after the transactional tests
+            # whose flush would have emptied the data migrations' rows.
+            raise pytest.UsageError(f"{item.nodeid}: mark the module django_db to use modul_db")
     with django_db_blocker.unblock():
         atomics = {alias: transaction.atomic(using=alias) for alias in connections}
         for atomic in atomics.values():
             atomic.__enter__()
+        _MODULER_MED_DB.add(request.node.nodeid)
         try:
             yield
         finally:
+            _MODULER_MED_DB.discard(request.node.nodeid)
             for alias, atomic in reversed(atomics.items()):
                 transaction.set_rollback(True, using=alias)
                 atomic.__exit__(None, None, None)

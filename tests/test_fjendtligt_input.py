@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import (
+    Delaftale,
     Delmaal,
     DelmaalStatus,
     Kommentar,
@@ -28,7 +29,12 @@ from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import kommentar_tilfoej, opfoelgning_opret
 from delaftaler.publicering import services as publicering
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from indikatorer.models import Baseline, Indikator, Maaling
+from tests.conftest import bruger_med_rolle
+
+# Vejle and its payloads are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.delt_data, pytest.mark.django_db]
 
 DELAFTALE = "/vejle-21-25/beskaeftigelse/"
 OPF = DELAFTALE + "opfoelgning/"
@@ -91,9 +97,13 @@ def _publicer(delaftale, bruger) -> None:
         publicering.indstilling_godkend(indstilling=indstilling, bruger=bruger)
 
 
-@pytest.fixture
-def fjendtlig(vejle, sekretariat_bruger, bestyrelse_bruger):
-    """Vejle with every text field of one row of each model set to a payload."""
+@pytest.fixture(scope="module")
+def fjendtlig(modul_db, _vejle_i_modulet):
+    """Vejle with every text field of one row of each model set to a payload, built once
+    for the module; each test's requests are rolled back with its savepoint."""
+    vejle = Delaftale.objects.get(pk=_vejle_i_modulet)
+    sekretariat_bruger = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    bestyrelse_bruger = bruger_med_rolle("bestyrelse", BESTYRELSE)
     opret_demo_opfoelgninger(
         delaftale=vejle,
         sekretariat=sekretariat_bruger,
@@ -349,25 +359,26 @@ def test_odd_values_in_follow_up_forms_give_no_500(client, fjendtlig, settings, 
     assert fund == []
 
 
-def test_odd_values_in_every_admin_form_give_no_500(client, fjendtlig, monkeypatch):
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_odd_values_in_every_admin_form_give_no_500(client, fjendtlig, monkeypatch, model):
     client.force_login(fjendtlig["admin"])
     fund = []
-    for model, model_admin in admin.site._registry.items():
-        navn = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        sider = [reverse(f"{navn}_changelist")]
-        if model_admin.has_add_permission(type("R", (), {"user": fjendtlig["admin"]})()):
-            sider.append(reverse(f"{navn}_add"))
-        obj = model._default_manager.order_by("pk").first()
-        if obj is not None:
-            sider.append(reverse(f"{navn}_change", args=[obj.pk]))
-        for sti in sider:
-            if sti.endswith("/add/") or sti.endswith("/change/"):
-                fund += _fejl500(client, sti)
-            else:
-                for vaerdi in ODDE:
-                    svar = _get(client, sti, {"q": vaerdi, "o": vaerdi, "p": vaerdi})
-                    if svar.status_code >= 500:
-                        fund.append(f"{sti}?q={vaerdi[:30]!r}: {svar.status_code}")
+    model_admin = admin.site._registry[model]
+    navn = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    sider = [reverse(f"{navn}_changelist")]
+    if model_admin.has_add_permission(type("R", (), {"user": fjendtlig["admin"]})()):
+        sider.append(reverse(f"{navn}_add"))
+    obj = model._default_manager.order_by("pk").first()
+    if obj is not None:
+        sider.append(reverse(f"{navn}_change", args=[obj.pk]))
+    for sti in sider:
+        if sti.endswith("/add/") or sti.endswith("/change/"):
+            fund += _fejl500(client, sti)
+        else:
+            for vaerdi in ODDE:
+                svar = _get(client, sti, {"q": vaerdi, "o": vaerdi, "p": vaerdi})
+                if svar.status_code >= 500:
+                    fund.append(f"{sti}?q={vaerdi[:30]!r}: {svar.status_code}")
     assert fund == []
 
 

@@ -95,13 +95,12 @@ def _skabelonraekker(opfoelgning: Opfoelgning) -> list[_Skabelonraekke]:
         .select_related("boligomraade")
         .order_by("periode", "pk")
     ):
-        maalinger[(m.indikator_id, m.boligomraade_id, m.maalgruppe)].append(m)
+        maalinger[(m.indikator_id, *m.sted_noegle)].append(m)
     raekker = []
     for ind in indikatorer:
         steder: dict[tuple, tuple[Boligomraade | None, str, Baseline | None]] = {}
         for b in ind.baselines.all():
-            noegle = (b.boligomraade_id, "" if b.boligomraade_id else b.maalgruppe)
-            steder.setdefault(noegle, (b.boligomraade, noegle[1], b))
+            steder.setdefault(b.sted_noegle, (b.boligomraade, b.sted_noegle[1], b))
         if not steder:
             for o in omraader:
                 steder[(o.pk, "")] = (o, "", None)

@@ -49,8 +49,6 @@ from delaftaler.opfoelgning.services import (
     opfoelgning_send,
 )
 
-INTET_GEMT = "Intet er gemt. Ret fejlene herunder, og gem igen."
-
 SE = "delaftaler.view_opfoelgning"
 
 
