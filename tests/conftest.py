@@ -1,7 +1,9 @@
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -10,7 +12,7 @@ from django.test import override_settings
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Delaftale, Helhedsplan
-from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT
+from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT, opret_grupper
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 VEJLE = FIXTURES / "vejle_21_25_beskaeftigelse.json"
@@ -19,6 +21,13 @@ VIBORG = FIXTURES / "viborg_25_29_beskaeftigelse.json"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls it makes
 # through live_server are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def data_migrationernes_raekker() -> None:
+    """A transactional test's flush empties what the data migrations wrote too: LBF's
+    indsatsområder and the role groups. Made again the way the migrations make them."""
+    importlib.import_module("delaftaler.migrations.0002_lbf_indsatsomraader").opret(apps, None)
+    opret_grupper()
 
 
 def _med_medlemmer(delaftale):

@@ -160,13 +160,13 @@ class SamtidighedAdminMixin:
     ModelAdmin). ``bestemt_navn`` is the model in the definite form for the message.
     """
 
-    change_form_template = "admin/samtidighed/change_form.html"
+    change_form_template = "admin/concurrency/change_form.html"
     bestemt_navn = ""
 
-    def _samtidighed_navn(self) -> str:
+    def _concurrency_name(self) -> str:
         return self.bestemt_navn or capfirst(self.model._meta.verbose_name)
 
-    def _samtidighed_raekker(self, request, obj) -> list[Raekker]:
+    def _concurrency_rows(self, request, obj) -> list[Raekker]:
         return [
             Raekker(inline.model, _fk_navn(self.model, inline))
             for inline in self.get_inline_instances(request, obj)
@@ -176,13 +176,13 @@ class SamtidighedAdminMixin:
     def _stempel_ved_visning(self, request, obj) -> str:
         # The rows the page's inline formsets loaded (get_inline_formsets), so stamping
         # costs no queries; read them here only if the page was built some other way.
-        raekker = obj.__dict__.get("_samtidighed_raekker")
+        raekker = obj.__dict__.get("_concurrency_rows")
         if raekker is None:
             raekker = {
                 r.noegle: list(
                     r.model._base_manager.filter(**{r.fk: obj.pk}).values_list("pk", "aendret")
                 )
-                for r in self._samtidighed_raekker(request, obj)
+                for r in self._concurrency_rows(request, obj)
             }
         return stempel(obj.aendret, raekker)
 
@@ -208,8 +208,8 @@ class SamtidighedAdminMixin:
                 kontroller(
                     self.instance,
                     self.cleaned_data.get(FELT) or "",
-                    admin._samtidighed_raekker(request, self.instance),
-                    admin._samtidighed_navn(),
+                    admin._concurrency_rows(request, self.instance),
+                    admin._concurrency_name(),
                 )
                 return data
 
@@ -218,7 +218,7 @@ class SamtidighedAdminMixin:
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None, **kwargs):
         if obj is not None and obj.pk is not None and request.method != "POST":
-            obj._samtidighed_raekker = {
+            obj._concurrency_rows = {
                 noegle(fs.model, fs.fk.name): [(r.pk, r.aendret) for r in fs.get_queryset()]
                 for fs in formsets
                 if har_aendret(fs.model)

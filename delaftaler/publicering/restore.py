@@ -297,7 +297,7 @@ def version_gendan(*, version: Version, bruger) -> None:
             "Versionen kan ikke gendannes, fordi noget andet stadig bruger det, der skulle "
             "slettes eller ændres. Intet er ændret."
         ) from exc
-    # The admin's open pages see the delaftale as changed (samtidighed), like any save.
+    # The admin's open pages see the delaftale as changed (lib.concurrency), like any save.
     Delaftale.objects.filter(pk=delaftale.pk).update(aendret=timezone.now())
     transaction.on_commit(
         lambda: security_log.delaftale_haendelse(

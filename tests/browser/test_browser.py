@@ -1,36 +1,22 @@
 """What a secretariat member clicks, in Debian's headless Chromium."""
 
-import shutil
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Delmaal, Indsatsomraade
-from delaftaler.roller import SEKRETARIAT, opret_grupper
+from delaftaler.models import Delmaal
+from delaftaler.roller import SEKRETARIAT
 from indikatorer.models import Baseline
-from tests.conftest import VEJLE
+from tests.conftest import VEJLE, data_migrationernes_raekker
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 KODE = "hemmelig-kode-123"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -44,9 +30,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def logget_ind(page, live_server):
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
+    data_migrationernes_raekker()
     delaftale = indlaes_fil(VEJLE).delaftale
     bruger = get_user_model().objects.create_user("sekretariat", password=KODE, is_staff=True)
     bruger.groups.add(Group.objects.get(name=SEKRETARIAT))

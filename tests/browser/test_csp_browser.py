@@ -23,16 +23,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from aktiviteter.models import Aktivitet
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Indsatsomraade
 from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
 from delaftaler.opfoelgning.services import opfoelgning_opret
-from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
-from tests.chromium import chromium
-from tests.conftest import VEJLE
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+from tests.conftest import VEJLE, data_migrationernes_raekker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,14 +44,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
     + `i ${e.sourceFile || '?'}:${e.lineNumber} ${e.sample || ''}`);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = chromium(p)
-        yield b
-        b.close()
 
 
 class Besoeg:
@@ -115,9 +105,7 @@ def besoeg_under_politikken(browser, live_server):
 
 @pytest.fixture
 def data(db):
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
+    data_migrationernes_raekker()
     delaftale = indlaes_fil(VEJLE).delaftale
     User = get_user_model()
     admin_bruger = User.objects.create_superuser("admin", password=KODE)

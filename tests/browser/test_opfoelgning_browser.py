@@ -8,21 +8,20 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import DelmaalStatus, Indsatsomraade
+from delaftaler.models import DelmaalStatus
 from delaftaler.opfoelgning.services import opfoelgning_opret
-from delaftaler.roller import SEKRETARIAT, opret_grupper
+from delaftaler.roller import SEKRETARIAT
 from indikatorer.models import Maaling
 from tests.chromium import (
     axe_violations,
-    chromium,
     format_violations,
     html_errors,
     new_context,
 )
-from tests.conftest import VEJLE
+from tests.conftest import VEJLE, data_migrationernes_raekker
 
 KODE = "hemmelig-kode-123"
 AAR = 2024
@@ -34,19 +33,9 @@ PROCENT_FEJL = "En procentsats skal ligge mellem 0 og 100."
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = chromium(p)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def vejle_2024(live_server):
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
+    data_migrationernes_raekker()
     delaftale = indlaes_fil(VEJLE).delaftale
     bruger = get_user_model().objects.create_user("sekretariat", password=KODE, is_staff=True)
     bruger.groups.add(Group.objects.get(name=SEKRETARIAT))

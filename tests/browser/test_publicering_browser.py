@@ -16,14 +16,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Indsatsomraade, Indstilling, Version
-from delaftaler.roller import BESTYRELSE, LEDER, SEKRETARIAT, opret_grupper
-from tests.chromium import axe_violations, chromium, format_violations, new_context
-from tests.conftest import VEJLE
+from delaftaler.models import Indstilling, Version
+from delaftaler.roller import BESTYRELSE, LEDER, SEKRETARIAT
+from tests.chromium import axe_violations, format_violations, new_context
+from tests.conftest import VEJLE, data_migrationernes_raekker
 
 KODE = "hemmelig-kode-123"
 OFFENTLIG = "/vejle-21-25/beskaeftigelse/"
@@ -33,19 +33,9 @@ NY = "Unge 15-24 år, der hverken er i job eller uddannelse"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = chromium(p)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def vejle(live_server):
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
+    data_migrationernes_raekker()
     delaftale = indlaes_fil(VEJLE).delaftale
     for navn, gruppe in (
         ("sekretariat", SEKRETARIAT),

@@ -3,13 +3,12 @@ drawn under a strict CSP. The data are test_rapport's: Vejle's real baselines wi
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from delaftaler.models import Delmaal
 from delaftaler.opfoelgning.services import kommentar_tilfoej, opfoelgning_opret
 from indikatorer.maalinger import maalinger_gem
+from tests.conftest import data_migrationernes_raekker
 from tests.opfoelgning.test_rapport import (
     AAR,
     DELMAAL_FRITIDSJOB,
@@ -26,33 +25,19 @@ from tests.opfoelgning.test_rapport import (
 # ---- In the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from tests.chromium import chromium
-
-    with sync_playwright() as p:
-        browser = chromium(p)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def godkendt_2024(transactional_db):
     """An approved 2024, committed for the live server. Transactional tests flush the
     database afterwards, data migrations included: LBF's indsatsområder and the groups
     are made again first."""
-    from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     from delaftaler.indlaesning import indlaes_fil
-    from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
+    from delaftaler.roller import BESTYRELSE, SEKRETARIAT
     from tests.conftest import VEJLE
 
-    importlib.import_module("delaftaler.migrations.0002_lbf_indsatsomraader").opret(apps, None)
-    opret_grupper()
+    data_migrationernes_raekker()
     vejle = indlaes_fil(VEJLE).delaftale
     brugere = {}
     for navn, gruppe in (("sekretariat", SEKRETARIAT), ("bestyrelse", BESTYRELSE)):

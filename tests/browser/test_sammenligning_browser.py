@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import data_migrationernes_raekker
 from tests.publicering.test_historik import rediger_vejle
 from tests.publicering.test_sammenligning import url
 
@@ -20,14 +21,11 @@ def test_history_and_comparison_pages_have_no_axe_violations(live_server):
     from playwright.sync_api import sync_playwright
 
     from delaftaler.indlaesning import indlaes_fil
-    from delaftaler.models import Indsatsomraade
-    from delaftaler.roller import SEKRETARIAT, opret_grupper
+    from delaftaler.roller import SEKRETARIAT
     from tests.chromium import axe_violations, chromium, format_violations, new_context
     from tests.conftest import VEJLE
 
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
+    data_migrationernes_raekker()
     vejle = indlaes_fil(VEJLE).delaftale
     bruger = get_user_model().objects.create_user(
         "sekretariat", password="kode-123-abc", is_staff=True

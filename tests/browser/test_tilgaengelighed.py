@@ -6,30 +6,26 @@ breadcrumbs) is checked through a throwaway URLconf in this module, so the base 
 and the harness are tested even while the public views change.
 """
 
-import importlib
 import re
 import urllib.request
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
-from playwright.sync_api import sync_playwright
 
 from delaftaler.indlaesning import indlaes_fil
 from tests.chromium import (
     DESKTOP,
     PHONE,
     axe_violations,
-    chromium,
     format_violations,
     html_errors,
     new_context,
 )
-from tests.conftest import VEJLE, VIBORG
+from tests.conftest import VEJLE, VIBORG, data_migrationernes_raekker
 
 SIDER = ["/", "/vejle-21-25/beskaeftigelse/", "/viborg-25-29/beskaeftigelse/"]
 
@@ -105,17 +101,9 @@ def proeve_urls(settings):
 def _indlaes_begge():
     # Transactional tests flush the database afterwards, data migrations included:
     # re-create LBF's indsatsområder the way the data migration does.
-    importlib.import_module("delaftaler.migrations.0002_lbf_indsatsomraader").opret(apps, None)
+    data_migrationernes_raekker()
     indlaes_fil(VEJLE)
     indlaes_fil(VIBORG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = chromium(p)
-        yield browser
-        browser.close()
 
 
 def _side(browser, viewport):

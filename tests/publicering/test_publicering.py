@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Indsatsomraade, Indstilling, Version
+from delaftaler.models import Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
@@ -28,9 +28,9 @@ from delaftaler.publicering.services import (
     KUN_ADMINISTRATIVE,
     UDKAST_AENDRET,
 )
-from delaftaler.roller import BESTYRELSE, LEDER, opret_grupper
+from delaftaler.roller import BESTYRELSE, LEDER
 from delaftaler.snapshot import digest
-from tests.conftest import VEJLE
+from tests.conftest import VEJLE, data_migrationernes_raekker
 
 NY_MAALGRUPPE = "<p>Unge 15-17 år, der ikke er i gang med en uddannelse.</p>"
 ADM = Version.Art.ADMINISTRATIV
@@ -431,9 +431,7 @@ def _samtidigt(*opgaver):
 
 @pytest.fixture
 def vejle_commit(transactional_db):
-    # Transactional tests flush the database afterwards, data migrations included.
-    Indsatsomraade.objects.get_or_create(navn="Beskæftigelse", defaults={"slug": "beskaeftigelse"})
-    opret_grupper()
+    data_migrationernes_raekker()
     delaftale = indlaes_fil(VEJLE).delaftale
     brugere = {}
     for navn, gruppe in (("leder", LEDER), ("b1", BESTYRELSE), ("b2", BESTYRELSE)):
