@@ -524,3 +524,27 @@ def test_every_unique_rule_reachable_from_an_admin_form_gives_a_danish_error(
 
     assert not gyldig, f"{regel.name}: to ens rækker blev godkendt (databasen ville sige nej)"
     assert forventet & set(beskeder), beskeder
+
+
+def test_odd_values_in_the_admin_autocomplete_give_no_500(client, fjendtlig):
+    """The autocomplete searches the text it is sent; PostgreSQL refuses a NUL byte in text."""
+    client.force_login(fjendtlig["admin"])
+    client.raise_request_exception = False
+    kilde = {"app_label": "indikatorer", "model_name": "maaling", "field_name": "indikator"}
+    fund = []
+    for vaerdi in ODDE:
+        for data in [{**kilde, "term": vaerdi}, {**kilde, "term": "a", "page": vaerdi}]:
+            svar = _get(client, "/admin/autocomplete/", data)
+            if svar.status_code >= 500:
+                fund.append(f"{data} : {svar.status_code}")
+    assert fund == []
+
+
+def test_a_nul_byte_in_any_query_parameter_is_refused_with_the_danish_400_page(client, fjendtlig):
+    client.force_login(fjendtlig["admin"])
+    client.raise_request_exception = False
+    for sti in ["/admin/autocomplete/", "/admin/indikatorer/indikator/", DELAFTALE]:
+        for data in [{"term": "a\x00b"}, {"q\x00": "x"}]:
+            svar = _get(client, sti, data)
+            assert svar.status_code == 400, (sti, data)
+            assert "<html" in svar.content.decode() and 'lang="da"' in svar.content.decode()
