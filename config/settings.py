@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # One JSON line per request (method, path, status, time, user) on »delaftaler.anmodning«.
     "config.anmodningslog.AnmodningsLogMiddleware",
+    # A NUL byte in the address or query string: the Danish 400 page (config/nul_bytes.py).
+    "config.nul_bytes.RefuseNullBytesMiddleware",
     # Anonymous readers get the public pages and PDFs of the last second from memory,
     # before sessions and the view (delaftaler/visning/page_cache.py).
     "delaftaler.visning.page_cache.OffentligeSiderMiddleware",

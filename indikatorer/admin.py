@@ -1,12 +1,17 @@
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
 from delaftaler.adgang import HelhedsplanAdgangMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
+from delaftaler.lib.forms import ConditionalUniqueFormSetMixin
 from indikatorer.forms import BaselineForm
 from indikatorer.models import Baseline, Indikator, Maaling
+
+
+class BaselineFormSet(ConditionalUniqueFormSetMixin, CustomInlineFormSet):
+    """Two rows for the same place and period are refused on the row, not by the database."""
 
 
 class BaselineInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
@@ -14,6 +19,7 @@ class BaselineInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Tab
 
     model = Baseline
     form = BaselineForm
+    formset = BaselineFormSet
     extra = 0
     verbose_name_plural = "baselines pr. boligområde"
 
@@ -72,7 +78,9 @@ class IndikatorAdmin(
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, BaselineInline) and obj and obj.pk and request.method == "GET":
+        if isinstance(inline, BaselineInline) and obj and obj.pk:
+            # Also when saving: a row still showing only its preset area is then unchanged
+            # and skipped, as Django compares each extra row with its initial values.
             kwargs["initial"] = [{"boligomraade": o.pk} for o in manglende_omraader(obj)]
         return kwargs
 

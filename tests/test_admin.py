@@ -343,3 +343,70 @@ def test_baseline_grid_query_count_does_not_grow_with_rows(sekretariat_client, v
         sekretariat_client.get(url)
 
     assert len(efter.captured_queries) == len(foer.captured_queries)
+
+
+# --- Two rows for the same place and period: a Danish error on the row, nothing lost -------
+
+
+def test_two_new_baselines_for_the_same_area_and_period_are_refused_on_the_row(
+    delmaal_med_omraader, sekretariat_client
+):
+    delmaal, a, _ = delmaal_med_omraader
+    formular = Formular(sekretariat_client.get(admin_url(Indikator, "add")))
+    formular.saet(delmaal=delmaal.pk, navn="Andel i uddannelse", enhed="procent")
+    formular.raekker(
+        "baselines",
+        [
+            {"boligomraade": a.pk, "vaerdi": "11,3", "periode": "2019", "raekkefoelge": 1},
+            {"boligomraade": a.pk, "vaerdi": "12,7", "periode": "2019", "raekkefoelge": 2},
+        ],
+    )
+    foer = Baseline.objects.count()
+
+    response = sekretariat_client.post(admin_url(Indikator, "add"), formular.data)
+
+    tekst = side(response)
+    assert "Indikatoren har allerede en baseline for dette boligområde og denne periode." in tekst
+    assert 'value="11,3"' in tekst and 'value="12,7"' in tekst
+    assert not Indikator.objects.filter(navn="Andel i uddannelse").exists()
+    assert Baseline.objects.count() == foer
+
+
+def test_a_new_baseline_for_a_target_group_and_period_already_in_the_grid_is_refused(
+    delmaal_med_omraader, sekretariat_client
+):
+    delmaal, _, _ = delmaal_med_omraader
+    formular = Formular(sekretariat_client.get(admin_url(Indikator, "add")))
+    formular.saet(delmaal=delmaal.pk, navn="Andel i uddannelse", enhed="procent")
+    raekke = {"boligomraade": "", "maalgruppe": "Unge 18-29 år", "periode": "2019"}
+    formular.raekker(
+        "baselines",
+        [
+            {**raekke, "vaerdi": "11,3", "raekkefoelge": 1},
+            {**raekke, "vaerdi": "9", "raekkefoelge": 2},
+        ],
+    )
+
+    response = sekretariat_client.post(admin_url(Indikator, "add"), formular.data)
+
+    assert "Indikatoren har allerede en baseline for denne målgruppe og denne periode." in side(
+        response
+    )
+    assert not Indikator.objects.filter(navn="Andel i uddannelse").exists()
+
+
+def test_saving_the_baseline_grid_as_shown_ignores_the_untouched_rows_for_missing_areas(
+    sekretariat_client, vejle
+):
+    indikator = Indikator.objects.get(delmaal__delaftale=vejle, navn=FORSOERGEDE_18_29)
+    nyt = Boligomraade.objects.create(helhedsplan=vejle.helhedsplan, navn="Nyt område")
+    url = admin_url(Indikator, "change", indikator.pk)
+    formular = Formular(sekretariat_client.get(url))
+    foerste_nye = int(formular.data["baselines-INITIAL_FORMS"][0])
+    assert formular.data[f"baselines-{foerste_nye}-boligomraade"] == [str(nyt.pk)]
+    foer = Baseline.objects.filter(indikator=indikator).count()
+
+    response = sekretariat_client.post(url, formular.data)
+
+    assert response.status_code == 302, fejl(response)
+    assert Baseline.objects.filter(indikator=indikator).count() == foer

@@ -389,3 +389,162 @@ def test_an_id_beyond_any_integer_column_matches_nothing_on_every_database(vejle
     assert list(Delmaal.objects.filter(pk__in=[10**30]).values_list("pk", flat=True)) == []
     fundet = Delmaal.objects.filter(pk__in=[10**30, -(10**30), eksisterende])
     assert list(fundet.values_list("pk", flat=True)) == [eksisterende]
+
+
+# --- Every unique rule reachable from an admin form: a Danish error, never the database's ---
+
+
+def _unikke_regler():
+    """Each model an admin form or inline edits, with each of its unique rules (django-axes
+    writes its own records; its admin only shows and deletes them)."""
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label == "axes":
+            continue
+        for rediger, inline in [(model, None), *((i.model, i) for i in model_admin.inlines)]:
+            regler = [
+                r for r in rediger._meta.constraints if isinstance(r, models.UniqueConstraint)
+            ]
+            regler += [
+                models.UniqueConstraint(fields=[f.name], name=f"{f.name}_unik")
+                for f in rediger._meta.local_fields
+                if f.unique and not f.primary_key
+            ]
+            regler += [
+                models.UniqueConstraint(fields=list(felter), name="_".join(felter))
+                for felter in rediger._meta.unique_together
+            ]
+            for regel in regler:
+                sted = inline.__name__ if inline else "formular"
+                yield pytest.param(
+                    model, inline, regel, id=f"{model._meta.label}-{sted}-{regel.name}"
+                )
+
+
+def _raekkedata(form, prefix: str | None, udelad: set[str]) -> dict[str, list[str]]:
+    """What a browser sends for ``form`` as shown: its fields' current values."""
+    data: dict[str, list[str]] = {}
+    for bf in form:
+        if bf.name in udelad:
+            continue
+        vaerdi = bf.value()
+        navn = f"{prefix}-{bf.name}" if prefix else bf.name
+        if isinstance(vaerdi, bool):
+            if vaerdi:
+                data[navn] = ["on"]
+            continue
+        vist = bf.field.widget.format_value(vaerdi)
+        if isinstance(vaerdi, list | tuple):
+            data[navn] = [str(v.pk if hasattr(v, "pk") else v) for v in vaerdi]
+        elif isinstance(vist, list):
+            data[navn] = vist
+        elif vist is not None:
+            data[navn] = [str(vist)]
+    return data
+
+
+def _querydict(data: dict[str, list[str]]):
+    from django.http import QueryDict
+
+    qd = QueryDict(mutable=True)
+    for navn, vaerdier in data.items():
+        qd.setlist(navn, vaerdier)
+    return qd
+
+
+@pytest.mark.parametrize(("model", "inline", "regel"), list(_unikke_regler()))
+def test_every_unique_rule_reachable_from_an_admin_form_gives_a_danish_error(
+    fjendtlig, rf, model, inline, regel
+):
+    """A copy of an existing row (or two equal new rows in a grid) is refused by the form
+    with a Danish message; the database is never the one that says no (a 500)."""
+    from django.forms.models import _get_foreign_key
+    from django.utils import translation
+
+    rediger = inline.model if inline else model
+    anmodning = rf.get("/")
+    anmodning.user = fjendtlig["admin"]
+    model_admin = admin.site._registry[model]
+    if not (
+        model_admin.has_add_permission(anmodning) or model_admin.has_change_permission(anmodning)
+    ):
+        pytest.skip("siden kan ikke gemme noget")
+    betingelse = regel.condition or models.Q()
+    eksempel = rediger._default_manager.filter(betingelse).order_by("pk").first()
+    if eksempel is None and rediger is Baseline:
+        eksempel = Baseline.objects.filter(indikator__delmaal__delaftale=fjendtlig["raekker"][0])
+        eksempel = eksempel.filter(boligomraade__isnull=False).first()
+        eksempel.pk, eksempel.boligomraade, eksempel.maalgruppe = None, None, "Unge 18-29 år"
+        eksempel.save()
+    assert eksempel is not None, f"intet eksempel på {regel.name} i testdata"
+
+    with translation.override("da"):
+        if inline is None:
+            formular = model_admin.get_form(anmodning, None)
+            if not set(regel.fields) <= set(formular.base_fields):
+                pytest.skip("reglens felter kan ikke udfyldes i formularen")
+            data = _raekkedata(formular(instance=eksempel), None, set())
+            bundet = formular(data=_querydict(data))
+            gyldig = bundet.is_valid()
+            beskeder = [b for fejl in bundet.errors.values() for b in fejl]
+            forventet = {
+                str(regel.violation_error_message),
+                eksempel.unique_error_message(rediger, tuple(regel.fields)).messages[0],
+            }
+        else:
+            fk = _get_foreign_key(model, rediger, fk_name=inline.fk_name)
+            forælder = getattr(eksempel, fk.name)
+            instans = next(
+                i
+                for i in model_admin.get_inline_instances(anmodning, forælder)
+                if isinstance(i, inline)
+            )
+            formset = instans.get_formset(anmodning, forælder)
+            if not set(regel.fields) - {fk.name} <= set(formset.form.base_fields):
+                pytest.skip("reglens felter kan ikke udfyldes i rækkerne")
+            # A new parent: the two rows can only collide with each other.
+            ny = model._default_manager.get(pk=forælder.pk)
+            ny.pk = None
+            ny._state.adding = True
+            prefix = formset.get_default_prefix()
+            raekke = _raekkedata(formset.form(instance=eksempel), None, {fk.name, "id", "DELETE"})
+            data = {
+                f"{prefix}-TOTAL_FORMS": ["2"],
+                f"{prefix}-INITIAL_FORMS": ["0"],
+                **{f"{prefix}-{nr}-{n}": v for nr in (0, 1) for n, v in raekke.items()},
+            }
+            bundet = formset(data=_querydict(data), instance=ny, prefix=prefix)
+            gyldig = bundet.is_valid()
+            beskeder = list(bundet.non_form_errors()) + [
+                b for form in bundet.forms for fejl in form.errors.values() for b in fejl
+            ]
+            forventet = {
+                str(regel.violation_error_message),
+                bundet.get_unique_error_message(list(regel.fields)),
+            }
+
+    assert not gyldig, f"{regel.name}: to ens rækker blev godkendt (databasen ville sige nej)"
+    assert forventet & set(beskeder), beskeder
+
+
+def test_odd_values_in_the_admin_autocomplete_give_no_500(client, fjendtlig):
+    """The autocomplete searches the text it is sent; PostgreSQL refuses a NUL byte in text."""
+    client.force_login(fjendtlig["admin"])
+    client.raise_request_exception = False
+    kilde = {"app_label": "indikatorer", "model_name": "maaling", "field_name": "indikator"}
+    fund = []
+    for vaerdi in ODDE:
+        for data in [{**kilde, "term": vaerdi}, {**kilde, "term": "a", "page": vaerdi}]:
+            svar = _get(client, "/admin/autocomplete/", data)
+            if svar.status_code >= 500:
+                fund.append(f"{data} : {svar.status_code}")
+    assert fund == []
+
+
+def test_a_nul_byte_in_any_query_parameter_is_refused_with_the_danish_400_page(client, fjendtlig):
+    client.force_login(fjendtlig["admin"])
+    client.raise_request_exception = False
+    for sti in ["/admin/autocomplete/", "/admin/indikatorer/indikator/", DELAFTALE]:
+        for data in [{"term": "a\x00b"}, {"q\x00": "x"}]:
+            svar = _get(client, sti, data)
+            assert svar.status_code == 400, (sti, data)
+            assert "<html" in svar.content.decode() and 'lang="da"' in svar.content.decode()

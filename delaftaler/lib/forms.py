@@ -3,12 +3,16 @@
 Services raise ValidationError, keyed by model field where one is to blame; the page
 shows each message next to the form field of that name, so a person sees what to change
 where they typed it, and anything else at the top of the form.
+
+Also: the unique rules Django's formsets leave to the database, checked across rows.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import UniqueConstraint
+from django.utils.hashable import make_hashable
 
 
 def add_service_errors(
@@ -27,3 +31,57 @@ def add_service_errors(
                 form.add_error(None, messages)
     else:
         form.add_error(field_for_all, error.messages)
+
+
+class ConditionalUniqueFormSetMixin:
+    """Refuses two rows of one formset that break a conditional ``UniqueConstraint``.
+
+    Django's formsets compare their rows only for unconditional unique rules
+    (``total_unique_constraints``), and each row's own check looks only at the database, so
+    two new rows for the same place and period reached the database as an IntegrityError.
+    Here the row that repeats an earlier one gets the constraint's own message.
+    """
+
+    def validate_unique(self) -> None:
+        fejl: list[ValidationError] = []
+        try:
+            super().validate_unique()
+        except ValidationError as exc:
+            fejl.extend(exc.error_list)
+        fejl.extend(self._validate_conditional_unique())
+        if fejl:
+            raise ValidationError(fejl)
+
+    def _validate_conditional_unique(self) -> list[ValidationError]:
+        meta = self.model._meta
+        fk_navn = getattr(getattr(self, "fk", None), "name", None)
+        raekker = [f for f in self.forms if f.is_valid() and f not in self.deleted_forms]
+        fejl = []
+        for regel in meta.constraints:
+            if not isinstance(regel, UniqueConstraint) or regel.condition is None:
+                continue
+            if not regel.fields:
+                continue
+            grupper: dict[tuple, list[forms.BaseForm]] = {}
+            for form in raekker:
+                noegle = tuple(
+                    fk_navn
+                    if navn == fk_navn
+                    else make_hashable(getattr(form.instance, meta.get_field(navn).attname))
+                    for navn in regel.fields
+                )
+                if None in noegle and regel.nulls_distinct is not False:
+                    continue
+                grupper.setdefault(noegle, []).append(form)
+            for gruppe in grupper.values():
+                omfattet = [f for f in gruppe if len(gruppe) > 1 and _opfylder(regel, f)]
+                for form in omfattet[1:]:
+                    besked = regel.get_violation_error_message()
+                    form.add_error(None, besked)
+                    fejl.append(ValidationError(besked, code=regel.violation_error_code))
+        return fejl
+
+
+def _opfylder(regel: UniqueConstraint, form: forms.BaseForm) -> bool:
+    instans = form.instance
+    return regel.condition.check(instans._get_field_expression_map(meta=instans._meta))
