@@ -467,7 +467,7 @@ def test_every_unique_rule_reachable_from_an_admin_form_gives_a_danish_error(
     if not (
         model_admin.has_add_permission(anmodning) or model_admin.has_change_permission(anmodning)
     ):
-        pytest.skip("siden kan ikke gemme noget")
+        return  # no form saves this model: the rule cannot be broken from the admin
     betingelse = regel.condition or models.Q()
     eksempel = rediger._default_manager.filter(betingelse).order_by("pk").first()
     if eksempel is None and rediger is Baseline:
@@ -481,7 +481,7 @@ def test_every_unique_rule_reachable_from_an_admin_form_gives_a_danish_error(
         if inline is None:
             formular = model_admin.get_form(anmodning, None)
             if not set(regel.fields) <= set(formular.base_fields):
-                pytest.skip("reglens felter kan ikke udfyldes i formularen")
+                return  # the form does not offer the rule's fields: nothing to break it with
             data = _raekkedata(formular(instance=eksempel), None, set())
             bundet = formular(data=_querydict(data))
             gyldig = bundet.is_valid()
@@ -500,7 +500,7 @@ def test_every_unique_rule_reachable_from_an_admin_form_gives_a_danish_error(
             )
             formset = instans.get_formset(anmodning, forælder)
             if not set(regel.fields) - {fk.name} <= set(formset.form.base_fields):
-                pytest.skip("reglens felter kan ikke udfyldes i rækkerne")
+                return  # the rows do not offer the rule's fields: nothing to break it with
             # A new parent: the two rows can only collide with each other.
             ny = model._default_manager.get(pk=forælder.pk)
             ny.pk = None
