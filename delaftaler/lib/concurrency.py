@@ -20,6 +20,7 @@ only a baseline was edited still reads as changed.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -231,3 +232,55 @@ class SamtidighedAdminMixin:
             obj = form.instance
             obj.aendret = timezone.now()
             type(obj)._base_manager.filter(pk=obj.pk).update(aendret=obj.aendret)
+
+
+# --- Per-row stamps for a page of many small forms ------------------------------------------
+#
+# A grid (the follow-up's entry page) is one save of many rows. Each row's form is stamped
+# with a digest of what it showed, in the strings a browser posts back. Comparing what was
+# posted with that stamp tells an untouched row (not written, so it cannot overwrite anyone)
+# from a changed one, and comparing the stamp with the row as it is now tells a row someone
+# else changed since the page was opened.
+
+
+def _som_vist(felt: forms.Field, vaerdi) -> str:
+    """A value as the field's widget renders it (and an untouched control posts it)."""
+    widget = felt.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "1" if widget.check_test(vaerdi) else ""
+    vist = widget.format_value(vaerdi)
+    if isinstance(vist, list | tuple):
+        vist = ",".join(str(v) for v in vist if v not in (None, ""))
+    # Browsers post a textarea's line breaks as CRLF; the edges carry no meaning.
+    return str(vist if vist is not None else "").replace("\r\n", "\n").strip()
+
+
+def vist(form: forms.Form) -> dict[str, str]:
+    """What an unbound ``form`` shows, field by field: its initial values."""
+    return {
+        navn: _som_vist(felt, felt.prepare_value(form.get_initial_for_field(felt, navn)))
+        for navn, felt in form.fields.items()
+    }
+
+
+def sendt(form: forms.Form, data) -> dict[str, str]:
+    """What was posted for ``form`` (its prefix) in ``data``, in the same terms as ``vist``."""
+    resultat = {}
+    for navn, felt in form.fields.items():
+        raa = felt.widget.value_from_datadict(data, {}, form.add_prefix(navn))
+        if isinstance(felt.widget, forms.CheckboxInput):
+            resultat[navn] = "1" if raa else ""
+        else:
+            resultat[navn] = str(raa if raa is not None else "").replace("\r\n", "\n").strip()
+    return resultat
+
+
+def raekke_stempel(vaerdier: dict[str, str]) -> str:
+    """A short digest of one row's values (from ``vist`` or ``sendt``)."""
+    tekst = json.dumps(sorted(vaerdier.items()), ensure_ascii=False)
+    return hashlib.sha256(tekst.encode()).hexdigest()[:20]
+
+
+def version(obj: models.Model | None) -> tuple[object, datetime] | None:
+    """A row's version as a save compares it: its id and ``aendret``; None if none exists."""
+    return None if obj is None or obj.pk is None else (obj.pk, obj.aendret)

@@ -8,7 +8,9 @@ only change after the secretariat reopens the year, which is recorded with a rea
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from aktiviteter.models import AktivitetStatus
 from delaftaler.lib import security_log
+from delaftaler.lib.concurrency import version
 from delaftaler.models import (
     Delaftale,
     DelmaalStatus,
@@ -26,7 +29,9 @@ from delaftaler.models import (
     OpfoelgningHaendelse,
 )
 from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Maaling
+from indikatorer.models import Maaling, sted_noegle
+
+logger = logging.getLogger(__name__)
 
 Handling = OpfoelgningHaendelse.Handling
 Status = Opfoelgning.Status
@@ -172,6 +177,29 @@ def kommentar_tilfoej(
     return kommentar
 
 
+@dataclass
+class Afvist:
+    """What a grid save refused: rows someone else changed after the page was read."""
+
+    raekker: list[MaalingInput] = field(default_factory=list)
+    delmaal_status: list[DelmaalStatus] = field(default_factory=list)
+    aktivitet_status: list[AktivitetStatus] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.raekker or self.delmaal_status or self.aktivitet_status)
+
+    def __len__(self) -> int:
+        return len(self.raekker) + len(self.delmaal_status) + len(self.aktivitet_status)
+
+
+def _seneste_pr_sted(maalinger) -> dict[tuple, Maaling]:
+    """Each indicator × sted's latest measurement: the one the grid shows."""
+    resultat: dict[tuple, Maaling] = {}
+    for m in sorted(maalinger, key=lambda m: m.periode):
+        resultat[(m.indikator_id, *m.sted_noegle)] = m
+    return resultat
+
+
 @transaction.atomic
 def indtastning_gem(
     *,
@@ -180,19 +208,63 @@ def indtastning_gem(
     erstattede: list[Maaling],
     delmaal_status: list[DelmaalStatus],
     aktivitet_status: list[AktivitetStatus],
+    laest: dict[str, Maaling | None],
     bruger: AbstractBaseUser,
-) -> None:
-    """The grid's save: measurements, replaced periods and statuses, all or nothing."""
+) -> Afvist:
+    """The grid's save: measurements, replaced periods and statuses.
+
+    Every row is compared, under a row lock, with what the page was built from: ``laest``
+    (per row's kilde, the measurement it showed; a row not in it was empty) and each
+    status's own id and ``aendret``. A row someone else has changed since is refused and
+    returned; the others are saved, all of them or (on an error) none."""
     if not bruger.has_perms(INDTAST):
         raise PermissionDenied("Du kan ikke indtaste opfølgningen.")
     laast = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
     if laast.er_laast:
         raise ValidationError(LAAST_FEJL)
-    maalinger_gem(opfoelgning=laast, raekker=raekker, bruger=bruger)
+    afvist = Afvist()
+    nu = _seneste_pr_sted(
+        Maaling.objects.select_for_update(no_key=True).filter(opfoelgning=laast).order_by("pk")
+    )
+    gemmes = []
+    for raekke in raekker:
+        omraade = raekke.boligomraade.pk if raekke.boligomraade else None
+        noegle = (raekke.indikator.pk, *sted_noegle(omraade, raekke.maalgruppe))
+        if version(nu.get(noegle)) == version(laest.get(raekke.kilde)):
+            gemmes.append(raekke)
+        else:
+            afvist.raekker.append(raekke)
+    beholdt = {m.pk for r in afvist.raekker if (m := laest.get(r.kilde)) is not None}
+    erstattede = [m for m in erstattede if m.pk not in beholdt]
+    statusser = []
+    for model, felt, liste, afviste in (
+        (DelmaalStatus, "delmaal_id", delmaal_status, afvist.delmaal_status),
+        (AktivitetStatus, "aktivitet_id", aktivitet_status, afvist.aktivitet_status),
+    ):
+        versioner = {
+            getattr(s, felt): version(s)
+            for s in model.objects.select_for_update(no_key=True)
+            .filter(opfoelgning=laast)
+            .order_by("pk")
+        }
+        for status in liste:
+            if versioner.get(getattr(status, felt)) == version(status):
+                statusser.append(status)
+            else:
+                afviste.append(status)
+    maalinger_gem(opfoelgning=laast, raekker=gemmes, bruger=bruger)
     if erstattede:
         if not bruger.has_perm("indikatorer.delete_maaling"):
             raise PermissionDenied("Du kan ikke slette målinger.")
         Maaling.objects.filter(opfoelgning=laast, pk__in=[m.pk for m in erstattede]).delete()
-    for status in [*delmaal_status, *aktivitet_status]:
+    for status in statusser:
         status.full_clean()
         status.save()
+    if afvist:
+        antal = len(afvist)
+        transaction.on_commit(
+            lambda: logger.info(
+                "Opfølgning %s: %d rækker afvist, ændret af en anden", laast.pk, antal
+            )
+        )
+    return afvist

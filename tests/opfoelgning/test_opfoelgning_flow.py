@@ -89,8 +89,8 @@ class _Formular(HTMLParser):
             self.felter[self.textarea][-1] += data
 
 
-def formular(response, form_id: str = "indtastning") -> dict[str, list[str]]:
-    assert response.status_code == 200, response.status_code
+def formular(response, form_id: str = "indtastning", status: int = 200) -> dict[str, list[str]]:
+    assert response.status_code == status, response.status_code
     parser = _Formular(form_id)
     parser.feed(response.content.decode())
     return parser.felter
@@ -682,3 +682,117 @@ def test_approval_through_the_page_keeps_the_real_report_pdf(bestyrelse_client, 
     rapport = GodkendtRapport.objects.get(opfoelgning=sendt)
     assert bytes(rapport.pdf).startswith(b"%PDF-")
     assert rapport.version == 1
+
+
+# --- two people on the same grid -------------------------------------------------------------
+
+
+@pytest.fixture
+def anden_client(leder_bruger) -> Client:
+    """A second person with the grid open in her own browser."""
+    anden = Client()
+    anden.force_login(leder_bruger)
+    return anden
+
+
+def test_a_stale_page_does_not_overwrite_a_note_saved_since(
+    sekretariat_client, anden_client, opf, ung
+):
+    hendes = formular(anden_client.get(INDTAST))
+    data = formular(sekretariat_client.get(INDTAST))
+    data[navn(ung, "Vestbyen", "vaerdi")] = ["17,4"]
+    data[navn(ung, "Vestbyen", "note")] = ["Tallet er foreløbigt."]
+    assert sekretariat_client.post(INDTAST, data).status_code == 302
+
+    hendes[navn(ung, "Nørremarken", "vaerdi")] = ["12,0"]
+    svar = anden_client.post(INDTAST, hendes)
+
+    assert svar.status_code == 302
+    vestbyen = Maaling.objects.get(opfoelgning=opf, boligomraade__navn="Vestbyen")
+    assert (vestbyen.vaerdi, vestbyen.note) == (Decimal("17.4"), "Tallet er foreløbigt.")
+    noerremarken = Maaling.objects.get(opfoelgning=opf, boligomraade__navn="Nørremarken")
+    assert noerremarken.vaerdi_tekst == "12,0\u00a0%"
+
+
+def test_a_row_changed_by_another_is_refused_by_name_and_the_input_kept(
+    sekretariat_client, anden_client, opf, ung
+):
+    hendes = formular(anden_client.get(INDTAST))
+    data = formular(sekretariat_client.get(INDTAST))
+    data[navn(ung, "Vestbyen", "vaerdi")] = ["17,4"]
+    assert sekretariat_client.post(INDTAST, data).status_code == 302
+
+    hendes[navn(ung, "Vestbyen", "vaerdi")] = ["18,0"]
+    hendes[navn(ung, "Nørremarken", "vaerdi")] = ["12,0"]
+    svar = anden_client.post(INDTAST, hendes)
+
+    assert svar.status_code == 409
+    assert Maaling.objects.get(boligomraade__navn="Vestbyen").vaerdi == Decimal("17.4")
+    assert Maaling.objects.get(boligomraade__navn="Nørremarken").vaerdi == Decimal("12.0")
+    html = tekst(svar)
+    assert "Én række er ikke gemt, fordi en anden har ændret den, efter du åbnede siden" in html
+    assert f"({UNG}, Vestbyen)" in html
+    assert "En anden har gemt rækken (kl. " in html
+    assert "Nu gemt: Værdi »17,4«." in html
+    assert "Resten af opfølgningen for 2024 er gemt (1 værdi)." in html
+    bevaret = formular(svar, status=409)
+    assert bevaret[navn(ung, "Vestbyen", "vaerdi")] == ["18,0"]
+    assert bevaret[navn(ung, "Nørremarken", "vaerdi")] == ["12,0"]
+
+    # Having seen the other value, she can keep her own by saving again.
+    assert anden_client.post(INDTAST, bevaret).status_code == 302
+    assert Maaling.objects.get(boligomraade__navn="Vestbyen").vaerdi == Decimal("18.0")
+
+
+def test_a_status_changed_by_another_is_refused(sekretariat_client, anden_client, opf, ung):
+    felt = f"d{ung.delmaal_id}-status"
+    hendes = formular(anden_client.get(INDTAST))
+    data = formular(sekretariat_client.get(INDTAST))
+    data[felt] = ["paa_rette_vej"]
+    assert sekretariat_client.post(INDTAST, data).status_code == 302
+
+    hendes[felt] = ["ikke"]
+    svar = anden_client.post(INDTAST, hendes)
+
+    assert svar.status_code == 409
+    assert DelmaalStatus.objects.get().status == "paa_rette_vej"
+    html = tekst(svar)
+    assert f"Delmål »{ung.delmaal.tekst}«: En anden har gemt delmålets status" in html
+    assert "Nu gemt: Status »På rette vej«." in html
+    assert formular(svar, status=409)[felt] == ["ikke"]
+
+
+def test_a_save_without_the_pages_stamps_saves_nothing(sekretariat_client, opf, ung):
+    data = formular(sekretariat_client.get(INDTAST))
+    del data["stempler"]
+    data[navn(ung, "Vestbyen", "vaerdi")] = ["17,4"]
+    svar = sekretariat_client.post(INDTAST, data)
+    assert svar.status_code == 200
+    assert "Formularen mangler oplysningen om, hvad siden viste" in tekst(svar)
+    assert formular(svar)[navn(ung, "Vestbyen", "vaerdi")] == ["17,4"]
+    assert not Maaling.objects.exists()
+
+
+def test_the_save_refuses_a_row_changed_between_reading_and_writing(sekretariat_bruger, opf, ung):
+    """The grid reads the rows before the save locks them; the service checks again."""
+    from delaftaler.opfoelgning.services import indtastning_gem
+
+    vestbyen = ung.delmaal.delaftale.helhedsplan.boligomraader.get(navn="Vestbyen")
+    foer = MaalingInput(
+        indikator=ung, periode="2024", boligomraade=vestbyen, vaerdi=Decimal("17.4"), kilde="A"
+    )
+    maalinger_gem(opfoelgning=opf, raekker=[foer], bruger=sekretariat_bruger)
+    sen = MaalingInput(
+        indikator=ung, periode="2024", boligomraade=vestbyen, vaerdi=Decimal("3"), kilde="B"
+    )
+    afvist = indtastning_gem(
+        opfoelgning=opf,
+        raekker=[sen],
+        erstattede=[],
+        delmaal_status=[],
+        aktivitet_status=[],
+        laest={"B": None},
+        bruger=sekretariat_bruger,
+    )
+    assert afvist.raekker == [sen]
+    assert Maaling.objects.get().vaerdi == Decimal("17.4")

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaftaler.adgang import IKKE_MEDLEM, INGEN_ADGANG, hent_til_redigering, med_medlemskab
+from delaftaler.lib.formdata import felter_hoejst
 from delaftaler.lib.forms import add_service_errors
 from delaftaler.models import (
     Delaftale,
@@ -182,11 +183,14 @@ def _foreslaaet_aar(delaftale: Delaftale, opfoelgninger: list[Opfoelgning]) -> i
 # --- The entry grid --------------------------------------------------------------------------
 
 
+# Each grid row posts ~10 fields: a delaftale ten times Vejle's (170 rows) posts ~1 800.
+@felter_hoejst(10_000)
 @kraever(*INDTAST)
 def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> HttpResponse:
     """One page for a delaftale's year: every value, the delmål and the activities."""
     opfoelgning = _hent(request, helhedsplan, indsats, aar)
     status = 200
+    afviste = 0
     if request.method == "POST" and opfoelgning.er_laast:
         gitter = byg_gitter(opfoelgning)
         gitter.fejl.append(LAAST_FEJL)
@@ -196,24 +200,33 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
         indtastning = valider_gitter(gitter)
         if indtastning is not None:
             try:
-                indtastning_gem(
+                afvist = indtastning_gem(
                     opfoelgning=opfoelgning,
                     raekker=indtastning.raekker,
                     erstattede=indtastning.erstattede,
                     delmaal_status=indtastning.delmaal_status,
                     aktivitet_status=indtastning.aktivitet_status,
+                    laest=indtastning.laest,
                     bruger=request.user,
                 )
             except ValidationError as exc:
                 gitter.fejl += exc.messages
             else:
-                antal = len(indtastning.raekker)
-                messages.success(
-                    request,
-                    f"Opfølgningen for {aar} er gemt ({antal} "
-                    f"{'værdi' if antal == 1 else 'værdier'}).",
+                antal = len(indtastning.raekker) - len(afvist.raekker)
+                gemt = f"{antal} {'værdi' if antal == 1 else 'værdier'}"
+                konflikter = indtastning.konflikter | indtastning.praefikser(
+                    [*afvist.raekker, *afvist.delmaal_status, *afvist.aktivitet_status]
                 )
-                return redirect("delaftaler:opfoelgning_indtast", helhedsplan, indsats, aar)
+                if not konflikter:
+                    messages.success(request, f"Opfølgningen for {aar} er gemt ({gemt}).")
+                    return redirect("delaftaler:opfoelgning_indtast", helhedsplan, indsats, aar)
+                # The rest is saved; the refused rows come back with what was typed.
+                statusser = len(indtastning.delmaal_status) + len(indtastning.aktivitet_status)
+                if antal or statusser > len(afvist.delmaal_status) + len(afvist.aktivitet_status):
+                    messages.success(request, f"Resten af opfølgningen for {aar} er gemt ({gemt}).")
+                gitter = byg_gitter(opfoelgning, request.POST, konflikter=konflikter)
+                afviste = len(konflikter)
+                status = 409
     else:
         gitter = byg_gitter(opfoelgning)
     return render(
@@ -226,6 +239,7 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
             "grupper": gitter.grupper(),
             "fejlliste": gitter.fejlliste(),
             "laast": opfoelgning.er_laast,
+            "afviste": afviste,
             "godkendt": _seneste(opfoelgning, OpfoelgningHaendelse.Handling.GODKENDT),
         },
         status=status,
