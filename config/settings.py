@@ -173,7 +173,9 @@ LANGUAGES = [("da", "Dansk")]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: Django would group every integer a template prints, years and ids too (»2.022«).
+# Amounts are grouped where they are formatted (indikatorer/tal.py formater_tal).
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"

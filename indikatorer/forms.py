@@ -12,7 +12,7 @@ from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, format
 
 
 class DanskTalField(forms.Field):
-    """A decimal typed as '11,3', '11,3 %' or '56,20', keeping the decimals given."""
+    """A decimal typed as '11,3', '11,3 %', '1.500' or '56,20', keeping the decimals given."""
 
     widget = forms.TextInput
 
@@ -26,12 +26,10 @@ class DanskTalField(forms.Field):
             return None
         try:
             if len(tekst) > 20:
-                raise UgyldigtTal(tekst)
+                raise UgyldigtTal()
             tal = fortolk_tal(tekst)
         except UgyldigtTal as exc:
-            raise forms.ValidationError(
-                "Skriv et tal, fx 11,3 eller 47.", code="ugyldigt_tal"
-            ) from exc
+            raise forms.ValidationError(str(exc), code="ugyldigt_tal") from exc
         if antal_decimaler(tal) > MAKS_DECIMALER:
             raise forms.ValidationError("Højst fire decimaler.", code="for_mange_decimaler")
         if abs(tal) >= Decimal(10) ** 8:

@@ -19,7 +19,7 @@ from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import Delaftale, Delmaal, DelmaalStatus
 from indikatorer.forms import DanskTalField, PeriodeField
 from indikatorer.models import PROCENT_FEJL, Maaling
-from indikatorer.tal import formater_tal
+from indikatorer.tal import UgyldigtTal, formater_tal, fortolk_tal
 
 if TYPE_CHECKING:
     from delaftaler.opfoelgning.grid import GitterRaekke
@@ -258,17 +258,24 @@ class DelmaalStatusForm(forms.Form):
 
 
 class HeltalField(forms.Field):
-    """A count typed as '12' or '1.200'."""
+    """A count typed as '12' or '1.200' (read by the one Danish number parser, so '1.2'
+    is refused rather than read as 12)."""
 
     widget = forms.TextInput
 
     def to_python(self, value) -> int | None:
-        tekst = str(value or "").strip().replace(".", "").replace(" ", "")
+        tekst = str(value or "").strip()
         if not tekst:
             return None
-        if not tekst.isdigit() or len(tekst) > 9:
+        try:
+            tal = fortolk_tal(tekst) if len(tekst) <= 20 else None
+        except UgyldigtTal as exc:
+            if exc.komma:
+                raise forms.ValidationError(str(exc), code="ugyldigt_heltal") from exc
+            tal = None
+        if tal is None or tal < 0 or tal != tal.to_integral_value() or tal >= 10**9:
             raise forms.ValidationError("Skriv et helt tal, fx 12.", code="ugyldigt_heltal")
-        return int(tekst)
+        return int(tal)
 
 
 AKTIVITET_TEKSTFELTER = ("udfoert", "justeringer", "fokus_naeste_aar")

@@ -3,7 +3,7 @@
  * Samme regler og samme danske beskeder som serveren (indikatorer/forms.py DanskTalField,
  * delaftaler/forms_opfoelgning.py MaalingForm), så det er serveren, der afgør, og siden
  * virker uden JavaScript. Markup, scriptet bruger:
- *   - input[data-tal]: et tal på dansk (11,3 · 56,20 · 1.234); data-procent: 0–100;
+ *   - input[data-tal]: et tal på dansk (11,3 · 56,20 · 1.234 · 1.234,5); data-procent: 0–100;
  *   - input[data-begrundelse-for="<navn på afkrydsningsfeltet>"]: påkrævet, når
  *     »Ikke tilgængelig« er markeret, og så skal værdien være tom.
  * En fejl vises som dkfds' .form-error-message foran feltet med id "<feltets id>_error",
@@ -14,6 +14,7 @@
 
   var BESKED = {
     tal: "Skriv et tal, fx 11,3 eller 47.",
+    komma: "Brug komma som decimaltegn, fx 1,5.",
     decimaler: "Højst fire decimaler.",
     stort: "Tallet er for stort.",
     negativ: "Værdien kan ikke være negativ.",
@@ -21,28 +22,28 @@
     begrundelse: "Skriv hvorfor værdien ikke er tilgængelig.",
     begge: "Slet værdien, eller fjern markeringen »ikke tilgængelig«."
   };
-  var TAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  /* Som indikatorer/tal.py: punktum og mellemrum grupperer kun tusinder (1.500 · 12.345,6). */
+  var TAL = /^([+-]?)(\d+|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?: \d{3})+)?(?:,(\d+))?$/;
+  var PUNKTUM_TAL = /^[+-]?[\d.,]*\.[\d.,]*$/;
 
-  /* Som indikatorer/tal.py fortolk_tal: {vaerdi, decimaler} eller null, hvis det ikke er et tal. */
+  /* Som indikatorer/tal.py fortolk_tal: {vaerdi, decimaler}, eller {fejl} med beskeden. */
   function fortolk(tekst) {
-    var renset = tekst.trim().replace(/\u00a0/g, "").replace(/ /g, "");
+    var renset = tekst
+      .replace(/[\u00a0\u202f]/g, " ")
+      .replace(/\u2212/g, "-")
+      .trim();
     if (renset.slice(-1) === "%") {
-      renset = renset.slice(0, -1);
+      renset = renset.slice(0, -1).trim();
     }
-    if (renset.indexOf(",") >= 0) {
-      renset = renset.replace(/\./g, "").replace(/,/g, ".");
-    } else if ((renset.match(/\./g) || []).length > 1) {
-      renset = renset.replace(/\./g, "");
+    var fundet = TAL.exec(renset);
+    if (!fundet || !(fundet[2] || fundet[3])) {
+      return { fejl: PUNKTUM_TAL.test(renset) ? BESKED.komma : BESKED.tal };
     }
-    if (!TAL.test(renset)) {
-      return null;
-    }
-    var dele = renset.toLowerCase().split("e");
-    var brok = dele[0].split(".")[1] || "";
-    var eksponent = dele.length > 1 ? parseInt(dele[1], 10) : 0;
+    var heltal = (fundet[2] || "0").replace(/[. ]/g, "");
+    var brok = fundet[3] || "";
     return {
-      vaerdi: parseFloat(renset),
-      decimaler: Math.max(0, brok.length - eksponent)
+      vaerdi: parseFloat(fundet[1] + heltal + (brok ? "." + brok : "")),
+      decimaler: brok.length
     };
   }
 
@@ -59,9 +60,9 @@
     if (!tekst) {
       return "";
     }
-    var tal = tekst.length > 20 ? null : fortolk(tekst);
-    if (tal === null || !isFinite(tal.vaerdi)) {
-      return BESKED.tal;
+    var tal = tekst.length > 20 ? { fejl: BESKED.tal } : fortolk(tekst);
+    if (tal.fejl) {
+      return tal.fejl;
     }
     if (tal.decimaler > 4) {
       return BESKED.decimaler;

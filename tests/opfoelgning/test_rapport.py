@@ -262,6 +262,43 @@ def test_the_change_is_in_percentage_points_or_count_and_judged_by_direction(
     assert aendring.vurdering == vurdering
 
 
+def test_each_column_of_an_indicator_shows_one_number_of_decimals(
+    vejle, sekretariat_bruger, sekretariat_client
+):
+    """»38,5 % / 39 % / 29,1 %« in one column reads »38,5 % / 39,0 % / 29,1 %«; what is
+    stored keeps the decimals it was given."""
+    Baseline.objects.filter(
+        indikator__navn=FORSOERGEDE_18_29, boligomraade__navn="Vestbyen"
+    ).update(vaerdi=Decimal("16.80"), vaerdi_decimaler=2)
+    o = opfoelgning_opret(delaftale=vejle, aar=2024, bruger=sekretariat_bruger)
+    liste = [
+        (FORSOERGEDE_18_29, "Nørremarken", "2024", "38,5"),
+        (FORSOERGEDE_18_29, "Vestbyen", "2024", "39"),
+        (FORSOERGEDE_18_29, "Møllevangen", "2024", "29,1"),
+    ]
+    maalinger_gem(opfoelgning=o, raekker=raekker(vejle, liste), bruger=sekretariat_bruger)
+
+    html = nbsp(unescape(sekretariat_client.get(P + "2024/").content.decode()))
+
+    tabel = html[html.index(f'<caption class="sr-only">{FORSOERGEDE_18_29}') :]
+    tabel = tabel[: tabel.index("</table>")]
+    tal = re.findall(r'<td class="(baseline|vaerdi|aendring)"><span class="tal">([^<]*)<', tabel)
+    assert tal == [
+        ("baseline", "11,30 %"),
+        ("vaerdi", "38,5 %"),
+        ("aendring", "+27,20 procentpoint"),
+        ("baseline", "16,80 %"),
+        ("vaerdi", "39,0 %"),
+        ("aendring", "+22,20 procentpoint"),
+        ("baseline", "19,20 %"),
+        ("vaerdi", "29,1 %"),
+        ("aendring", "+9,90 procentpoint"),
+        ("baseline", "11,20 %"),
+    ]
+    vestbyen = Maaling.objects.get(boligomraade__navn="Vestbyen")
+    assert (vestbyen.vaerdi, vestbyen.vaerdi_decimaler) == (Decimal("39"), 0)
+
+
 def test_the_summary_has_each_delmaal_with_its_status_or_ikke_vurderet(aarene):
     v = hent_rapport(aarene[2023])
     assert [d.status_tekst for d in v.delmaal] == ["Ikke vurderet"] * 3
@@ -581,7 +618,8 @@ def test_an_approved_years_pdf_never_changes(aarene, client, sekretariat_bruger,
     assert efter.content == frosset
     assert bytes(GodkendtRapport.objects.get(pk=godkendt.pk).pdf) == frosset
     side = tekst_af(client.get(f"{P}2024/").content.decode())
-    assert "Nørremarken 10,9 % (2019) 13 %" in side
+    # 13 in a column with 16,1 % beside it reads 13,0 %.
+    assert "Nørremarken 10,9 % (2019) 13,0 %" in side
     assert "Den godkendte rapport er PDF'en" in side
 
     # A conditional request for the approved PDF costs no body.

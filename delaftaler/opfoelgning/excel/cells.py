@@ -55,10 +55,11 @@ def laes_tal(celle) -> Decimal | None:
     if isinstance(vaerdi, str):
         try:
             if len(vaerdi) > 30:
-                raise UgyldigtTal(vaerdi)
+                raise UgyldigtTal()
             tal = fortolk_tal(vaerdi)
         except UgyldigtTal as exc:
-            raise CelleFejl(f"»{vis(vaerdi)}« er ikke et tal. Skriv fx 11,3 eller 47.") from exc
+            hjaelp = exc if exc.komma else "Skriv fx 11,3 eller 47."
+            raise CelleFejl(f"»{vis(vaerdi)}« er ikke et tal. {hjaelp}") from exc
         if antal_decimaler(tal) > MAKS_DECIMALER:
             raise CelleFejl(f"»{vis(vaerdi)}« har flere end {MAKS_DECIMALER} decimaler.")
         return tal

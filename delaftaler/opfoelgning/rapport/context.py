@@ -57,6 +57,7 @@ class Vaerdi:
 
     aar: int
     maaling: Maaling | None
+    decimaler: int | None = None  # the column's, so a column reads 39,0 % / 38,5 %
 
     @property
     def tal(self) -> Decimal | None:
@@ -70,7 +71,11 @@ class Vaerdi:
 
     @property
     def tekst(self) -> str:
-        return self.maaling.vaerdi_tekst if self.maaling else ""
+        if self.maaling is None:
+            return ""
+        if self.tal is None or self.decimaler is None:
+            return self.maaling.vaerdi_tekst
+        return self.maaling.indikator.formater(self.tal, self.decimaler)
 
     @property
     def anden_periode(self) -> str:
@@ -131,6 +136,8 @@ class StedRaekke:
     baseline: Baseline | None
     vaerdier: list[Vaerdi]
     aendring: Aendring | None = None
+    baseline_tekst: str = ""
+    sammenligning_tekst: str = ""
 
     @property
     def denne(self) -> Vaerdi:
@@ -576,19 +583,48 @@ def _indikator_rapport(
     for noegle, (_, m) in sorted(uden_baseline.items(), key=lambda x: x[1][0]):
         steder.append((noegle, m.sted_navn, bool(m.boligomraade_id), None))
 
+    pr_sted = [maalinger.get((indikator.pk, noegle), {}) for noegle, *_ in steder]
+    baselines = [b for *_, b in steder if b is not None and not b.afventer]
+    # One number of decimals per column, the most any value in it has: 39 beside 38,5
+    # reads 39,0, and no value is shown with fewer decimals than it was stored with.
+    baseline_d = _flest(b.vaerdi_decimaler for b in baselines if b.vaerdi is not None)
+    sammenligning_d = _flest(
+        b.sammenligning_decimaler for b in baselines if b.sammenligning is not None
+    )
+    aar_d = {
+        a: _flest(
+            m.vaerdi_decimaler
+            for m in (p.get(a) for p in pr_sted)
+            if m is not None and m.vaerdi is not None and not m.ikke_tilgaengelig
+        )
+        for a in aar
+    }
     raekker = []
-    for noegle, navn, er_omraade, baseline in steder:
-        pr_aar = maalinger.get((indikator.pk, noegle), {})
-        vaerdier = [Vaerdi(a, pr_aar.get(a)) for a in aar]
+    for (_, navn, er_omraade, baseline), pr_aar in zip(steder, pr_sted, strict=True):
+        vaerdier = [Vaerdi(a, pr_aar.get(a), aar_d[a]) for a in aar]
         raekke = StedRaekke(navn, er_omraade, baseline, vaerdier)
+        if baseline is not None:
+            raekke.baseline_tekst = (
+                baseline.vaerdi_tekst
+                if baseline.afventer or baseline.vaerdi is None
+                else indikator.formater(baseline.vaerdi, baseline_d)
+            )
+            if baseline.sammenligning is not None:
+                raekke.sammenligning_tekst = indikator.formater(
+                    baseline.sammenligning, max(sammenligning_d, baseline.sammenligning_decimaler)
+                )
         denne = raekke.denne
         if baseline is not None and baseline.vaerdi is not None and denne.tal is not None:
             raekke.aendring = beregn_aendring(
                 indikator,
                 baseline.vaerdi,
-                baseline.vaerdi_decimaler,
+                max(baseline_d, baseline.vaerdi_decimaler),
                 denne.tal,
-                denne.maaling.vaerdi_decimaler,
+                aar_d[aar[-1]],
             )
         raekker.append(raekke)
     return IndikatorRapport(indikator=indikator, raekker=raekker, aar=aar)
+
+
+def _flest(decimaler) -> int:
+    return max(decimaler, default=0)
