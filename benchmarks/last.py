@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/last.py                 # both scenarios
     .venv/bin/python benchmarks/last.py --varighed 15 --gemmere 60
+    .venv/bin/python benchmarks/last.py --kun-gemning --gemmere 32   # saving only
 
 Creates a throwaway database (dropped afterwards), loads the demo data with
 `manage.py demo`, collects the static files and starts gunicorn with config/gunicorn.py
@@ -17,7 +18,11 @@ and DEBUG=0, as `make serve` does (plain HTTP on 127.0.0.1, so SECURE_SSL_REDIRE
    number. Two people cannot overwrite each other's work, so a save made on a stale page
    is refused with a message; the client then reloads and tries again. Afterwards every
    measurement row must hold the number of one and the same client — the one whose save
-   was accepted last — and no request may have answered 500.
+   was accepted last — and no request may have answered 500. Every fourth client is
+   stale: it keeps the page open for 0,5–2 s before it saves, so others save in between.
+   A write is lost when a save is accepted although its page was read before another
+   accepted save was even sent, and that other save came back first: the later one then
+   wrote over values it never saw. The script counts such pairs; it must be 0.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Debian's wrk (installed
 with apt-get if missing).
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import secrets
 import shutil
@@ -132,11 +138,13 @@ class Felter(HTMLParser):
 class Gemmer(threading.Thread):
     """One staff member saving the grid with their own number in every value."""
 
-    def __init__(self, nr: int, port: int, slut: float):
+    def __init__(self, nr: int, port: int, slut: float, *, forsinkelse: float = 0.0):
         super().__init__(daemon=True)
-        self.nr, self.port, self.slut = nr, port, slut
+        self.nr, self.port, self.slut, self.forsinkelse = nr, port, slut, forsinkelse
         self.cookies: dict[str, str] = {}
         self.gemt: list[float] = []  # when each accepted save came back
+        # (page read, save sent, save back) for each accepted save
+        self.gemninger: list[tuple[float, float, float]] = []
         self.afvist = 0
         self.fejl: list[str] = []
 
@@ -172,15 +180,20 @@ class Gemmer(threading.Thread):
         sti = f"{DELAFTALE}opfoelgning/{AAR}/indtast/"
         while time.monotonic() < self.slut:
             status, html = self._kald("GET", sti)
+            laest = time.monotonic()
             p = Felter()
             p.feed(html)
             data = dict(p.felter)
             for navn in data:
                 if navn.endswith("-vaerdi"):
                     data[navn] = str(self.nr)
+            if self.forsinkelse:
+                time.sleep(self.forsinkelse * (0.5 + random.random()))
+            sendt = time.monotonic()
             status, html = self._kald("POST", sti, data)
             if status == 302:
                 self.gemt.append(time.monotonic())
+                self.gemninger.append((laest, sendt, self.gemt[-1]))
             elif status in (200, 409):
                 self.afvist += 1
             else:
@@ -193,6 +206,7 @@ def main() -> None:
     ap.add_argument("--forbindelser", type=int, default=20)
     ap.add_argument("--gemmere", type=int, default=60, help="sekunder for gemme-scenariet")
     ap.add_argument("--klienter", type=int, default=20)
+    ap.add_argument("--kun-gemning", action="store_true", help="kun gemme-scenariet")
     ap.add_argument("--pdf-cache", default="database", choices=["database", "fil"])
     ap.add_argument(
         "--sidecache", default="1", help="SIDECACHE_SEKUNDER for gunicorn (0: første lag alene)"
@@ -262,57 +276,59 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
             except OSError:
                 pass
             time.sleep(0.2)
-        # The ceilings: for each address, a static file of the same size, served by
-        # whitenoise (no database, no view).
-        adresser = [
-            ("delaftalens side", DELAFTALE, "loft-side.html"),
-            ("delaftalens PDF (cachet)", DELAFTALE.rstrip("/") + ".pdf", "loft.pdf"),
-            ("oversigten /", "/", "loft-oversigt.html"),
-        ]
-        stoerrelse = {}
-        for _, sti, loft in adresser:
-            status, _, indhold = hent(port, sti)
-            assert status == 200, (sti, status)
-            (tmp / "static" / loft).write_bytes(indhold)
-            stoerrelse[sti] = len(indhold)
-        gunicorn.send_signal(signal.SIGHUP)  # workers restart and see the new files
-        time.sleep(4)
-        # Warm every worker: the PDF is rendered once, and each process loads its templates,
-        # fonts and caches on its first requests. Measured is the steady state.
-        lua = tmp / "resultat.lua"
-        lua.write_text(WRK_LUA)
-        for _, sti, loft in adresser:
-            for url in (sti, f"/static/{loft}"):
-                assert hent(port, url)[0] == 200, url
-                wrk(f"http://127.0.0.1:{port}{url}", 3, args.forbindelser, lua)
-        print(
-            f"wrk -t2 -c{args.forbindelser} -d{args.varighed}s; {os.cpu_count()} kerner; "
-            f"PDF-cache: {args.pdf_cache}; SIDECACHE_SEKUNDER: {args.sidecache}; "
-            f"log pr. forespørgsel: {'ja' if args.log else 'nej'}\n"
-        )
-        print(
-            f"| {'adresse':<36} | {'bytes':>7} | {'req/s':>7} | {'% af loft':>9} | {'p50':>6} "
-            f"| {'p95':>6} | {'p99':>6} | {'fejl':>4} |"
-        )
-        print(
-            f"|{'-' * 38}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 6}|"
-        )
-        for navn, sti, loft in adresser:
-            loft_r = wrk(
-                f"http://127.0.0.1:{port}/static/{loft}", args.varighed, args.forbindelser, lua
+        if not args.kun_gemning:
+            # The ceilings: for each address, a static file of the same size, served by
+            # whitenoise (no database, no view).
+            adresser = [
+                ("delaftalens side", DELAFTALE, "loft-side.html"),
+                ("delaftalens PDF (cachet)", DELAFTALE.rstrip("/") + ".pdf", "loft.pdf"),
+                ("oversigten /", "/", "loft-oversigt.html"),
+            ]
+            stoerrelse = {}
+            for _, sti, loft in adresser:
+                status, _, indhold = hent(port, sti)
+                assert status == 200, (sti, status)
+                (tmp / "static" / loft).write_bytes(indhold)
+                stoerrelse[sti] = len(indhold)
+            gunicorn.send_signal(signal.SIGHUP)  # workers restart and see the new files
+            time.sleep(4)
+            # Warm every worker: the PDF is rendered once, and each process loads its templates,
+            # fonts and caches on its first requests. Measured is the steady state.
+            lua = tmp / "resultat.lua"
+            lua.write_text(WRK_LUA)
+            for _, sti, loft in adresser:
+                for url in (sti, f"/static/{loft}"):
+                    assert hent(port, url)[0] == 200, url
+                    wrk(f"http://127.0.0.1:{port}{url}", 3, args.forbindelser, lua)
+            print(
+                f"wrk -t2 -c{args.forbindelser} -d{args.varighed}s; {os.cpu_count()} kerner; "
+                f"PDF-cache: {args.pdf_cache}; SIDECACHE_SEKUNDER: {args.sidecache}; "
+                f"log pr. forespørgsel: {'ja' if args.log else 'nej'}\n"
             )
-            r = wrk(f"http://127.0.0.1:{port}{sti}", args.varighed, args.forbindelser, lua)
-            for tekst, m in (("statisk fil, samme størrelse (loft)", loft_r), (navn, r)):
-                print(
-                    f"| {tekst:<36} | {stoerrelse[sti]:7d} | {m['rps']:7.0f} "
-                    f"| {100 * m['rps'] / loft_r['rps']:8.0f} % "
-                    f"| {m['p50']:6.1f} | {m['p95']:6.1f} | {m['p99']:6.1f} | {m['fejl']:4d} |",
-                    flush=True,
+            print(
+                f"| {'adresse':<36} | {'bytes':>7} | {'req/s':>7} | {'% af loft':>9} | {'p50':>6} "
+                f"| {'p95':>6} | {'p99':>6} | {'fejl':>4} |"
+            )
+            print("|" + "|".join("-" * n for n in (38, 9, 9, 11, 8, 8, 8, 6)) + "|")
+            for navn, sti, loft in adresser:
+                loft_r = wrk(
+                    f"http://127.0.0.1:{port}/static/{loft}", args.varighed, args.forbindelser, lua
                 )
+                r = wrk(f"http://127.0.0.1:{port}{sti}", args.varighed, args.forbindelser, lua)
+                for tekst, m in (("statisk fil, samme størrelse (loft)", loft_r), (navn, r)):
+                    print(
+                        f"| {tekst:<36} | {stoerrelse[sti]:7d} | {m['rps']:7.0f} "
+                        f"| {100 * m['rps'] / loft_r['rps']:8.0f} % "
+                        f"| {m['p50']:6.1f} | {m['p95']:6.1f} | {m['p99']:6.1f} | {m['fejl']:4d} |",
+                        flush=True,
+                    )
 
         print(f"\n{args.klienter} medarbejdere gemmer opfølgningen {AAR} i {args.gemmere} s …")
         slut = time.monotonic() + args.gemmere
-        gemmere = [Gemmer(nr, port, slut) for nr in range(1, args.klienter + 1)]
+        gemmere = [
+            Gemmer(nr, port, slut, forsinkelse=1.3 if nr % 4 == 0 else 0.0)
+            for nr in range(1, args.klienter + 1)
+        ]
         for g in gemmere:
             g.start()
         for g in gemmere:
@@ -334,10 +350,23 @@ print(Maaling.objects.filter(opfoelgning=o).count())
         afvist = sum(g.afvist for g in gemmere)
         fejl = [f for g in gemmere for f in g.fejl]
         sidste = max((t, g.nr) for g in gemmere for t in g.gemt)[1] if gemt else None
+        accepterede = [(g.nr, *s) for g in gemmere for s in g.gemninger]
+        tabte = sum(
+            1
+            for a_nr, _, a_sendt, a_tilbage in accepterede
+            for b_nr, b_laest, _, b_tilbage in accepterede
+            if a_nr != b_nr and b_laest < a_sendt and a_tilbage < b_tilbage
+        )
+        forældede = [g for g in gemmere if g.forsinkelse]
         print(f"gemt: {gemt}, afvist som forældet: {afvist}, svar ≥ 500: {len(fejl)}")
+        print(
+            f"forældede klienter ({len(forældede)}): gemt "
+            f"{sum(len(g.gemt) for g in forældede)}, afvist {sum(g.afvist for g in forældede)}"
+        )
+        print(f"tabte gemninger (gemt oven i en andens uden at have set den): {tabte}")
         print(f"målinger i databasen: {antal_raekker}, deres værdier: {vaerdier}")
         print(f"sidst accepterede gemning: medarbejder {sidste}")
-        ok = not fejl and vaerdier == f"[{sidste}]"
+        ok = not fejl and not tabte and vaerdier == f"[{sidste}]"
         print("RESULTAT:", "ingen tabte eller halve gemninger, ingen 500" if ok else "FEJL")
         if fejl:
             print("\n".join(fejl[:20]))
