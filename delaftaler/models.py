@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -597,6 +598,15 @@ class Opfoelgning(models.Model):
     status = models.CharField("status", max_length=10, choices=Status.choices, default="kladde")
     oprettet = models.DateTimeField("oprettet", auto_now_add=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
+    grundlag = models.JSONField(
+        "frosset grundlag",
+        null=True,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+        help_text="Det, rapporten bygges af, som det stod, da opfølgningen blev sendt til "
+        "bestyrelsen: bestyrelsen godkender præcis det, den har set.",
+    )
 
     objects = OpfoelgningQuerySet.as_manager()
 
@@ -631,8 +641,18 @@ class Opfoelgning(models.Model):
 
     @property
     def er_laast(self) -> bool:
-        """An approved year is frozen: numbers and texts can only change after reopening."""
-        return self.status == self.Status.GODKENDT
+        """A year with the board is frozen, sent or approved: the board approves exactly
+        what it saw, so numbers and texts only change after the secretariat reopens it."""
+        return self.status in (self.Status.SENDT, self.Status.GODKENDT)
+
+    @property
+    def laast_tekst(self) -> str:
+        if self.status == self.Status.SENDT:
+            return (
+                "Opfølgningen ligger hos bestyrelsen og kan ikke ændres, før sekretariatet "
+                "tager den tilbage med en begrundelse."
+            )
+        return "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
 
 
 class OpfoelgningHaendelse(models.Model):
