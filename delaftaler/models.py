@@ -423,6 +423,14 @@ class Version(models.Model):
         verbose_name="publiceret af",
     )
     godkendt = models.DateTimeField("godkendt af bestyrelsen", null=True, blank=True)
+    # What the version states about itself, carried forward from the version before:
+    # an administrative fix does not take away when the board approved the content.
+    fagligt_godkendt = models.DateTimeField(
+        "fagligt indhold godkendt af bestyrelsen", null=True, blank=True
+    )
+    administrativt_aendret = models.DateTimeField(
+        "senest ændret administrativt", null=True, blank=True
+    )
     indstilling = models.OneToOneField(
         "Indstilling",
         on_delete=models.PROTECT,
@@ -469,6 +477,17 @@ class Version(models.Model):
     @property
     def godkendt_tekst(self) -> str:
         return formater_dato(self.godkendt) if self.godkendt else ""
+
+    def med_forgaenger(self, forrige: Version | None) -> None:
+        """Carry forward when the board last approved the content and when it was last
+        changed administratively: this version's own dates, else its predecessor's."""
+        self.fagligt_godkendt = self.godkendt or (
+            (forrige.fagligt_godkendt or forrige.godkendt) if forrige else None
+        )
+        if self.art == self.Art.ADMINISTRATIV:
+            self.administrativt_aendret = self.publiceret
+        elif forrige is not None:
+            self.administrativt_aendret = forrige.administrativt_aendret
 
 
 class Indstilling(models.Model):

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from delaftaler.lib import security_log
@@ -157,7 +156,8 @@ def _ny_version(
 ) -> Version:
     # Lock the delaftale row so two publications cannot take the same number.
     _laas(delaftale)
-    nummer = (delaftale.versioner.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    forrige = delaftale.versioner.defer("pdf", "indhold").order_by("-nummer").first()
+    nummer = (forrige.nummer if forrige else 0) + 1
     version = Version(
         delaftale=delaftale,
         nummer=nummer,
@@ -169,6 +169,7 @@ def _ny_version(
         godkendt=godkendt,
         indstilling=indstilling,
     )
+    version.med_forgaenger(forrige)
     version.full_clean()
     version.save()
     return version

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,6 +31,7 @@ from delaftaler.publicering.services import (
 )
 from delaftaler.roller import BESTYRELSE, LEDER, opret_grupper
 from delaftaler.snapshot import digest
+from delaftaler.visning.context import version_visning
 from tests.conftest import VEJLE
 
 NY_MAALGRUPPE = "<p>Unge 15-17 år, der ikke er i gang med en uddannelse.</p>"
@@ -151,6 +153,28 @@ def test_an_administrative_draft_is_published_as_the_next_version_with_its_pdf(
     assert gemt.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     # Frozen: a later request gets the same bytes without rendering again.
     assert publicering.version_pdf(Version.objects.defer("pdf").get(pk=version.pk)) == pdf
+
+
+def test_an_administrative_fix_after_a_faglig_approval_still_states_the_boards_approval(
+    vejle, leder, bestyrelse, client
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    faglig = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    _administrativ(vejle)
+    adm = publicering.version_publicer(delaftale=vejle, bruger=leder)
+    forventet = (
+        f"Gældende version af {adm.dato_tekst}, godkendt af bestyrelsen "
+        f"{faglig.godkendt_tekst}, senest ændret administrativt {adm.dato_tekst}"
+    )
+    # The page and the PDF's running header (the same text) of the current version.
+    assert version_visning(Version.objects.get(pk=adm.pk)).versionstekst == forventet
+    side = client.get("/vejle-21-25/beskaeftigelse/").content.decode()
+    assert forventet in " ".join(unescape(side).split())
+    # The faglig version before it still reads as it did.
+    assert version_visning(Version.objects.get(pk=faglig.pk)).versionstekst == (
+        f"Gældende version af {faglig.dato_tekst}, godkendt af bestyrelsen {faglig.godkendt_tekst}"
+    )
 
 
 def test_publishing_a_faglig_draft_is_refused(vejle, leder):
