@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -422,6 +423,14 @@ class Version(models.Model):
         verbose_name="publiceret af",
     )
     godkendt = models.DateTimeField("godkendt af bestyrelsen", null=True, blank=True)
+    # What the version states about itself, carried forward from the version before:
+    # an administrative fix does not take away when the board approved the content.
+    fagligt_godkendt = models.DateTimeField(
+        "fagligt indhold godkendt af bestyrelsen", null=True, blank=True
+    )
+    administrativt_aendret = models.DateTimeField(
+        "senest ændret administrativt", null=True, blank=True
+    )
     indstilling = models.OneToOneField(
         "Indstilling",
         on_delete=models.PROTECT,
@@ -468,6 +477,17 @@ class Version(models.Model):
     @property
     def godkendt_tekst(self) -> str:
         return formater_dato(self.godkendt) if self.godkendt else ""
+
+    def med_forgaenger(self, forrige: Version | None) -> None:
+        """Carry forward when the board last approved the content and when it was last
+        changed administratively: this version's own dates, else its predecessor's."""
+        self.fagligt_godkendt = self.godkendt or (
+            (forrige.fagligt_godkendt or forrige.godkendt) if forrige else None
+        )
+        if self.art == self.Art.ADMINISTRATIV:
+            self.administrativt_aendret = self.publiceret
+        elif forrige is not None:
+            self.administrativt_aendret = forrige.administrativt_aendret
 
 
 class Indstilling(models.Model):
@@ -597,6 +617,15 @@ class Opfoelgning(models.Model):
     status = models.CharField("status", max_length=10, choices=Status.choices, default="kladde")
     oprettet = models.DateTimeField("oprettet", auto_now_add=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
+    grundlag = models.JSONField(
+        "frosset grundlag",
+        null=True,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+        help_text="Det, rapporten bygges af, som det stod, da opfølgningen blev sendt til "
+        "bestyrelsen: bestyrelsen godkender præcis det, den har set.",
+    )
 
     objects = OpfoelgningQuerySet.as_manager()
 
@@ -631,8 +660,18 @@ class Opfoelgning(models.Model):
 
     @property
     def er_laast(self) -> bool:
-        """An approved year is frozen: numbers and texts can only change after reopening."""
-        return self.status == self.Status.GODKENDT
+        """A year with the board is frozen, sent or approved: the board approves exactly
+        what it saw, so numbers and texts only change after the secretariat reopens it."""
+        return self.status in (self.Status.SENDT, self.Status.GODKENDT)
+
+    @property
+    def laast_tekst(self) -> str:
+        if self.status == self.Status.SENDT:
+            return (
+                "Opfølgningen ligger hos bestyrelsen og kan ikke ændres, før sekretariatet "
+                "tager den tilbage med en begrundelse."
+            )
+        return "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
 
 
 class OpfoelgningHaendelse(models.Model):

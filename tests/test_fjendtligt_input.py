@@ -26,6 +26,7 @@ from delaftaler.models import (
     Part,
 )
 from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
+from delaftaler.opfoelgning.rapport.context import frys_grundlag
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import kommentar_tilfoej, opfoelgning_opret
 from delaftaler.publicering import services as publicering
@@ -143,6 +144,10 @@ def fjendtlig(modul_db, _vejle_i_modulet):
             setattr(obj, felt.attname, _nyttelast(nr, rig, felt.max_length))
             felter[f"{obj._meta.label}.{felt.name}"] = nr
         obj.save()
+    # Years with the board show what was frozen when sent: freeze again, with the payloads.
+    for o in Opfoelgning.objects.filter(delaftale=vejle).exclude(grundlag=None):
+        o.grundlag = frys_grundlag(o)
+        o.save(update_fields=["grundlag"])
     admin_bruger = get_user_model().objects.create_superuser("admin", password="x-kode-123456")
     _publicer(vejle, admin_bruger)
     return {"raekker": raekker, "felter": felter, "admin": admin_bruger}

@@ -1,8 +1,9 @@
 """The yearly follow-up's workflow: create, send to the board, approve, reopen.
 
 Each step checks who may take it, records who and when, and runs in one transaction.
-Approval freezes the year: its PDF is rendered once and kept, and measurements can
-only change after the secretariat reopens the year, which is recorded with a reason.
+Sending freezes what the board sees (``Opfoelgning.grundlag``), and approval keeps it:
+the PDF is rendered once from it and kept. Measurements of a sent or approved year can
+only change after the secretariat takes it back (reopens it), recorded with a reason.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from delaftaler.models import (
     Opfoelgning,
     OpfoelgningHaendelse,
 )
+from delaftaler.opfoelgning.rapport.context import frys_grundlag
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Maaling, sted_noegle
 
@@ -35,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 Handling = OpfoelgningHaendelse.Handling
 Status = Opfoelgning.Status
-LAAST_FEJL = "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
 # What entering a year's follow-up takes: measurements and the status texts.
 INDTAST = (
     "indikatorer.add_maaling",
@@ -86,8 +87,14 @@ def _skift(
     if laast.status != fra:
         raise ValidationError(fejl)
     laast.status = til
+    if til == Status.KLADDE:
+        laast.grundlag = None
+    elif laast.grundlag is None:
+        # Sending freezes what the board sees (a year sent before freezing existed is
+        # frozen when approved).
+        laast.grundlag = frys_grundlag(laast)
     laast.full_clean()
-    laast.save(update_fields=["status", "aendret"])
+    laast.save(update_fields=["status", "grundlag", "aendret"])
     _log(laast, handling, bruger, begrundelse)
     return laast
 
@@ -221,7 +228,7 @@ def indtastning_gem(
         raise PermissionDenied("Du kan ikke indtaste opfølgningen.")
     laast = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
     if laast.er_laast:
-        raise ValidationError(LAAST_FEJL)
+        raise ValidationError(laast.laast_tekst)
     afvist = Afvist()
     nu = _seneste_pr_sted(
         Maaling.objects.select_for_update(no_key=True).filter(opfoelgning=laast).order_by("pk")

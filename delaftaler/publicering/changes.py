@@ -9,6 +9,7 @@ one faglig field makes the whole draft faglig.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -170,3 +171,62 @@ def resume(aendringer: list[Aendring]) -> list[dict[str, str]]:
         }
         for a in aendringer
     ]
+
+
+def _sorteret(del_: str, raekker: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in the order the tables give them (the model's ordering), as a snapshot has them."""
+    felter = ["id" if f == "pk" else f for f in DELE[del_]._meta.ordering]
+    if not all(f in r for r in raekker for f in felter):
+        return raekker
+    return sorted(raekker, key=lambda r: tuple(r[f] for f in felter))
+
+
+def flet_administrative(basis: Snapshot, fra: Snapshot, til: Snapshot) -> Snapshot:
+    """``basis`` with the administrative changes from ``fra`` to ``til`` applied, and none
+    of the faglige: what may be published while a faglig change waits for the board, and
+    how administrative publications made meanwhile join an approved submission."""
+    ud = copy.deepcopy(basis)
+    for a in sammenlign(fra, til):
+        if a.art != ADMINISTRATIV:
+            continue
+        if a.del_ == "delaftale":
+            ud["delaftale"][a.felt] = a.efter
+            continue
+        raekker = ud[a.del_]
+        if a.handling == Handling.SLETTET:
+            ud[a.del_] = [r for r in raekker if r["id"] != a.pk]
+        elif a.handling == Handling.OPRETTET:
+            ny = next(r for r in til[a.del_] if r["id"] == a.pk)
+            ud[a.del_] = [r for r in raekker if r["id"] != a.pk] + [copy.deepcopy(ny)]
+        else:
+            for r in raekker:
+                if r["id"] == a.pk:
+                    r[a.felt] = a.efter
+    for del_ in DELE:
+        if del_ != "delaftale":
+            ud[del_] = _sorteret(del_, ud[del_])
+    return ud
+
+
+def konflikter(fra: Snapshot, den_ene: Snapshot, den_anden: Snapshot) -> list[str]:
+    """What both sides changed since ``fra``, differently: »Part »X«: telefon«. A row one
+    side removed and the other changed counts too."""
+
+    def pr_sted(aendringer: list[Aendring]) -> dict[tuple, Aendring]:
+        return {(a.del_, a.pk, a.felt): a for a in aendringer}
+
+    ene, anden = pr_sted(sammenlign(fra, den_ene)), pr_sted(sammenlign(fra, den_anden))
+    slettet_ene = {(a.del_, a.pk) for a in ene.values() if a.handling == Handling.SLETTET}
+    slettet_anden = {(a.del_, a.pk) for a in anden.values() if a.handling == Handling.SLETTET}
+    ud = []
+    for noegle, a in anden.items():
+        b = ene.get(noegle)
+        sted = noegle[:2]
+        if (b is not None and b.efter != a.efter) or (
+            a.handling == Handling.AENDRET and sted in slettet_ene
+        ):
+            ud.append(f"{a.objekt}: {a.felt_navn}" if a.felt else a.objekt)
+    for a in ene.values():
+        if a.handling == Handling.AENDRET and (a.del_, a.pk) in slettet_anden:
+            ud.append(f"{a.objekt}: {a.felt_navn}")
+    return ud

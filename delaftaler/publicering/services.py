@@ -3,7 +3,9 @@ ordinary tables, the published versions and the bestyrelse's submissions.
 
 - An administrative draft is published directly by the sekretariatsleder.
 - A faglig draft is submitted to the bestyrelse; its snapshot is frozen in the
-  submission, and approving it publishes exactly that snapshot.
+  submission, and approving it publishes exactly that snapshot, together with the
+  administrative changes published while it waited (which the revision rule lets the
+  secretariat make at any time).
 - Restoring an earlier version writes it back into the draft; nothing is deleted from
   the history, and the restored draft is published like any other.
 """
@@ -17,7 +19,6 @@ from dataclasses import dataclass, field
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from delaftaler.lib import security_log
@@ -48,6 +49,15 @@ KUN_ADMINISTRATIVE = "Udkastet indeholder kun administrative ændringer; de publ
 GRUNDLAG_AENDRET = (
     "Delaftalen er publiceret igen, siden ændringen blev sendt til bestyrelsen. "
     "Sekretariatet må trække indstillingen tilbage og sende udkastet på ny."
+)
+INGEN_ADMINISTRATIVE = (
+    "Udkastet har ingen administrative ændringer at publicere. De faglige ændringer "
+    "afventer bestyrelsen."
+)
+BEGGE_STEDER_AENDRET = (
+    "Ændringen kan ikke godkendes, fordi det samme er ændret både i indstillingen og i en "
+    "administrativ ændring, der er publiceret siden: {hvad}. Sekretariatet må trække "
+    "indstillingen tilbage og sende udkastet på ny."
 )
 
 
@@ -157,7 +167,8 @@ def _ny_version(
 ) -> Version:
     # Lock the delaftale row so two publications cannot take the same number.
     _laas(delaftale)
-    nummer = (delaftale.versioner.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    forrige = delaftale.versioner.defer("pdf", "indhold").order_by("-nummer").first()
+    nummer = (forrige.nummer if forrige else 0) + 1
     version = Version(
         delaftale=delaftale,
         nummer=nummer,
@@ -169,6 +180,7 @@ def _ny_version(
         godkendt=godkendt,
         indstilling=indstilling,
     )
+    version.med_forgaenger(forrige)
     version.full_clean()
     version.save()
     return version
@@ -200,7 +212,10 @@ def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None 
     """
     _kraev(bruger, "delaftaler.publicer_delaftale")
     _laas(delaftale)
-    udkast = _kontroller_udkast(delaftale, udkast_sha256, faglig=False)
+    if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
+        udkast = _administrative_oven_paa(delaftale, udkast_sha256)
+    else:
+        udkast = _kontroller_udkast(delaftale, udkast_sha256, faglig=False)
     version = _ny_version(
         delaftale=delaftale,
         indhold=udkast.indhold,
@@ -210,6 +225,21 @@ def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None 
     )
     _log_efter_commit("publiceret", delaftale, bruger, version=version.nummer)
     return version
+
+
+def _administrative_oven_paa(delaftale: Delaftale, udkast_sha256: str | None) -> Udkast:
+    """While a faglig change waits for the board, the revision rule still lets the
+    secretariat change contact details and the like: the draft's administrative changes
+    on top of the current version, without the faglige ones the board has not decided."""
+    udkast = udkast_for(delaftale)
+    if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
+        raise ValidationError(UDKAST_AENDRET, code="foraeldet")
+    gaeldende = udkast.grundlag.indhold
+    indhold = aendr.flet_administrative(gaeldende, gaeldende, udkast.indhold)
+    aendringer = aendr.sammenlign(gaeldende, indhold)
+    if not aendringer:
+        raise ValidationError(INGEN_ADMINISTRATIVE)
+    return Udkast(delaftale, indhold, digest(indhold), udkast.grundlag, aendringer)
 
 
 @transaction.atomic
@@ -280,15 +310,28 @@ def _afgoer(
 
 @transaction.atomic
 def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
-    """The bestyrelse approves: the submitted snapshot becomes the published version."""
+    """The bestyrelse approves: the submitted snapshot becomes the published version,
+    with the administrative changes published while it waited."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
     _laas(indstilling.delaftale)
     grundlag = indstilling.delaftale.versioner.defer("pdf").order_by("-nummer").first()
+    indhold: Snapshot = {}
 
     def samme_grundlag(laast: Indstilling) -> None:
-        # Publishing the frozen snapshot would undo what was published in between.
-        if grundlag is None or grundlag.pk != laast.grundlag_id:
+        """The submission, with the administrative changes published since it was sent;
+        a faglig publication in between, or a field changed on both sides, refuses."""
+        nonlocal indhold
+        if grundlag is None:
             raise ValidationError(GRUNDLAG_AENDRET)
+        indhold = laast.indhold
+        if grundlag.pk == laast.grundlag_id:
+            return
+        sendt_fra = laast.grundlag.indhold
+        if aendr.klassificer(aendr.sammenlign(sendt_fra, grundlag.indhold)) == aendr.FAGLIG:
+            raise ValidationError(GRUNDLAG_AENDRET)
+        if strid := aendr.konflikter(sendt_fra, laast.indhold, grundlag.indhold):
+            raise ValidationError(BEGGE_STEDER_AENDRET.format(hvad="; ".join(strid)))
+        indhold = aendr.flet_administrative(laast.indhold, sendt_fra, grundlag.indhold)
 
     _afgoer(
         indstilling,
@@ -299,9 +342,9 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
     )
     version = _ny_version(
         delaftale=indstilling.delaftale,
-        indhold=indstilling.indhold,
+        indhold=indhold,
         art=Version.Art.FAGLIG,
-        aendringer=aendr.sammenlign(grundlag.indhold, indstilling.indhold),
+        aendringer=aendr.sammenlign(grundlag.indhold, indhold),
         bruger=indstilling.indsendt_af,
         godkendt=indstilling.besluttet,
         indstilling=indstilling,

@@ -59,13 +59,19 @@ class DelaftaleVisning:
 
     @property
     def versionstekst(self) -> str:
-        """»Gældende version af 01.12.2021, godkendt af bestyrelsen 28.11.2021«, or the draft."""
+        """»Gældende version af 01.12.2021, godkendt af bestyrelsen 28.11.2021«, or the draft.
+
+        After an administrative fix it still says when the board last approved the
+        content, and when it was last changed administratively."""
         u = self.udgivelse
         if u is None:
             return f"Udkast, ikke publiceret (senest ændret {formater_dato(self.version)})"
         tekst = f"Gældende version af {u.dato_tekst}"
-        if u.godkendt:
-            tekst += f", godkendt af bestyrelsen {u.godkendt_tekst}"
+        godkendt = u.fagligt_godkendt or u.godkendt
+        if godkendt:
+            tekst += f", godkendt af bestyrelsen {formater_dato(godkendt)}"
+        if u.administrativt_aendret:
+            tekst += f", senest ændret administrativt {formater_dato(u.administrativt_aendret)}"
         return tekst
 
     @property

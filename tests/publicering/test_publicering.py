@@ -7,8 +7,10 @@ exactly what was sent. The classification comes from the fields that changed.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,15 +23,18 @@ from delaftaler.models import Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
+    BEGGE_STEDER_AENDRET,
     ER_AFGJORT,
     FAGLIG_SKAL_GODKENDES,
     GRUNDLAG_AENDRET,
+    INGEN_ADMINISTRATIVE,
     INGEN_AENDRINGER,
     KUN_ADMINISTRATIVE,
     UDKAST_AENDRET,
 )
 from delaftaler.roller import BESTYRELSE, LEDER
 from delaftaler.snapshot import digest
+from delaftaler.visning.context import version_visning
 from tests.conftest import VEJLE, data_migrationernes_raekker
 
 NY_MAALGRUPPE = "<p>Unge 15-17 år, der ikke er i gang med en uddannelse.</p>"
@@ -151,6 +156,28 @@ def test_an_administrative_draft_is_published_as_the_next_version_with_its_pdf(
     assert gemt.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     # Frozen: a later request gets the same bytes without rendering again.
     assert publicering.version_pdf(Version.objects.defer("pdf").get(pk=version.pk)) == pdf
+
+
+def test_an_administrative_fix_after_a_faglig_approval_still_states_the_boards_approval(
+    vejle, leder, bestyrelse, client
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    faglig = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    _administrativ(vejle)
+    adm = publicering.version_publicer(delaftale=vejle, bruger=leder)
+    forventet = (
+        f"Gældende version af {adm.dato_tekst}, godkendt af bestyrelsen "
+        f"{faglig.godkendt_tekst}, senest ændret administrativt {adm.dato_tekst}"
+    )
+    # The page and the PDF's running header (the same text) of the current version.
+    assert version_visning(Version.objects.get(pk=adm.pk)).versionstekst == forventet
+    side = client.get("/vejle-21-25/beskaeftigelse/").content.decode()
+    assert forventet in " ".join(unescape(side).split())
+    # The faglig version before it still reads as it did.
+    assert version_visning(Version.objects.get(pk=faglig.pk)).versionstekst == (
+        f"Gældende version af {faglig.dato_tekst}, godkendt af bestyrelsen {faglig.godkendt_tekst}"
+    )
 
 
 def test_publishing_a_faglig_draft_is_refused(vejle, leder):
@@ -293,18 +320,52 @@ def test_a_second_submission_while_one_is_pending_is_refused(vejle, leder):
     assert Indstilling.objects.count() == 1
 
 
-def test_nothing_is_published_directly_while_a_submission_is_pending(vejle, leder):
-    original = vejle.aktiviteter.first().maalgrupper
+def test_an_administrative_fix_is_published_while_a_submission_waits_and_joins_the_approval(
+    vejle, leder, bestyrelse
+):
     _faglig(vejle)
-    publicering.udkast_indstil(delaftale=vejle, bruger=leder)
-    # Back to the published target group, plus an administrative change.
-    _faglig(vejle, original)
-    _administrativ(vejle)
-    assert publicering.udkast_for(vejle).art == ADM
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    # Nothing administrative in the draft yet: nothing to publish besides the submission.
     with pytest.raises(ValidationError) as fejl:
         publicering.version_publicer(delaftale=vejle, bruger=leder)
-    assert _fejl(fejl) == [AFVENTER_ALLEREDE]
-    assert vejle.versioner.count() == 1
+    assert _fejl(fejl) == [INGEN_ADMINISTRATIVE]
+
+    _administrativ(vejle)
+    part = vejle.parter.first()
+    adm = publicering.version_publicer(delaftale=vejle, bruger=leder)
+    assert (adm.nummer, adm.art) == (2, ADM)
+    assert [(a["objekt"], a["felt"]) for a in adm.aendringer] == [
+        (f"Part »{part.navn}«", "telefon")
+    ]
+    telefoner = {p["id"]: p["telefon"] for p in adm.indhold["parter"]}
+    assert telefoner[part.pk] == "70 70 70 70"
+    # The board's undecided change is not published with it.
+    assert NY_MAALGRUPPE not in {a["maalgrupper"] for a in adm.indhold["aktiviteter"]}
+
+    faglig = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert (faglig.nummer, faglig.art) == (3, FAG)
+    assert NY_MAALGRUPPE in {a["maalgrupper"] for a in faglig.indhold["aktiviteter"]}
+    assert {p["id"]: p["telefon"] for p in faglig.indhold["parter"]}[part.pk] == "70 70 70 70"
+    assert [a["felt"] for a in faglig.aendringer] == ["målgruppe(r)"]
+    assert not publicering.udkast_for(vejle).har_aendringer
+
+
+def test_approval_is_refused_when_a_field_was_changed_in_the_submission_and_since(
+    vejle, leder, bestyrelse
+):
+    part = vejle.parter.first()
+    _faglig(vejle)
+    _gem(part, telefon="11 11 11 11")
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
+    _gem(part, telefon="22 22 22 22")
+    publicering.version_publicer(delaftale=vejle, bruger=leder)
+
+    with pytest.raises(ValidationError) as fejl:
+        publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert _fejl(fejl) == [BEGGE_STEDER_AENDRET.format(hvad=f"Part »{part.navn}«: telefon")]
+    indstilling.refresh_from_db()
+    assert indstilling.status == "afventer"
+    assert vejle.versioner.count() == 2
 
 
 def test_two_board_members_deciding_the_same_submission_only_the_first_counts(
@@ -334,11 +395,14 @@ def test_approval_is_refused_when_another_version_was_published_in_between(
 ):
     _faglig(vejle)
     indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder)
-    # A publication that bypassed the pending check (e.g. a version restored and published).
+    # A faglig publication that bypassed the pending check (e.g. a version restored and
+    # published).
+    gendannet = copy.deepcopy(indstilling.grundlag.indhold)
+    gendannet["aktiviteter"][-1]["formaal"] = "<p>Et formål fra en gendannet version.</p>"
     with transaction.atomic():
         publicering._ny_version(
             delaftale=vejle,
-            indhold=indstilling.grundlag.indhold,
+            indhold=gendannet,
             art=ADM,
             aendringer=[],
             bruger=leder,

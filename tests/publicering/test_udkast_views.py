@@ -167,6 +167,20 @@ def test_the_draft_pdf_is_rendered_from_the_tables_and_says_it_is_a_draft(leder,
 # --- Publishing -----------------------------------------------------------------------------
 
 
+def test_the_leder_publishes_a_contact_fix_while_a_submission_waits(leder, indstilling, vejle):
+    assert "Publicér de administrative ændringer" not in _tekst(leder.get(UDKAST))
+    _administrativ(vejle)
+    side = leder.get(UDKAST)
+    assert "Publicér de administrative ændringer" in _tekst(side)
+    svar = leder.post(PUBLICER, {"udkast_sha256": _sha(side), "bekraeft": "on"})
+    assert svar.status_code == 302 and svar["Location"] == OFFENTLIG
+    version = Version.objects.get(nummer=2)
+    assert version.art == "administrativ"
+    assert NY_MAALGRUPPE not in {a["maalgrupper"] for a in version.indhold["aktiviteter"]}
+    indstilling.refresh_from_db()
+    assert indstilling.afventer
+
+
 def test_the_leder_publishes_an_administrative_draft_with_its_pdf(leder, leder_bruger, vejle):
     _administrativ(vejle)
     sha = _sha(leder.get(UDKAST))

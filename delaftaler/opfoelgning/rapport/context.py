@@ -10,15 +10,19 @@ comparison baseline.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, prefetch_related_objects
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.lib.formatting import brugernavn, formater_dato
 from delaftaler.models import (
+    Boligomraade,
     Delaftale,
     Delmaal,
     DelmaalStatus,
@@ -337,6 +341,8 @@ class RapportVisning:
     haendelser: list[OpfoelgningHaendelse]
     generelle_kommentarer: list[Kommentar]
     _objekter: list = field(default_factory=list, repr=False)
+    # Built from what was frozen when the year was sent (see hent_rapport).
+    er_frosset: bool = False
 
     @property
     def delaftale(self) -> Delaftale:
@@ -428,8 +434,41 @@ def hent_rapport(opfoelgning: Opfoelgning) -> RapportVisning:
     Years shown: this delaftale's follow-ups up to and including this one. Each year's
     value for a place is that year's måling for the place whose period lies in the year
     (or, if none does, the year's latest måling for it).
+
+    A year with the board (sent or approved) is built from what was frozen when it was
+    sent (``Opfoelgning.grundlag``), so later edits of the delaftale or of other years
+    never change what the board saw and approved: page and frozen PDF agree. Only the
+    board's comments and the record stay live.
     """
-    aar = opfoelgning.aar
+    # Read again: the caller's instance may predate sending, approval or reopening.
+    o = Opfoelgning.objects.select_related(
+        "delaftale__helhedsplan", "delaftale__indsatsomraade"
+    ).get(pk=opfoelgning.pk)
+    frosset = o.grundlag is not None and o.er_laast
+    lookups = [
+        Prefetch(
+            "kommentarer",
+            queryset=Kommentar.objects.select_related("bruger"),
+            to_attr="kommentar_liste",
+        ),
+        Prefetch(
+            "haendelser",
+            queryset=OpfoelgningHaendelse.objects.select_related("bruger"),
+            to_attr="haendelse_liste",
+        ),
+    ]
+    if not frosset:
+        lookups += _indhold_lookups(o.aar)
+    prefetch_related_objects([o], *lookups)
+    if frosset:
+        _genskab(o, o.grundlag)
+    visning = byg_rapport(o)
+    visning.er_frosset = frosset
+    return visning
+
+
+def _indhold_lookups(aar: int) -> list[Prefetch]:
+    """What the report is built from, as it stands: the part frozen when a year is sent."""
     indikatorer = Indikator.objects.prefetch_related(
         Prefetch(
             "baselines",
@@ -444,31 +483,109 @@ def hent_rapport(opfoelgning: Opfoelgning) -> RapportVisning:
     maalinger = Maaling.objects.select_related("boligomraade").order_by(
         "opfoelgning__aar", "indikator_id", "periode", "pk"
     )
-    o = (
-        Opfoelgning.objects.select_related("delaftale__helhedsplan", "delaftale__indsatsomraade")
-        .prefetch_related(
-            Prefetch("delaftale__delmaal", queryset=delmaal, to_attr="delmaal_liste"),
-            Prefetch("delaftale__aktiviteter", to_attr="aktivitet_liste"),
-            Prefetch("delaftale__opfoelgninger", queryset=aarene, to_attr="aar_liste"),
-            Prefetch(
-                "delaftale__aar_liste__maalinger", queryset=maalinger, to_attr="maaling_liste"
-            ),
-            Prefetch("delmaal_status", to_attr="delmaal_status_liste"),
-            Prefetch("aktivitet_status", to_attr="aktivitet_status_liste"),
-            Prefetch(
-                "kommentarer",
-                queryset=Kommentar.objects.select_related("bruger"),
-                to_attr="kommentar_liste",
-            ),
-            Prefetch(
-                "haendelser",
-                queryset=OpfoelgningHaendelse.objects.select_related("bruger"),
-                to_attr="haendelse_liste",
-            ),
-        )
-        .get(pk=opfoelgning.pk)
+    return [
+        Prefetch("delaftale__delmaal", queryset=delmaal, to_attr="delmaal_liste"),
+        Prefetch("delaftale__aktiviteter", to_attr="aktivitet_liste"),
+        Prefetch("delaftale__opfoelgninger", queryset=aarene, to_attr="aar_liste"),
+        Prefetch("delaftale__aar_liste__maalinger", queryset=maalinger, to_attr="maaling_liste"),
+        Prefetch("delmaal_status", to_attr="delmaal_status_liste"),
+        Prefetch("aktivitet_status", to_attr="aktivitet_status_liste"),
+    ]
+
+
+# ---- Freezing -----------------------------------------------------------------------------
+
+GRUNDLAG_FORMAT = 1
+# Only the concrete fields: a baseline's »opgjort samlet for« is not in the report.
+_FELTER = {
+    model: [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    for model in (
+        Boligomraade,
+        Delmaal,
+        Indikator,
+        Baseline,
+        Aktivitet,
+        Maaling,
+        DelmaalStatus,
+        AktivitetStatus,
     )
-    return byg_rapport(o)
+}
+
+
+def _serialiser(objekter: list) -> list[dict]:
+    if not objekter:
+        return []
+    return serializers.serialize("python", objekter, fields=_FELTER[type(objekter[0])])
+
+
+def _deserialiser(data: list[dict]) -> list:
+    # ignorenonexistent: a field removed since freezing does not make the year unreadable.
+    return [d.object for d in serializers.deserialize("python", data, ignorenonexistent=True)]
+
+
+def frys_grundlag(opfoelgning: Opfoelgning) -> dict:
+    """Everything the report is built from except the board's comments and the record, as
+    JSON: every stored number exactly as stored (decimals as text), so the rebuilt report
+    is the report of this moment."""
+    o = Opfoelgning.objects.select_related("delaftale").get(pk=opfoelgning.pk)
+    prefetch_related_objects([o], *_indhold_lookups(o.aar))
+    d = o.delaftale
+    indikatorer = [i for dm in d.delmaal_liste for i in dm.indikator_liste]
+    baselines = [b for i in indikatorer for b in i.baseline_liste]
+    maalinger = [m for x in d.aar_liste for m in x.maaling_liste]
+    omraader = {
+        p.boligomraade.pk: p.boligomraade for p in [*baselines, *maalinger] if p.boligomraade
+    }
+    return json.loads(
+        json.dumps(
+            {
+                "format": GRUNDLAG_FORMAT,
+                "aar": [[x.pk, x.aar] for x in d.aar_liste],
+                "boligomraader": _serialiser(list(omraader.values())),
+                "delmaal": _serialiser(d.delmaal_liste),
+                "indikatorer": _serialiser(indikatorer),
+                "baselines": _serialiser(baselines),
+                "aktiviteter": _serialiser(d.aktivitet_liste),
+                "maalinger": _serialiser(maalinger),
+                "delmaal_status": _serialiser(o.delmaal_status_liste),
+                "aktivitet_status": _serialiser(o.aktivitet_status_liste),
+            },
+            cls=DjangoJSONEncoder,
+        )
+    )
+
+
+def _genskab(o: Opfoelgning, grundlag: dict) -> None:
+    """Hang the frozen objects where hent_rapport's prefetches would: no query."""
+    d = o.delaftale
+    omraader = {b.pk: b for b in _deserialiser(grundlag["boligomraader"])}
+    d.delmaal_liste = _deserialiser(grundlag["delmaal"])
+    indikatorer = _deserialiser(grundlag["indikatorer"])
+    baselines = _deserialiser(grundlag["baselines"])
+    for punkt in baselines:
+        punkt.boligomraade = omraader.get(punkt.boligomraade_id)
+    for dm in d.delmaal_liste:
+        dm.delaftale = d
+        dm.indikator_liste = [i for i in indikatorer if i.delmaal_id == dm.pk]
+        for i in dm.indikator_liste:
+            i.delmaal = dm
+            i.baseline_liste = [b for b in baselines if b.indikator_id == i.pk]
+            for b in i.baseline_liste:
+                b.indikator = i
+    d.aktivitet_liste = _deserialiser(grundlag["aktiviteter"])
+    for a in d.aktivitet_liste:
+        a.delaftale = d
+    maalinger = _deserialiser(grundlag["maalinger"])
+    for m in maalinger:
+        m.boligomraade = omraader.get(m.boligomraade_id)
+    d.aar_liste = []
+    for pk, aar in grundlag["aar"]:
+        aaret = o if pk == o.pk else Opfoelgning(pk=pk, aar=aar, delaftale=d)
+        d.aar_liste.append(aaret)
+    for aaret in d.aar_liste:
+        aaret.maaling_liste = [m for m in maalinger if m.opfoelgning_id == aaret.pk]
+    o.delmaal_status_liste = _deserialiser(grundlag["delmaal_status"])
+    o.aktivitet_status_liste = _deserialiser(grundlag["aktivitet_status"])
 
 
 def byg_rapport(o: Opfoelgning) -> RapportVisning:

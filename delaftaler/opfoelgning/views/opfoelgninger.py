@@ -41,7 +41,6 @@ from delaftaler.opfoelgning.grid import byg_gitter, valider_gitter
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import (
     INDTAST,
-    LAAST_FEJL,
     indtastning_gem,
     kommentar_tilfoej,
     opfoelgning_genaaben,
@@ -193,7 +192,7 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
     afviste = 0
     if request.method == "POST" and opfoelgning.er_laast:
         gitter = byg_gitter(opfoelgning)
-        gitter.fejl.append(LAAST_FEJL)
+        gitter.fejl.append(opfoelgning.laast_tekst)
         status = 409
     elif request.method == "POST":
         gitter = byg_gitter(opfoelgning, request.POST)
@@ -270,7 +269,9 @@ HANDLINGER = {
         titel="Send til bestyrelsen",
         knap="Send til bestyrelsen",
         tekst="Bestyrelsen kan derefter se rapporten, kommentere delmålene og godkende "
-        "opfølgningen. Sekretariatet kan stadig rette tallene, indtil den er godkendt.",
+        "opfølgningen. Rapporten fryses, som den ser ud nu: bestyrelsen godkender præcis "
+        "det, den har set. Skal noget rettes, tager sekretariatet opfølgningen tilbage "
+        "(genåbner den) med en begrundelse.",
         succes="Opfølgningen for {aar} er sendt til bestyrelsen.",
         form=BekraeftForm,
         udfoer=lambda o, data, bruger: opfoelgning_send(opfoelgning=o, bruger=bruger),

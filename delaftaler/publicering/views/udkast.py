@@ -126,9 +126,13 @@ def _udkast_side(
     afventer = next((i for i in indstillinger if i.afventer), None)
     kan_publicere = request.user.has_perm(PUBLICER)
     # The one action the page offers now, if any: submitting a faglig draft, else publishing.
+    administrative = [a for a in udkast.aendringer if a.art == Version.Art.ADMINISTRATIV]
     klasse = None
     if kan_publicere and udkast.har_aendringer and afventer is None:
         klasse = IndstilForm if udkast.er_faglig else PublicerForm
+    elif kan_publicere and afventer is not None and administrative:
+        # The revision rule lets the secretariat publish these while the board decides.
+        klasse = PublicerForm
     form = klasse and _genvis(klasse, afvist, {"udkast_sha256": udkast.sha256})
     if klasse is None or not isinstance(afvist, klasse):
         _som_beskeder(request, afvist)
@@ -147,7 +151,7 @@ def _udkast_side(
             "delaftale": delaftale,
             "udkast": udkast,
             "gaeldende": udkast.grundlag,
-            "administrative": [a for a in udkast.aendringer if a.art == Version.Art.ADMINISTRATIV],
+            "administrative": administrative,
             "sammenligning": sammenligning,
             "indstillinger": indstillinger,
             "afventer": afventer,
