@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from delaftaler.lib import security_log
 from delaftaler.lib.formatting import formater_dato, formater_tidspunkt
 from delaftaler.lib.richtext import RigTekstField
 
@@ -36,6 +37,25 @@ def dansk_slug(tekst: str) -> str:
     ):
         tekst = tekst.replace(bogstav, erstatning)
     return slugify(tekst.replace("_", "-"))
+
+
+def egen_indsendelse(indsendt_af_id: int | None, bruger) -> bool:
+    """Did ``bruger`` send this to the bestyrelse himself? Then he may not decide on it,
+    whatever his groups (a leder who is also on the board, a superuser): four eyes."""
+    return indsendt_af_id is not None and indsendt_af_id == getattr(bruger, "pk", None)
+
+
+def kraev_fire_oejne(indsendt_af_id: int | None, bruger, *, hvad: str, objekt) -> None:
+    """Refuse, in Danish and in the security log, a decision on one's own submission."""
+    if egen_indsendelse(indsendt_af_id, bruger):
+        security_log.egen_indsendelse_afvist(hvad, objekt, bruger)
+        raise ValidationError(SELV_INDSENDT.format(hvad=hvad), code="egen_indsendelse")
+
+
+SELV_INDSENDT = (
+    "Du har selv sendt {hvad} til bestyrelsen og kan derfor ikke selv tage stilling til den. "
+    "Et andet bestyrelsesmedlem må gøre det."
+)
 
 
 class Indsatsomraade(models.Model):
@@ -558,6 +578,13 @@ class Indstilling(models.Model):
     def afventer(self) -> bool:
         return self.status == self.Status.AFVENTER
 
+    def er_indsendt_af(self, bruger) -> bool:
+        """Four eyes: the one who submitted it cannot approve it or send it back."""
+        return egen_indsendelse(self.indsendt_af_id, bruger)
+
+    def kraev_anden_beslutter(self, bruger) -> None:
+        kraev_fire_oejne(self.indsendt_af_id, bruger, hvad="ændringen", objekt=self)
+
 
 class OpfoelgningQuerySet(models.QuerySet):
     def synlige_for(self, bruger) -> OpfoelgningQuerySet:
@@ -633,6 +660,26 @@ class Opfoelgning(models.Model):
     def er_laast(self) -> bool:
         """An approved year is frozen: numbers and texts can only change after reopening."""
         return self.status == self.Status.GODKENDT
+
+    def sendt_af_id(self) -> int | None:
+        """Who sent it to the bestyrelse last (the prefetched ``haendelse_liste`` if there)."""
+        haendelser = getattr(self, "haendelse_liste", None)
+        if haendelser is not None:
+            sendt = [h for h in haendelser if h.handling == OpfoelgningHaendelse.Handling.SENDT]
+            return sendt[-1].bruger_id if sendt else None
+        return (
+            self.haendelser.filter(handling=OpfoelgningHaendelse.Handling.SENDT)
+            .order_by("-tidspunkt", "-pk")
+            .values_list("bruger_id", flat=True)
+            .first()
+        )
+
+    def er_sendt_af(self, bruger) -> bool:
+        """Four eyes: the one who sent the year to the board cannot approve it."""
+        return egen_indsendelse(self.sendt_af_id(), bruger)
+
+    def kraev_anden_godkender(self, bruger) -> None:
+        kraev_fire_oejne(self.sendt_af_id(), bruger, hvad="opfølgningen", objekt=self)
 
 
 class OpfoelgningHaendelse(models.Model):

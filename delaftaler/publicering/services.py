@@ -282,6 +282,7 @@ def _afgoer(
 def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
     """The bestyrelse approves: the submitted snapshot becomes the published version."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
+    indstilling.kraev_anden_beslutter(bruger)
     _laas(indstilling.delaftale)
     grundlag = indstilling.delaftale.versioner.defer("pdf").order_by("-nummer").first()
 
@@ -320,6 +321,7 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
 def indstilling_send_tilbage(*, indstilling: Indstilling, bruger, kommentar: str) -> Indstilling:
     """The bestyrelse sends the change back with a comment; the draft stays as it is."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
+    indstilling.kraev_anden_beslutter(bruger)
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv, hvorfor ændringen sendes tilbage."})
     _afgoer(

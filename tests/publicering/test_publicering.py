@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
+from django.urls import reverse
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Indsatsomraade, Indstilling, Version
+from delaftaler.models import SELV_INDSENDT, Indsatsomraade, Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
@@ -268,6 +269,68 @@ def test_sending_back_needs_a_comment_and_keeps_the_published_version(vejle, led
     assert publicering.udkast_for(vejle).er_faglig
     publicering.udkast_indstil(delaftale=vejle, bruger=leder)
     assert Indstilling.objects.filter(status="afventer").count() == 1
+
+
+@pytest.fixture
+def leder_i_bestyrelsen(leder):
+    leder.groups.add(Group.objects.get(name=BESTYRELSE))
+    return get_user_model().objects.get(pk=leder.pk)
+
+
+@pytest.fixture
+def superbruger(vejle):
+    return get_user_model().objects.create_superuser("chef", password="x")
+
+
+@pytest.mark.parametrize("hvem", ["leder_i_bestyrelsen", "superbruger"])
+def test_the_one_who_submitted_cannot_approve_or_send_back_his_own_submission(
+    request, vejle, bestyrelse, hvem, caplog
+):
+    """Four eyes, whatever his groups: refused in Danish, logged, nothing decided."""
+    bruger = request.getfixturevalue(hvem)
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=bruger)
+    with caplog.at_level("WARNING", logger="delaftaler.sikkerhed"):
+        with pytest.raises(ValidationError) as godkend:
+            publicering.indstilling_godkend(indstilling=indstilling, bruger=bruger)
+        with pytest.raises(ValidationError) as tilbage:
+            publicering.indstilling_send_tilbage(
+                indstilling=indstilling, bruger=bruger, kommentar="Nej."
+            )
+    assert _fejl(godkend) == _fejl(tilbage) == [SELV_INDSENDT.format(hvad="ændringen")]
+    assert caplog.text.count(f"bruger='{bruger.username}'") == 2
+    indstilling.refresh_from_db()
+    assert (indstilling.status, indstilling.besluttet_af) == ("afventer", None)
+    assert vejle.versioner.count() == 1
+    # He can still withdraw it, and another board member decides.
+    version = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert version.nummer == 2
+
+
+def test_the_submission_page_offers_no_decision_to_the_one_who_submitted(
+    client, vejle, bestyrelse, leder_i_bestyrelsen
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder_i_bestyrelsen)
+    url = reverse(
+        "delaftaler:indstilling",
+        args=[vejle.helhedsplan.slug, vejle.indsatsomraade.slug, indstilling.pk],
+    )
+    client.force_login(leder_i_bestyrelsen)
+    side = client.get(url)
+    assert side.context["godkend_form"] is None and side.context["tilbage_form"] is None
+    assert "Du har selv sendt ændringen til bestyrelsen" in side.content.decode()
+    svar = client.post(
+        reverse(
+            "delaftaler:indstilling_godkend",
+            args=[vejle.helhedsplan.slug, vejle.indsatsomraade.slug, indstilling.pk],
+        ),
+        {"godkend-kommentar": ""},
+    )
+    assert svar.status_code == 409
+    assert "Et andet bestyrelsesmedlem" in svar.content.decode()
+    client.force_login(bestyrelse)
+    assert client.get(url).context["godkend_form"] is not None
 
 
 def test_a_withdrawn_submission_can_be_sent_again(vejle, leder, bestyrelse):

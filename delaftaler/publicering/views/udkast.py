@@ -273,7 +273,9 @@ def _indstilling_side(
     status: int = 200,
 ) -> HttpResponse:
     delaftale = indstilling.delaftale
-    kan_beslutte = indstilling.afventer and request.user.has_perm(GODKEND)
+    # Four eyes: the page does not offer a decision the service would refuse.
+    egen = indstilling.afventer and indstilling.er_indsendt_af(request.user)
+    kan_beslutte = indstilling.afventer and request.user.has_perm(GODKEND) and not egen
     kan_traekke = indstilling.afventer and request.user.has_perm(PUBLICER)
 
     def form(klasse, prefix=None):
@@ -302,6 +304,7 @@ def _indstilling_side(
             "godkend_form": godkend_form,
             "tilbage_form": tilbage_form,
             "traek_form": traek_form,
+            "egen_indsendelse": egen and request.user.has_perm(GODKEND),
         },
         status=status,
     )
