@@ -513,7 +513,10 @@ class Indstilling(models.Model):
         Version,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name="sammenlignet med version",
+        help_text="Tom for en ny delaftale, der indstilles som første version.",
     )
     indhold = models.JSONField("indhold (øjebliksbillede)")
     indhold_sha256 = models.CharField("indholdets SHA-256", max_length=64)

@@ -107,6 +107,74 @@ def test_one_faglig_field_makes_a_mixed_draft_faglig_and_only_it_is_the_cause(ve
     assert [(a.del_, a.felt_navn) for a in udkast.aarsager] == [("aktiviteter", "målgruppe(r)")]
 
 
+def test_a_new_or_removed_delmaal_indikator_or_aktivitet_is_faglig(vejle):
+    """Even when nothing else changes, e.g. a new row appended at the end."""
+    from aktiviteter.models import Aktivitet
+    from delaftaler.models import Delmaal
+    from indikatorer.models import Indikator
+
+    delmaal = vejle.delmaal.order_by("raekkefoelge").last()
+    vejle.aktiviteter.order_by("raekkefoelge").first().delete()
+    nyt = Delmaal.objects.create(delaftale=vejle, tekst="Et nyt delmål", raekkefoelge=99)
+    Indikator.objects.create(delmaal=nyt, navn="En ny indikator", raekkefoelge=99)
+    Aktivitet.objects.create(delaftale=vejle, navn="En ny aktivitet", raekkefoelge=99)
+    indikator = delmaal.indikatorer.last()
+    indikator.baselines.all().delete()
+    indikator.delete()
+    udkast = publicering.udkast_for(vejle)
+    arter = {(a.del_, a.handling): a.art for a in udkast.aendringer if a.del_ != "baselines"}
+    assert arter == {
+        ("delmaal", "oprettet"): FAG,
+        ("indikatorer", "oprettet"): FAG,
+        ("indikatorer", "slettet"): FAG,
+        ("aktiviteter", "oprettet"): FAG,
+        ("aktiviteter", "slettet"): FAG,
+    }
+    assert udkast.art == FAG
+
+
+def test_a_new_delaftale_is_submitted_to_the_bestyrelse_not_published_directly(
+    vejle, leder, bestyrelse
+):
+    from tests.factories import DelaftaleFactory
+
+    ny = DelaftaleFactory(
+        helhedsplan=vejle.helhedsplan,
+        indsatsomraade=Indsatsomraade.objects.get(navn="Uddannelse og livschancer"),
+    )
+    udkast = publicering.udkast_for(ny)
+    assert (udkast.art, udkast.er_faglig) == (Version.Art.FOERSTE, True)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=ny, bruger=leder)
+    assert _fejl(fejl) == [publicering.FOERSTE_SKAL_GODKENDES]
+    assert not ny.versioner.exists()
+    indstilling = publicering.udkast_indstil(delaftale=ny, bruger=leder)
+    assert indstilling.grundlag is None
+    version = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert (version.nummer, version.art, version.aendringer) == (1, Version.Art.FOERSTE, [])
+    assert version.godkendt == indstilling.besluttet
+    assert version.indhold == indstilling.indhold
+
+
+def test_the_import_command_can_mark_the_loaded_delaftale_as_approved_by_the_board(db, tmp_path):
+    import datetime
+    import json
+
+    from django.core.management import call_command
+
+    from delaftaler.models import Delaftale
+    from tests.conftest import VIBORG
+
+    sti = tmp_path / "viborg.json"
+    sti.write_text(VIBORG.read_text(encoding="utf-8"), encoding="utf-8")
+    navn = json.loads(sti.read_text(encoding="utf-8"))["helhedsplan"]["navn"]
+    call_command("indlaes_delaftale", str(sti), godkendt="01.12.2025")
+    version = Version.objects.get(delaftale=Delaftale.objects.get(helhedsplan__navn=navn))
+    assert version.art == Version.Art.FOERSTE
+    assert version.godkendt.date() == datetime.date(2025, 12, 1)
+    assert version.godkendt_tekst == "01.12.2025"
+
+
 def test_all_drafts_at_once_agree_with_one_at_a_time(vejle, viborg, django_assert_num_queries):
     _faglig(vejle)
     with django_assert_num_queries(10):

@@ -295,7 +295,9 @@ def _indstilling_side(
             "delaftale": delaftale,
             "indstilling": indstilling,
             "version": getattr(indstilling, "version", None),
-            "sammenligning": byg_sammenligning(
+            # A new delaftale has nothing to be compared with.
+            "sammenligning": grundlag
+            and byg_sammenligning(
                 grundlag.indhold,
                 indstilling.indhold,
                 foer_navn=f"version {grundlag.nummer}",
