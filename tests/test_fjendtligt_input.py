@@ -88,13 +88,14 @@ def eksekverbart(html: str) -> list[str]:
     return parser.fund
 
 
-def _publicer(delaftale, bruger) -> None:
-    """The public page shows the published version: publish the edits (issue #5's flow)."""
+def _publicer(delaftale, bruger, bestyrelse) -> None:
+    """The public page shows the published version: publish the edits (issue #5's flow);
+    a faglig change is approved by another person than the one who submitted it."""
     try:
         publicering.version_publicer(delaftale=delaftale, bruger=bruger)
     except ValidationError:
         indstilling = publicering.udkast_indstil(delaftale=delaftale, bruger=bruger)
-        publicering.indstilling_godkend(indstilling=indstilling, bruger=bruger)
+        publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +145,7 @@ def fjendtlig(modul_db, _vejle_i_modulet):
             felter[f"{obj._meta.label}.{felt.name}"] = nr
         obj.save()
     admin_bruger = get_user_model().objects.create_superuser("admin", password="x-kode-123456")
-    _publicer(vejle, admin_bruger)
+    _publicer(vejle, admin_bruger, bestyrelse_bruger)
     return {"raekker": raekker, "felter": felter, "admin": admin_bruger}
 
 
