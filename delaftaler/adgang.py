@@ -22,9 +22,16 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from delaftaler.models import Delaftale, Helhedsplan
@@ -204,3 +211,24 @@ def kraev_medlem(perm: str):
         return indpakket
 
     return dekorator
+
+
+def vis_paa_siden(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's »Vis på siden« (/admin/r/<ct>/<id>/), only for objects of the person's
+    helhedsplaner: Django's own view redirects anyone to any object's address, which
+    gives away another plan's unpublished delaftale by its name. Outside them: 404."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ObjectDoesNotExist:
+        raise Http404("Findes ikke.") from None
+    if model is not None and sti_til_helhedsplan(model) is not None:
+        try:
+            if (
+                not afgraens(model._default_manager.all(), request.user)
+                .filter(pk=object_id)
+                .exists()
+            ):
+                raise Http404("Findes ikke.")
+        except (ValueError, TypeError, ValidationError):
+            raise Http404("Findes ikke.") from None
+    return shortcut(request, content_type_id, object_id)

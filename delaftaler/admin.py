@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from aktiviteter.models import Aktivitet
 from delaftaler.adgang import HelhedsplanAdgangMixin, er_administrator
+from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
 from delaftaler.models import (
     Boligomraade,
@@ -33,6 +34,7 @@ class IndsatsomraadeAdmin(SortableAdminMixin, admin.ModelAdmin):
 
 
 class BoligomraadeInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+    artikel = "et"
     model = Boligomraade
     extra = 0
     fields = ["navn", "afdelinger"]
@@ -44,7 +46,11 @@ class BoligomraadeInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin
 
 @admin.register(Helhedsplan)
 class HelhedsplanAdmin(
-    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+    HelhedsplanAdgangMixin,
+    SamtidighedAdminMixin,
+    DanskTilfoejMixin,
+    SortableAdminBase,
+    admin.ModelAdmin,
 ):
     """Everyone sees the helhedsplaner they are members of; only administrators add
     helhedsplaner and choose their members (the others see who the members are)."""
@@ -125,6 +131,7 @@ class PartInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Stacked
 
 
 class DelmaalInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+    artikel = "et"
     model = Delmaal
     extra = 0
     fields = ["tekst", "indikatorer_link"]
@@ -163,7 +170,11 @@ class AktivitetInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Ta
 
 @admin.register(Delaftale)
 class DelaftaleAdmin(
-    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+    HelhedsplanAdgangMixin,
+    SamtidighedAdminMixin,
+    DanskTilfoejMixin,
+    SortableAdminBase,
+    admin.ModelAdmin,
 ):
     bestemt_navn = "Delaftalen"
     # Extends the optimistic-locking form with links to the draft and its history.
@@ -265,7 +276,11 @@ class IndikatorInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Ta
 
 @admin.register(Delmaal)
 class DelmaalAdmin(
-    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+    HelhedsplanAdgangMixin,
+    SamtidighedAdminMixin,
+    DanskTilfoejMixin,
+    SortableAdminBase,
+    admin.ModelAdmin,
 ):
     bestemt_navn = "Delmålet"
     list_display = ["tekst", "delaftale", "antal_indikatorer"]
@@ -313,7 +328,9 @@ class KommentarInline(KunLaesInline):
 
 
 @admin.register(Opfoelgning)
-class OpfoelgningAdmin(HelhedsplanAdgangMixin, SamtidighedAdminMixin, admin.ModelAdmin):
+class OpfoelgningAdmin(
+    HelhedsplanAdgangMixin, SamtidighedAdminMixin, DanskTilfoejMixin, admin.ModelAdmin
+):
     """Texts can be corrected here; status changes only through the workflow pages."""
 
     bestemt_navn = "Opfølgningen"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from aktiviteter.models import Aktivitet
 from delaftaler.models import (
@@ -42,13 +43,13 @@ class Resultat:
     oprettet: bool
 
 
-def indlaes_fil(sti: Path) -> Resultat:
+def indlaes_fil(sti: Path, *, godkendt: date | None = None) -> Resultat:
     try:
         data = json.loads(sti.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndlaesningsFejl(f"{sti.name}: kan ikke læses som JSON ({exc}).") from exc
     try:
-        return indlaes_delaftale(data=data)
+        return indlaes_delaftale(data=data, godkendt=godkendt)
     except IndlaesningsFejl as exc:
         raise IndlaesningsFejl(f"{sti.name}: {exc}") from exc
 
@@ -80,7 +81,10 @@ def _tal(tekst: str | None, sted: str) -> tuple[Any, int]:
 
 
 @transaction.atomic
-def indlaes_delaftale(*, data: dict[str, Any]) -> Resultat:
+def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> Resultat:
+    """``godkendt``: the day the bestyrelse approved the delaftale, if known; its first
+    version then says so (a delaftale is faglig as a whole)."""
+    godkendt_tid = timezone.make_aware(datetime.combine(godkendt, time(12))) if godkendt else None
     try:
         plan_data, aftale_data = data["helhedsplan"], data["delaftale"]
         indsatsomraade = Indsatsomraade.objects.get(navn=aftale_data["indsatsomraade"])
@@ -102,7 +106,7 @@ def indlaes_delaftale(*, data: dict[str, Any]) -> Resultat:
     eksisterende = Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).first()
     if eksisterende:
         if not eksisterende.versioner.exists():
-            version_foerste(delaftale=eksisterende)
+            version_foerste(delaftale=eksisterende, godkendt=godkendt_tid)
         return Resultat(eksisterende, oprettet=False)
 
     omraader: dict[str, Boligomraade] = {o.navn: o for o in plan.boligomraader.all()}
@@ -165,7 +169,7 @@ def indlaes_delaftale(*, data: dict[str, Any]) -> Resultat:
         except KeyError as exc:
             raise IndlaesningsFejl(f"aktivitet {nr}: ukendt delmål nr. {exc}.") from exc
     # The agreement as signed is its first published version.
-    version_foerste(delaftale=aftale)
+    version_foerste(delaftale=aftale, godkendt=godkendt_tid)
     return Resultat(aftale, oprettet=True)
 
 

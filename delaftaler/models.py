@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from delaftaler.lib import security_log
 from delaftaler.lib.formatting import formater_dato, formater_tidspunkt
 from delaftaler.lib.richtext import RigTekstField
 
@@ -37,6 +38,25 @@ def dansk_slug(tekst: str) -> str:
     ):
         tekst = tekst.replace(bogstav, erstatning)
     return slugify(tekst.replace("_", "-"))
+
+
+def egen_indsendelse(indsendt_af_id: int | None, bruger) -> bool:
+    """Did ``bruger`` send this to the bestyrelse himself? Then he may not decide on it,
+    whatever his groups (a leder who is also on the board, a superuser): four eyes."""
+    return indsendt_af_id is not None and indsendt_af_id == getattr(bruger, "pk", None)
+
+
+def kraev_fire_oejne(indsendt_af_id: int | None, bruger, *, hvad: str, objekt) -> None:
+    """Refuse, in Danish and in the security log, a decision on one's own submission."""
+    if egen_indsendelse(indsendt_af_id, bruger):
+        security_log.egen_indsendelse_afvist(hvad, objekt, bruger)
+        raise ValidationError(SELV_INDSENDT.format(hvad=hvad), code="egen_indsendelse")
+
+
+SELV_INDSENDT = (
+    "Du har selv sendt {hvad} til bestyrelsen og kan derfor ikke selv tage stilling til den. "
+    "Et andet bestyrelsesmedlem må gøre det."
+)
 
 
 class Indsatsomraade(models.Model):
@@ -513,7 +533,10 @@ class Indstilling(models.Model):
         Version,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name="sammenlignet med version",
+        help_text="Tom for en ny delaftale, der indstilles som første version.",
     )
     indhold = models.JSONField("indhold (øjebliksbillede)")
     indhold_sha256 = models.CharField("indholdets SHA-256", max_length=64)
@@ -577,6 +600,13 @@ class Indstilling(models.Model):
     @property
     def afventer(self) -> bool:
         return self.status == self.Status.AFVENTER
+
+    def er_indsendt_af(self, bruger) -> bool:
+        """Four eyes: the one who submitted it cannot approve it or send it back."""
+        return egen_indsendelse(self.indsendt_af_id, bruger)
+
+    def kraev_anden_beslutter(self, bruger) -> None:
+        kraev_fire_oejne(self.indsendt_af_id, bruger, hvad="ændringen", objekt=self)
 
 
 class OpfoelgningQuerySet(models.QuerySet):
@@ -672,6 +702,26 @@ class Opfoelgning(models.Model):
                 "tager den tilbage med en begrundelse."
             )
         return "Året er godkendt af bestyrelsen og kan ikke ændres uden genåbning."
+
+    def sendt_af_id(self) -> int | None:
+        """Who sent it to the bestyrelse last (the prefetched ``haendelse_liste`` if there)."""
+        haendelser = getattr(self, "haendelse_liste", None)
+        if haendelser is not None:
+            sendt = [h for h in haendelser if h.handling == OpfoelgningHaendelse.Handling.SENDT]
+            return sendt[-1].bruger_id if sendt else None
+        return (
+            self.haendelser.filter(handling=OpfoelgningHaendelse.Handling.SENDT)
+            .order_by("-tidspunkt", "-pk")
+            .values_list("bruger_id", flat=True)
+            .first()
+        )
+
+    def er_sendt_af(self, bruger) -> bool:
+        """Four eyes: the one who sent the year to the board cannot approve it."""
+        return egen_indsendelse(self.sendt_af_id(), bruger)
+
+    def kraev_anden_godkender(self, bruger) -> None:
+        kraev_fire_oejne(self.sendt_af_id(), bruger, hvad="opfølgningen", objekt=self)
 
 
 class OpfoelgningHaendelse(models.Model):

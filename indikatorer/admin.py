@@ -3,9 +3,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from delaftaler.adgang import HelhedsplanAdgangMixin
+from delaftaler.adgang import HelhedsplanAdgangMixin, afgraens
+from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
 from delaftaler.lib.forms import ConditionalUniqueFormSetMixin
+from delaftaler.models import Delmaal
 from indikatorer.forms import BaselineForm
 from indikatorer.models import Baseline, Indikator, Maaling
 
@@ -30,12 +32,51 @@ class BaselineInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Tab
         return super().get_queryset(request).til_tabel()
 
     def get_formset(self, request, obj=None, **kwargs):
-        omraader = list(obj.delmaal.delaftale.helhedsplan.boligomraader.all()) if obj else None
-        kwargs["form"] = type("BaselineForm", (BaselineForm,), {"omraader": omraader})
+        plan = obj.delmaal.delaftale.helhedsplan if obj else _valgt_plan(request)
+        if plan is not None:
+            omraader = list(plan.boligomraader.all())
+            kwargs["form"] = type("BaselineForm", (BaselineForm,), {"omraader": omraader})
+        else:
+            kwargs["form"] = OmraadeMedPlanForm
         return super().get_formset(request, obj, **kwargs)
+
+
+def _valgt_plan(request):
+    """The helhedsplan of the delmål a new indikator is added to (?delmaal=), if the
+    person works on it."""
+    pk = request.GET.get("delmaal") or request.POST.get("delmaal")
+    if not (pk and str(pk).isdigit()):
+        return None
+    delmaal = (
+        afgraens(Delmaal.objects.select_related("delaftale__helhedsplan"), request.user)
+        .filter(pk=pk)
+        .first()
+    )
+    return delmaal.delaftale.helhedsplan if delmaal else None
+
+
+def _med_plan(omraade) -> str:
+    return f"{omraade.navn} ({omraade.helhedsplan.navn})"
+
+
+class OmraadeMedPlanForm(BaselineForm):
+    """Before the delmål is chosen, every area of the person's helhedsplaner is offered:
+    each says whose it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for navn in ("boligomraade", "samlet_for"):
+            felt = self.fields[navn]
+            felt.queryset = felt.queryset.select_related("helhedsplan")
+            felt.label_from_instance = _med_plan
 
     def get_extra(self, request, obj=None, **kwargs):
         return len(manglende_omraader(obj)) if obj else 1
+
+
+def _delmaal_med_plan(delmaal) -> str:
+    d = delmaal.delaftale
+    return f"{d.helhedsplan.navn} – {d.indsatsomraade.navn}: {delmaal.tekst}"
 
 
 def manglende_omraader(indikator: Indikator) -> list:
@@ -51,7 +92,11 @@ def manglende_omraader(indikator: Indikator) -> list:
 
 @admin.register(Indikator)
 class IndikatorAdmin(
-    HelhedsplanAdgangMixin, SamtidighedAdminMixin, SortableAdminBase, admin.ModelAdmin
+    HelhedsplanAdgangMixin,
+    SamtidighedAdminMixin,
+    DanskTilfoejMixin,
+    SortableAdminBase,
+    admin.ModelAdmin,
 ):
     bestemt_navn = "Indikatoren"
     list_display = ["navn", "delmaal", "helhedsplan", "enhed", "lbf_standard", "antal_baselines"]
@@ -75,6 +120,16 @@ class IndikatorAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_baselines=Count("baselines"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        felt = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "delmaal" and felt is not None:
+            # Several helhedsplaner have delmål with the same words: say whose each is.
+            felt.queryset = felt.queryset.select_related(
+                "delaftale__helhedsplan", "delaftale__indsatsomraade"
+            )
+            felt.label_from_instance = _delmaal_med_plan
+        return felt
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

@@ -104,6 +104,12 @@ class Indikator(models.Model):
     def clean(self) -> None:
         if self.enhed == self.Enhed.ANDET and not self.enhed_tekst:
             raise ValidationError({"enhed_tekst": "Skriv hvilken enhed indikatoren måles i."})
+        if self._state.adding and not self.raekkefoelge and self.delmaal_id:
+            # A new indikator without a place goes last in its delmål, not first.
+            sidste = Indikator.objects.filter(delmaal_id=self.delmaal_id).aggregate(
+                m=models.Max("raekkefoelge")
+            )["m"]
+            self.raekkefoelge = (sidste or 0) + 1
 
     @property
     def er_procent(self) -> bool:

@@ -410,3 +410,54 @@ def test_saving_the_baseline_grid_as_shown_ignores_the_untouched_rows_for_missin
 
     assert response.status_code == 302, fejl(response)
     assert Baseline.objects.filter(indikator=indikator).count() == foer
+
+
+# --- Danish and whose: the add pages -------------------------------------------------------
+
+
+def _tilfoej_tekster(html: str) -> list[str]:
+    import html as html_modul
+    import json
+
+    return [
+        json.loads(html_modul.unescape(data))["options"]["addText"]
+        for data in re.findall(r'data-inline-formset="([^"]+)"', html)
+    ]
+
+
+def test_every_add_another_link_reads_as_danish(sekretariat_client, vejle):
+    delaftale = sekretariat_client.get(admin_url(Delaftale, "change", vejle.pk)).content.decode()
+    assert "Tilføj endnu et delmål" in _tilfoej_tekster(delaftale)
+    assert "Tilføj endnu en part" in _tilfoej_tekster(delaftale)
+    plan = sekretariat_client.get(admin_url(Helhedsplan, "change", vejle.helhedsplan.pk))
+    assert "Tilføj endnu et boligområde" in _tilfoej_tekster(plan.content.decode())
+    delmaal = sekretariat_client.get(admin_url(Delmaal, "change", vejle.delmaal.first().pk))
+    assert _tilfoej_tekster(delmaal.content.decode()) == ["Tilføj endnu en indikator"]
+
+
+def test_add_indikator_says_whose_each_delmaal_and_area_is(sekretariat_client, vejle, viborg):
+    html = sekretariat_client.get(admin_url(Indikator, "add")).content.decode()
+    delmaal = vejle.delmaal.first()
+    assert f"Vejle_21_25 – Beskæftigelse: {delmaal.tekst}" in html.replace("&amp;", "&")
+    omraade = vejle.helhedsplan.boligomraader.first()
+    assert f">{omraade.navn} (Vejle_21_25)</option>" in html
+    # Added from a delmål (?delmaal=), only that helhedsplan's areas are offered.
+    html = sekretariat_client.get(
+        admin_url(Indikator, "add") + f"?delmaal={delmaal.pk}"
+    ).content.decode()
+    assert f">{omraade.navn}</option>" in html
+    for anden in viborg.helhedsplan.boligomraader.all():
+        assert f">{anden.navn}</option>" not in html and f">{anden.navn} (" not in html
+
+
+def test_a_new_indikator_sorts_last_in_its_delmaal(sekretariat_client, vejle):
+    delmaal = vejle.delmaal.first()
+    foer = list(delmaal.indikatorer.values_list("navn", flat=True))
+    formular = Formular(sekretariat_client.get(admin_url(Indikator, "add")))
+    formular.saet(delmaal=delmaal.pk, navn="Den nyeste indikator", enhed="antal")
+    response = sekretariat_client.post(admin_url(Indikator, "add"), formular.data)
+    assert response.status_code == 302, fejl(response)
+    assert list(delmaal.indikatorer.values_list("navn", flat=True)) == [
+        *foer,
+        "Den nyeste indikator",
+    ]

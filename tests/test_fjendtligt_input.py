@@ -89,13 +89,14 @@ def eksekverbart(html: str) -> list[str]:
     return parser.fund
 
 
-def _publicer(delaftale, bruger) -> None:
-    """The public page shows the published version: publish the edits (issue #5's flow)."""
+def _publicer(delaftale, bruger, bestyrelse) -> None:
+    """The public page shows the published version: publish the edits (issue #5's flow);
+    a faglig change is approved by another person than the one who submitted it."""
     try:
         publicering.version_publicer(delaftale=delaftale, bruger=bruger)
     except ValidationError:
         indstilling = publicering.udkast_indstil(delaftale=delaftale, bruger=bruger)
-        publicering.indstilling_godkend(indstilling=indstilling, bruger=bruger)
+        publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +150,7 @@ def fjendtlig(modul_db, _vejle_i_modulet):
         o.grundlag = frys_grundlag(o)
         o.save(update_fields=["grundlag"])
     admin_bruger = get_user_model().objects.create_superuser("admin", password="x-kode-123456")
-    _publicer(vejle, admin_bruger)
+    _publicer(vejle, admin_bruger, bestyrelse_bruger)
     return {"raekker": raekker, "felter": felter, "admin": admin_bruger}
 
 

@@ -89,3 +89,15 @@ def delaftale_haendelse(handling: str, delaftale, bruger, **detaljer) -> None:
         _brugernavn(bruger),
         ekstra,
     )
+
+
+def egen_indsendelse_afvist(hvad: str, objekt, bruger) -> None:
+    """Someone tried to decide on what he sent to the bestyrelse himself (four eyes)."""
+    log.warning(
+        "Afvist: bruger=%s forsøgte at tage stilling til %s, han selv har sendt til "
+        "bestyrelsen: %s (id %s)",
+        _brugernavn(bruger),
+        hvad,
+        objekt,
+        objekt.pk,
+    )

@@ -121,6 +121,8 @@ def opfoelgning_godkend(
 ) -> GodkendtRapport:
     """Approve and freeze: the PDF rendered now is the one kept for this approval."""
     _kraev(bruger, "delaftaler.godkend_opfoelgning", "Kun bestyrelsen kan godkende opfølgningen.")
+    # Locked first, so the sender checked is the one of the year being approved.
+    Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk).kraev_anden_godkender(bruger)
     godkendt = _skift(
         opfoelgning,
         fra=Status.SENDT,

@@ -41,6 +41,8 @@ STATUS_TEKST = {TILFOEJET: "Tilføjet", FJERNET: "Fjernet", AENDRET: "Ændret", 
 
 # Fields that say where a row belongs or when it was saved, not what it says.
 IKKE_VIST = TIDSSTEMPLER | {"id", "delaftale_id", "helhedsplan_id", "indsatsomraade_id"}
+# A row's place is its position in the list; its number means something only as a move.
+KUN_AENDRINGER = {"raekkefoelge"}
 
 # The object sections after the delaftale's own fields; baselines are the table.
 AFSNIT = [
@@ -293,6 +295,8 @@ def _felter(
             forskel = feltforskel(f, foer, efter, navne)
             if forskel:
                 felter.append(forskel)
+            continue
+        if f.attname in KUN_AENDRINGER:
             continue
         afsnit = uaendret(vis_felt(f, efter if efter is not None else foer, navne))
         if afsnit:

@@ -41,9 +41,8 @@ UDKAST_AENDRET = (
     "Udkastet er ændret, efter at siden blev vist. Intet er publiceret eller sendt. "
     "Se de nye ændringer igennem, og prøv igen."
 )
-FOERSTE_PUBLICERES = (
-    "En ny delaftale er aftalt med parterne, før den oprettes her: "
-    "sekretariatslederen publicerer den som første version."
+FOERSTE_SKAL_GODKENDES = (
+    "En ny delaftale skal godkendes af bestyrelsen, før den publiceres som første version."
 )
 KUN_ADMINISTRATIVE = "Udkastet indeholder kun administrative ændringer; de publiceres direkte."
 GRUNDLAG_AENDRET = (
@@ -84,7 +83,8 @@ class Udkast:
 
     @property
     def er_faglig(self) -> bool:
-        return self.art == Version.Art.FAGLIG
+        """Goes to the bestyrelse: faglige changes, and a new delaftale as a whole."""
+        return self.art in (Version.Art.FAGLIG, Version.Art.FOERSTE)
 
     @property
     def har_aendringer(self) -> bool:
@@ -142,8 +142,8 @@ def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, fagli
     udkast = udkast_for(delaftale)
     if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
         raise ValidationError(UDKAST_AENDRET, code="foraeldet")
-    if udkast.grundlag is None and faglig:
-        raise ValidationError(FOERSTE_PUBLICERES)
+    if udkast.grundlag is None and not faglig:
+        raise ValidationError(FOERSTE_SKAL_GODKENDES)
     if not udkast.har_aendringer:
         raise ValidationError(INGEN_AENDRINGER)
     if delaftale.indstillinger.filter(status=Indstilling.Status.AFVENTER).exists():
@@ -188,7 +188,10 @@ def _ny_version(
 
 @transaction.atomic
 def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Version:
-    """The agreement as signed: the first published version (made when it is loaded)."""
+    """The agreement as signed, loaded from a file: its first published version.
+
+    ``godkendt`` is the day the bestyrelse approved it, when the import knows it; a new
+    delaftale made in the admin goes to the bestyrelse instead (``udkast_indstil``)."""
     if delaftale.versioner.exists():
         raise ValidationError("Delaftalen er allerede publiceret.")
     indhold = tag_snapshot(hent_udkast(delaftale))
@@ -204,8 +207,8 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
 
 @transaction.atomic
 def version_publicer(*, delaftale: Delaftale, bruger, udkast_sha256: str | None = None) -> Version:
-    """The sekretariatsleder publishes an administrative draft directly, or a new
-    delaftale (created in the admin, as agreed with the parties) as its first version.
+    """The sekretariatsleder publishes an administrative draft directly (a new delaftale
+    is faglig as a whole and goes to the bestyrelse).
 
     ``udkast_sha256`` is the digest of the draft the person was shown (the form carries
     it); if the draft has changed since, nothing is published.
@@ -250,7 +253,8 @@ def udkast_indstil(
     begrundelse: str = "",
     udkast_sha256: str | None = None,
 ) -> Indstilling:
-    """The sekretariatsleder sends a faglig draft to the bestyrelse, frozen as it is now.
+    """The sekretariatsleder sends a faglig draft, or a new delaftale, to the bestyrelse,
+    frozen as it is now.
 
     ``udkast_sha256``: as for version_publicer, the draft the person was shown.
     """
@@ -313,16 +317,21 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
     """The bestyrelse approves: the submitted snapshot becomes the published version,
     with the administrative changes published while it waited."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
+    indstilling.kraev_anden_beslutter(bruger)
     _laas(indstilling.delaftale)
     grundlag = indstilling.delaftale.versioner.defer("pdf").order_by("-nummer").first()
     indhold: Snapshot = {}
 
     def samme_grundlag(laast: Indstilling) -> None:
         """The submission, with the administrative changes published since it was sent;
-        a faglig publication in between, or a field changed on both sides, refuses."""
+        a faglig publication in between, or a field changed on both sides, refuses. A new
+        delaftale's submission has no version under it, and none may have come since."""
         nonlocal indhold
-        if grundlag is None:
-            raise ValidationError(GRUNDLAG_AENDRET)
+        if grundlag is None or laast.grundlag_id is None:
+            if (grundlag.pk if grundlag else None) != laast.grundlag_id:
+                raise ValidationError(GRUNDLAG_AENDRET)
+            indhold = laast.indhold
+            return
         indhold = laast.indhold
         if grundlag.pk == laast.grundlag_id:
             return
@@ -343,8 +352,8 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
     version = _ny_version(
         delaftale=indstilling.delaftale,
         indhold=indhold,
-        art=Version.Art.FAGLIG,
-        aendringer=aendr.sammenlign(grundlag.indhold, indhold),
+        art=Version.Art.FAGLIG if grundlag else Version.Art.FOERSTE,
+        aendringer=aendr.sammenlign(grundlag.indhold, indhold) if grundlag else [],
         bruger=indstilling.indsendt_af,
         godkendt=indstilling.besluttet,
         indstilling=indstilling,
@@ -363,6 +372,7 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
 def indstilling_send_tilbage(*, indstilling: Indstilling, bruger, kommentar: str) -> Indstilling:
     """The bestyrelse sends the change back with a comment; the draft stays as it is."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
+    indstilling.kraev_anden_beslutter(bruger)
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv, hvorfor ændringen sendes tilbage."})
     _afgoer(

@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.forms import HiddenInput, ModelChoiceField
 from django.test import Client
@@ -204,6 +205,24 @@ def test_an_unpublished_delaftale_of_another_plan_is_a_404(klient, d):
     )
     assert _som(klient, d["fremmed"]).get(url).status_code == 404
     assert _som(klient, d["sekretariat"]).get(url).status_code == 200
+
+
+def test_view_on_site_of_another_plans_unpublished_delaftale_is_a_404(klient, d):
+    """The admin's »Vis på siden« redirected anyone to it, giving its name away."""
+    upubliceret = DelaftaleFactory(
+        helhedsplan=d["egen"].plan,
+        indsatsomraade=indsatsomraade("Uddannelse og livschancer"),
+    )
+    url = reverse(
+        "admin:view_on_site",
+        args=[ContentType.objects.get_for_model(Delaftale).pk, upubliceret.pk],
+    )
+    svar = _som(klient, d["fremmed"]).get(url)
+    assert svar.status_code == 404
+    assert upubliceret.indsatsomraade.slug not in svar.get("Location", "")
+    egen = _som(klient, d["sekretariat"]).get(url)
+    assert egen.status_code == 302
+    assert egen["Location"].endswith(upubliceret.get_absolute_url())
 
 
 # --- The admin: lists, pages, choices ------------------------------------------------------

@@ -326,14 +326,24 @@ ADMIN_SIDER = [
         PERSONALE,
     ),
     Raekke("admin:jsi18n", "", lambda d: reverse("admin:jsi18n"), PERSONALE),
+    # »Vis på siden« only for objects of the person's helhedsplaner (404 as in the admin).
     Raekke(
         "admin:view_on_site",
-        "",
+        "egen",
         lambda d: reverse(
             "admin:view_on_site",
             args=[ContentType.objects.get_for_model(Delaftale).pk, d.egen.delaftale.pk],
         ),
-        svar(LOGIN, *[VIDERE] * 5),
+        svar(LOGIN, VIDERE, VIDERE, VIDERE, VIDERE, 404),
+    ),
+    Raekke(
+        "admin:view_on_site",
+        "anden",
+        lambda d: reverse(
+            "admin:view_on_site",
+            args=[ContentType.objects.get_for_model(Delaftale).pk, d.anden.delaftale.pk],
+        ),
+        svar(LOGIN, 404, 404, 404, VIDERE, VIDERE),
     ),
     *(
         Raekke(

@@ -625,7 +625,7 @@ def test_confirm_validates_again_against_what_was_saved_meanwhile(
     svar = bekraeft(sekretariat_client, preview)
     assert svar.status_code == 302
     side = tekst(sekretariat_client.get(INDLAES))
-    assert "0 målinger er oprettet og 0 ændret fra filen »maalinger.xlsx«; 1 var uændrede." in side
+    assert "0 målinger er oprettet og 0 ændret fra filen »maalinger.xlsx«; 1 var uændret." in side
     assert Maaling.objects.count() == 1
 
 
@@ -808,3 +808,13 @@ def test_a_template_for_another_delaftale_is_refused_as_a_whole(
     assert "Skabelonen er hentet til en anden delaftale. Hent skabelonen for " in html
     assert "Vejle_21_25 – Beskæftigelse 2024" in html
     assert Maaling.objects.count() == 0
+
+
+def test_one_changed_measurement_is_named_in_the_singular(sekretariat_client, opf):
+    """Not »1 ændrede målinger«."""
+    bekraeft(
+        sekretariat_client, upload(sekretariat_client, lang_fil((UNG, "Vestbyen", "2024", 11, "")))
+    )
+    assert "1 måling er oprettet og 0 ændret" in tekst(sekretariat_client.get(INDLAES))
+    html = tekst(upload(sekretariat_client, lang_fil((UNG, "Vestbyen", "2024", 12, ""))))
+    assert "Gem 0 nye og 1 ændret måling</button>" in html

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from delaftaler.models import GodkendtRapport, Opfoelgning, OpfoelgningHaendelse
 from delaftaler.opfoelgning.services import (
@@ -15,8 +16,10 @@ from delaftaler.opfoelgning.services import (
     opfoelgning_opret,
     opfoelgning_send,
 )
+from delaftaler.roller import BESTYRELSE, LEDER
 from indikatorer.maalinger import MaalingInput, maalinger_gem, maalinger_planlaeg
 from indikatorer.models import Baseline, Maaling
+from tests.conftest import bruger_med_rolle
 
 # The real delaftaler are loaded once for the module (tests/conftest.py).
 pytestmark = pytest.mark.delt_data
@@ -287,3 +290,48 @@ def test_the_admin_shows_the_record_and_comments_but_cannot_edit_them(
     assert 'name="haendelser-0-begrundelse"' not in html
     assert 'name="kommentarer-0-tekst"' not in html
     assert 'name="haendelser-0-DELETE"' not in html
+
+
+@pytest.mark.parametrize("rolle", ["leder_og_bestyrelse", "superbruger"])
+def test_the_one_who_sent_the_year_cannot_approve_it_himself(
+    rolle, opfoelgning, bestyrelse_bruger, caplog
+):
+    """Four eyes, whatever the groups: a leder on the board, or a superuser."""
+    if rolle == "superbruger":
+        bruger = bruger_med_rolle("chef", is_superuser=True)
+    else:
+        bruger = bruger_med_rolle("leder", LEDER)
+        bruger.groups.add(*bestyrelse_bruger.groups.filter(name=BESTYRELSE))
+    opfoelgning_send(opfoelgning=opfoelgning, bruger=bruger)
+    with (
+        caplog.at_level("WARNING", logger="delaftaler.sikkerhed"),
+        pytest.raises(ValidationError) as fejl,
+    ):
+        opfoelgning_godkend(opfoelgning=opfoelgning, bruger=bruger, render_pdf=pdf_af)
+    assert "selv sendt opfølgningen til bestyrelsen" in fejl.value.messages[0]
+    assert f"bruger='{bruger.username}'" in caplog.text
+    opfoelgning.refresh_from_db()
+    assert opfoelgning.status == Opfoelgning.Status.SENDT
+    assert not GodkendtRapport.objects.filter(opfoelgning=opfoelgning).exists()
+
+    opfoelgning_godkend(opfoelgning=opfoelgning, bruger=bestyrelse_bruger, render_pdf=pdf_af)
+    opfoelgning.refresh_from_db()
+    assert opfoelgning.status == Opfoelgning.Status.GODKENDT
+
+
+def test_the_approve_page_tells_the_sender_why_he_cannot_approve(
+    client, vejle, opfoelgning, bestyrelse_bruger
+):
+    leder = bruger_med_rolle("leder", LEDER)
+    leder.groups.add(*bestyrelse_bruger.groups.filter(name=BESTYRELSE))
+    opfoelgning_send(opfoelgning=opfoelgning, bruger=leder)
+    args = [vejle.helhedsplan.slug, vejle.indsatsomraade.slug, 2023]
+    client.force_login(leder)
+    side = client.get(reverse("delaftaler:opfoelgning_godkend", args=args)).content.decode()
+    assert "Du har selv sendt opfølgningen til bestyrelsen" in side
+    assert ">Godkend</button>" not in side
+    liste = client.get(reverse("delaftaler:opfoelgning_liste", args=args[:2])).content.decode()
+    assert "et andet bestyrelsesmedlem godkender" in liste
+    client.force_login(bestyrelse_bruger)
+    side = client.get(reverse("delaftaler:opfoelgning_godkend", args=args)).content.decode()
+    assert ">Godkend</button>" in side

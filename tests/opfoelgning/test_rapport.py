@@ -862,3 +862,22 @@ def test_the_board_sees_a_sent_year_but_not_a_draft(aarene, bestyrelse_client, s
 )
 def test_unknown_years_and_places_are_404(aarene, sekretariat_client, url):
     assert sekretariat_client.get(url).status_code == 404
+
+
+def test_an_empty_adjustments_field_does_not_claim_there_were_none(aarene, sekretariat_client):
+    AktivitetStatus.objects.filter(opfoelgning=aarene[2024]).update(justeringer="")
+    html = sekretariat_client.get(P + "2024/").content.decode()
+    assert "Ingen justeringer" not in html
+    assert (
+        '<dt>Hvad blev justeret</dt>\n      <dd class="rigtekst"><p>Ikke udfyldt.</p></dd>' in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("periode", "x"),
+    [("2024-08", 2024 + 7 / 12), ("2023", 2023.0), ("2019", 2021.65), ("", 2021.65)],
+)
+def test_the_baseline_marker_sits_at_the_baselines_own_time(periode, x):
+    """Aug. 2024 is after the first year of 2022–2025, not left of it; an older baseline
+    (or one without a period) stays just left of the first year."""
+    assert diagrammer._baseline_x(periode, [2022, 2023, 2024, 2025]) == pytest.approx(x)

@@ -17,9 +17,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
+from django.urls import reverse
 
 from delaftaler.indlaesning import indlaes_fil
-from delaftaler.models import Indstilling, Version
+from delaftaler.models import SELV_INDSENDT, Indsatsomraade, Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
@@ -109,6 +110,74 @@ def test_one_faglig_field_makes_a_mixed_draft_faglig_and_only_it_is_the_cause(ve
         ("aktiviteter", "maalgrupper", FAG),
     }
     assert [(a.del_, a.felt_navn) for a in udkast.aarsager] == [("aktiviteter", "målgruppe(r)")]
+
+
+def test_a_new_or_removed_delmaal_indikator_or_aktivitet_is_faglig(vejle):
+    """Even when nothing else changes, e.g. a new row appended at the end."""
+    from aktiviteter.models import Aktivitet
+    from delaftaler.models import Delmaal
+    from indikatorer.models import Indikator
+
+    delmaal = vejle.delmaal.order_by("raekkefoelge").last()
+    vejle.aktiviteter.order_by("raekkefoelge").first().delete()
+    nyt = Delmaal.objects.create(delaftale=vejle, tekst="Et nyt delmål", raekkefoelge=99)
+    Indikator.objects.create(delmaal=nyt, navn="En ny indikator", raekkefoelge=99)
+    Aktivitet.objects.create(delaftale=vejle, navn="En ny aktivitet", raekkefoelge=99)
+    indikator = delmaal.indikatorer.last()
+    indikator.baselines.all().delete()
+    indikator.delete()
+    udkast = publicering.udkast_for(vejle)
+    arter = {(a.del_, a.handling): a.art for a in udkast.aendringer if a.del_ != "baselines"}
+    assert arter == {
+        ("delmaal", "oprettet"): FAG,
+        ("indikatorer", "oprettet"): FAG,
+        ("indikatorer", "slettet"): FAG,
+        ("aktiviteter", "oprettet"): FAG,
+        ("aktiviteter", "slettet"): FAG,
+    }
+    assert udkast.art == FAG
+
+
+def test_a_new_delaftale_is_submitted_to_the_bestyrelse_not_published_directly(
+    vejle, leder, bestyrelse
+):
+    from tests.factories import DelaftaleFactory
+
+    ny = DelaftaleFactory(
+        helhedsplan=vejle.helhedsplan,
+        indsatsomraade=Indsatsomraade.objects.get(navn="Uddannelse og livschancer"),
+    )
+    udkast = publicering.udkast_for(ny)
+    assert (udkast.art, udkast.er_faglig) == (Version.Art.FOERSTE, True)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=ny, bruger=leder)
+    assert _fejl(fejl) == [publicering.FOERSTE_SKAL_GODKENDES]
+    assert not ny.versioner.exists()
+    indstilling = publicering.udkast_indstil(delaftale=ny, bruger=leder)
+    assert indstilling.grundlag is None
+    version = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert (version.nummer, version.art, version.aendringer) == (1, Version.Art.FOERSTE, [])
+    assert version.godkendt == indstilling.besluttet
+    assert version.indhold == indstilling.indhold
+
+
+def test_the_import_command_can_mark_the_loaded_delaftale_as_approved_by_the_board(db, tmp_path):
+    import datetime
+    import json
+
+    from django.core.management import call_command
+
+    from delaftaler.models import Delaftale
+    from tests.conftest import VIBORG
+
+    sti = tmp_path / "viborg.json"
+    sti.write_text(VIBORG.read_text(encoding="utf-8"), encoding="utf-8")
+    navn = json.loads(sti.read_text(encoding="utf-8"))["helhedsplan"]["navn"]
+    call_command("indlaes_delaftale", str(sti), godkendt="01.12.2025")
+    version = Version.objects.get(delaftale=Delaftale.objects.get(helhedsplan__navn=navn))
+    assert version.art == Version.Art.FOERSTE
+    assert version.godkendt.date() == datetime.date(2025, 12, 1)
+    assert version.godkendt_tekst == "01.12.2025"
 
 
 def test_all_drafts_at_once_agree_with_one_at_a_time(vejle, viborg, django_assert_num_queries):
@@ -295,6 +364,68 @@ def test_sending_back_needs_a_comment_and_keeps_the_published_version(vejle, led
     assert publicering.udkast_for(vejle).er_faglig
     publicering.udkast_indstil(delaftale=vejle, bruger=leder)
     assert Indstilling.objects.filter(status="afventer").count() == 1
+
+
+@pytest.fixture
+def leder_i_bestyrelsen(leder):
+    leder.groups.add(Group.objects.get(name=BESTYRELSE))
+    return get_user_model().objects.get(pk=leder.pk)
+
+
+@pytest.fixture
+def superbruger(vejle):
+    return get_user_model().objects.create_superuser("chef", password="x")
+
+
+@pytest.mark.parametrize("hvem", ["leder_i_bestyrelsen", "superbruger"])
+def test_the_one_who_submitted_cannot_approve_or_send_back_his_own_submission(
+    request, vejle, bestyrelse, hvem, caplog
+):
+    """Four eyes, whatever his groups: refused in Danish, logged, nothing decided."""
+    bruger = request.getfixturevalue(hvem)
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=bruger)
+    with caplog.at_level("WARNING", logger="delaftaler.sikkerhed"):
+        with pytest.raises(ValidationError) as godkend:
+            publicering.indstilling_godkend(indstilling=indstilling, bruger=bruger)
+        with pytest.raises(ValidationError) as tilbage:
+            publicering.indstilling_send_tilbage(
+                indstilling=indstilling, bruger=bruger, kommentar="Nej."
+            )
+    assert _fejl(godkend) == _fejl(tilbage) == [SELV_INDSENDT.format(hvad="ændringen")]
+    assert caplog.text.count(f"bruger='{bruger.username}'") == 2
+    indstilling.refresh_from_db()
+    assert (indstilling.status, indstilling.besluttet_af) == ("afventer", None)
+    assert vejle.versioner.count() == 1
+    # He can still withdraw it, and another board member decides.
+    version = publicering.indstilling_godkend(indstilling=indstilling, bruger=bestyrelse)
+    assert version.nummer == 2
+
+
+def test_the_submission_page_offers_no_decision_to_the_one_who_submitted(
+    client, vejle, bestyrelse, leder_i_bestyrelsen
+):
+    _faglig(vejle)
+    indstilling = publicering.udkast_indstil(delaftale=vejle, bruger=leder_i_bestyrelsen)
+    url = reverse(
+        "delaftaler:indstilling",
+        args=[vejle.helhedsplan.slug, vejle.indsatsomraade.slug, indstilling.pk],
+    )
+    client.force_login(leder_i_bestyrelsen)
+    side = client.get(url)
+    assert side.context["godkend_form"] is None and side.context["tilbage_form"] is None
+    assert "Du har selv sendt ændringen til bestyrelsen" in side.content.decode()
+    svar = client.post(
+        reverse(
+            "delaftaler:indstilling_godkend",
+            args=[vejle.helhedsplan.slug, vejle.indsatsomraade.slug, indstilling.pk],
+        ),
+        {"godkend-kommentar": ""},
+    )
+    assert svar.status_code == 409
+    assert "Et andet bestyrelsesmedlem" in svar.content.decode()
+    client.force_login(bestyrelse)
+    assert client.get(url).context["godkend_form"] is not None
 
 
 def test_a_withdrawn_submission_can_be_sent_again(vejle, leder, bestyrelse):

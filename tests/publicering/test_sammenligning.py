@@ -271,3 +271,17 @@ def test_access(vejle, django_user_model, bestyrelse_bruger):
     assert c.get(adresse).status_code == 200
     udenfor.user_permissions.clear()
     assert c.get(adresse).status_code == 403  # a member, without view_delaftale
+
+
+def test_an_added_row_is_shown_without_its_internal_order_number(vejle):
+    """Not »Rækkefølge 0«: the row's place is its place in the list."""
+    Indikator.objects.create(
+        delmaal=vejle.delmaal.first(), navn="En helt ny indikator", raekkefoelge=0
+    )
+    udkast = udkast_for(vejle)
+    sammenligning = byg_sammenligning(
+        udkast.grundlag.indhold, udkast.indhold, foer_navn="v1", efter_navn="udkastet"
+    )
+    html = render_to_string("publicering/_sammenligning.html", {"sammenligning": sammenligning})
+    assert "En helt ny indikator" in html
+    assert "Rækkefølge" not in html

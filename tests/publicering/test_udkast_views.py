@@ -635,18 +635,20 @@ def test_a_published_board_version_reads_as_approved_on_the_draft_page(
     assert NY_MAALGRUPPE not in tekst or "Ingen ændringer" in tekst
 
 
-def test_a_new_delaftale_is_published_by_the_leder_as_its_first_version(
+def test_a_new_delaftale_goes_to_the_bestyrelse_before_its_first_version(
     leder_bruger, bestyrelse_bruger, vejle, client
 ):
+    """A new delaftale is faglig as a whole: the leder cannot publish it directly."""
     from tests.factories import DelaftaleFactory, HelhedsplanFactory
 
     plan = HelhedsplanFactory(navn="Nyby_25_29", slug="nyby-25-29")
     plan.medlemmer.add(leder_bruger, bestyrelse_bruger)
     ny = DelaftaleFactory(helhedsplan=plan)
+    args = ["nyby-25-29", "beskaeftigelse"]
     assert client.get("/nyby-25-29/beskaeftigelse/").status_code == 404, "not yet public"
 
     klient = _klient(bestyrelse_bruger)
-    svar = klient.get(reverse("delaftaler:udkast", args=["nyby-25-29", "beskaeftigelse"]))
+    svar = klient.get(reverse("delaftaler:udkast", args=args))
     assert svar.status_code == 200
     assert "Delaftalen er ikke publiceret endnu." in _tekst(svar)
     assert svar.context["publicer_form"] is None, "the board does not publish"
@@ -655,18 +657,37 @@ def test_a_new_delaftale_is_published_by_the_leder_as_its_first_version(
     oversigt = klient.get(OVERSIGT)
     raekker = {d.helhedsplan.navn: u for d, u, _ in oversigt.context["raekker"]}
     assert raekker["Nyby_25_29"].grundlag is None and "Ikke publiceret" in _tekst(oversigt)
-    svar = klient.get(reverse("delaftaler:udkast", args=["nyby-25-29", "beskaeftigelse"]))
+    svar = klient.get(reverse("delaftaler:udkast", args=args))
     tekst = _tekst(svar)
-    assert "Første version" in tekst
-    assert svar.context["indstil_form"] is None and svar.context["sammenligning"] is None
-    form = svar.context["publicer_form"]
+    assert "Første version" in tekst and "bestyrelsen godkender den" in tekst
+    assert svar.context["publicer_form"] is None and svar.context["sammenligning"] is None
+    sha = svar.context["indstil_form"].initial["udkast_sha256"]
+    afvist = klient.post(
+        reverse("delaftaler:udkast_publicer", args=args),
+        {"udkast_sha256": sha, "bekraeft": "on"},
+    )
+    assert afvist.status_code == 409 and not ny.versioner.exists()
+    assert publicering.FOERSTE_SKAL_GODKENDES in _tekst(afvist)
+
     svar = klient.post(
-        reverse("delaftaler:udkast_publicer", args=["nyby-25-29", "beskaeftigelse"]),
-        {"udkast_sha256": form.initial["udkast_sha256"], "bekraeft": "on"},
+        reverse("delaftaler:udkast_indstil", args=args),
+        {"udkast_sha256": sha, "begrundelse": "Aftalt med parterne."},
+    )
+    assert svar.status_code == 302
+    indstilling = ny.indstillinger.get()
+    assert indstilling.grundlag is None
+    klient = _klient(bestyrelse_bruger)
+    side = klient.get(reverse("delaftaler:indstilling", args=[*args, indstilling.pk]))
+    assert side.status_code == 200 and "Ny delaftale" in _tekst(side)
+    svar = klient.post(
+        reverse("delaftaler:indstilling_godkend", args=[*args, indstilling.pk]),
+        {"godkend-kommentar": ""},
     )
     assert svar.status_code == 302
     version = ny.versioner.get()
     assert (version.nummer, version.art, version.publiceret_af) == (1, "foerste", leder_bruger)
+    assert version.godkendt is not None and version.indstilling == indstilling
     side = client.get("/nyby-25-29/beskaeftigelse/")
     assert side.status_code == 200
     assert f"Gældende version af {version.dato_tekst}" in _tekst(side)
+    assert f"godkendt af bestyrelsen {version.godkendt_tekst}" in _tekst(side)

@@ -69,6 +69,7 @@ class Serie:
     navn: str
     punkter: tuple[tuple[int, str | None], ...]  # (year, Decimal as text)
     baseline: str | None = None  # Decimal as text
+    baseline_periode: str = ""  # "2019" or "2024-08", where its marker goes
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,17 @@ def tegn_svg(data: DiagramData, *, titel: str, beskrivelse: str = "", salt: str 
     )
 
 
+def _baseline_x(periode: str, aar: list[int]) -> float:
+    """The baseline's marker at its own time (aug. 2024 a little after 2024), or just
+    left of the first year when it is older than the chart or has no period."""
+    if periode:
+        aarstal, _, maaned = periode.partition("-")
+        x = int(aarstal) + ((int(maaned) - 1) / 12 if maaned else 0)
+        if x >= aar[0]:
+            return min(x, aar[-1] + 0.35)
+    return aar[0] - 0.35
+
+
 def _tegn(fig: Figure, data: DiagramData) -> None:
     ax = fig.add_subplot()
     aar = list(data.aar)
@@ -173,7 +185,12 @@ def _tegn(fig: Figure, data: DiagramData) -> None:
             b = float(serie.baseline)
             ax.plot([x0, x1], [b, b], color=farve, linestyle=":", linewidth=1.2)
             ax.plot(
-                [aar[0] - 0.35], [b], color=farve, marker=markoer, markerfacecolor="white", ms=6
+                [_baseline_x(serie.baseline_periode, aar)],
+                [b],
+                color=farve,
+                marker=markoer,
+                markerfacecolor="white",
+                ms=6,
             )
         handles.append(
             Line2D([], [], color=farve, marker=markoer, linestyle=streg, lw=1.8, label=serie.navn)

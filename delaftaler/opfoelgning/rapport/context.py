@@ -261,6 +261,7 @@ class IndikatorRapport:
                     navn=r.sted,
                     punkter=punkter,
                     baseline=_kanonisk(b.vaerdi, b.vaerdi_decimaler) if har_baseline else None,
+                    baseline_periode=b.periode if har_baseline else "",
                 )
             )
         referencer = []

@@ -265,8 +265,9 @@ def _bekraeft(request: HttpRequest, opfoelgning: Opfoelgning, kontekst: dict, ha
             _slet_upload(request, token)
             messages.success(
                 request,
-                f"{len(plan.nye)} målinger er oprettet og {len(plan.aendrede)} ændret fra filen "
-                f"»{navn}«; {plan.uaendrede} var uændrede.",
+                f"{len(plan.nye)} {'måling' if len(plan.nye) == 1 else 'målinger'} er "
+                f"oprettet og {len(plan.aendrede)} ændret fra filen »{navn}«; "
+                f"{plan.uaendrede} var {'uændret' if plan.uaendrede == 1 else 'uændrede'}.",
             )
             return redirect(request.path)
     # Something changed since the preview (e.g. the year was approved, or a colleague

@@ -344,6 +344,8 @@ def _handling(request: HttpRequest, helhedsplan, indsats, aar, *, navn: str) -> 
             "form": form,
             "action": reverse(f"delaftaler:opfoelgning_{navn}", args=_argumenter(opfoelgning)),
             "kommentarer": kommentarer,
+            # Four eyes: no approve button for the one who sent the year to the board.
+            "egen_indsendelse": navn == "godkend" and opfoelgning.er_sendt_af(request.user),
         },
     )
 

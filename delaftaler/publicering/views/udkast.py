@@ -277,7 +277,9 @@ def _indstilling_side(
     status: int = 200,
 ) -> HttpResponse:
     delaftale = indstilling.delaftale
-    kan_beslutte = indstilling.afventer and request.user.has_perm(GODKEND)
+    # Four eyes: the page does not offer a decision the service would refuse.
+    egen = indstilling.afventer and indstilling.er_indsendt_af(request.user)
+    kan_beslutte = indstilling.afventer and request.user.has_perm(GODKEND) and not egen
     kan_traekke = indstilling.afventer and request.user.has_perm(PUBLICER)
 
     def form(klasse, prefix=None):
@@ -297,7 +299,9 @@ def _indstilling_side(
             "delaftale": delaftale,
             "indstilling": indstilling,
             "version": getattr(indstilling, "version", None),
-            "sammenligning": byg_sammenligning(
+            # A new delaftale has nothing to be compared with.
+            "sammenligning": grundlag
+            and byg_sammenligning(
                 grundlag.indhold,
                 indstilling.indhold,
                 foer_navn=f"version {grundlag.nummer}",
@@ -306,6 +310,7 @@ def _indstilling_side(
             "godkend_form": godkend_form,
             "tilbage_form": tilbage_form,
             "traek_form": traek_form,
+            "egen_indsendelse": egen and request.user.has_perm(GODKEND),
         },
         status=status,
     )
