@@ -10,6 +10,7 @@ from aktiviteter.models import Aktivitet
 from delaftaler.adgang import HelhedsplanAdgangMixin, er_administrator
 from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
+from delaftaler.lib.forms import KolonneEtiketterMixin
 from delaftaler.models import (
     Boligomraade,
     Delaftale,
@@ -33,7 +34,9 @@ class IndsatsomraadeAdmin(SortableAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["navn"]}
 
 
-class BoligomraadeInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+class BoligomraadeInline(
+    KolonneEtiketterMixin, HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline
+):
     artikel = "et"
     model = Boligomraade
     extra = 0
@@ -130,7 +133,9 @@ class PartInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Stacked
     verbose_name_plural = "delaftalens parter"
 
 
-class DelmaalInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+class DelmaalInline(
+    KolonneEtiketterMixin, HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline
+):
     artikel = "et"
     model = Delmaal
     extra = 0
@@ -154,7 +159,9 @@ class DelmaalInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.Tabu
         return format_html('<a href="{}">Rediger indikatorer ({})</a>', url, antal)
 
 
-class AktivitetInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+class AktivitetInline(
+    KolonneEtiketterMixin, HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline
+):
     """A compact list; the activity schema itself is edited on the activity's own page."""
 
     model = Aktivitet
@@ -248,7 +255,9 @@ class DelaftaleAdmin(
         return format_html('<a class="addlink" href="{}">Tilføj aktivitet med skema</a>', url)
 
 
-class IndikatorInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+class IndikatorInline(
+    KolonneEtiketterMixin, HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline
+):
     model = Indikator
     extra = 0
     fields = [
@@ -298,13 +307,13 @@ class DelmaalAdmin(
         return obj._indikatorer
 
 
-class DelmaalStatusInline(HelhedsplanAdgangMixin, admin.TabularInline):
+class DelmaalStatusInline(KolonneEtiketterMixin, HelhedsplanAdgangMixin, admin.TabularInline):
     model = DelmaalStatus
     extra = 0
     fields = ["delmaal", "status", "vurdering"]
 
 
-class KunLaesInline(HelhedsplanAdgangMixin, admin.TabularInline):
+class KunLaesInline(KolonneEtiketterMixin, HelhedsplanAdgangMixin, admin.TabularInline):
     """Rows the workflow writes (the record, the board's comments): shown, never edited here."""
 
     extra = 0

@@ -6,7 +6,7 @@ from django.db.models import Count
 from delaftaler.adgang import HelhedsplanAdgangMixin, afgraens
 from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
-from delaftaler.lib.forms import ConditionalUniqueFormSetMixin
+from delaftaler.lib.forms import ConditionalUniqueFormSetMixin, KolonneEtiketterMixin
 from delaftaler.models import Delmaal
 from indikatorer.forms import BaselineForm
 from indikatorer.models import Baseline, Indikator, Maaling
@@ -16,7 +16,9 @@ class BaselineFormSet(ConditionalUniqueFormSetMixin, CustomInlineFormSet):
     """Two rows for the same place and period are refused on the row, not by the database."""
 
 
-class BaselineInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline):
+class BaselineInline(
+    KolonneEtiketterMixin, HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline
+):
     """The baseline grid: one row per boligområde, values side by side."""
 
     model = Baseline

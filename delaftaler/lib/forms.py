@@ -12,7 +12,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import UniqueConstraint
+from django.forms.utils import pretty_name
 from django.utils.hashable import make_hashable
+from django.utils.text import capfirst
 
 
 def add_service_errors(
@@ -85,3 +87,25 @@ class ConditionalUniqueFormSetMixin:
 def _opfylder(regel: UniqueConstraint, form: forms.BaseForm) -> bool:
     instans = form.instance
     return regel.condition.check(instans._get_field_expression_map(meta=instans._meta))
+
+
+class KolonneEtiketterMixin:
+    """For a TabularInline: Django names its columns once, in the table's head, so no input
+    in a row has a name of its own and a screen reader announces a bare »rediger tekst«
+    (axe: label, select-name). Each visible input gets its column's heading as its name."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_KolonneEtiketter, formset), {})
+
+
+class _KolonneEtiketter:
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        for navn, felt in form.fields.items():
+            # Admin's RelatedFieldWidgetWrapper renders the widget it wraps, with its attrs.
+            widget = getattr(felt.widget, "widget", felt.widget)
+            if not widget.is_hidden:
+                widget.attrs.setdefault(
+                    "aria-label", capfirst(str(felt.label or pretty_name(navn)))
+                )

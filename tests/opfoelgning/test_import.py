@@ -559,6 +559,64 @@ def test_too_many_rows_are_refused(sekretariat_client, opf, monkeypatch):
     assert Maaling.objects.count() == 0
 
 
+def _bred_fil(celler_efter_kolonne_40: int) -> bytes:
+    """A valid row, then a row of numbers past the 40 columns that are read."""
+    bog = Workbook()
+    ark = bog.active
+    ark.title = "Udtræk"
+    ark.append(list(LANG))
+    ark.append([UNG, "Vestbyen", "2024", 11, ""])
+    ark.append([None] * 41 + list(range(celler_efter_kolonne_40)))
+    return som_bytes(bog)
+
+
+def test_sheet_with_too_many_cells_is_refused_before_openpyxl_reads_it(
+    sekretariat_client, opf, monkeypatch
+):
+    """Issue 12: a 1 MB upload inflating to 200 MB of cells held a worker for two minutes."""
+    monkeypatch.setattr("delaftaler.opfoelgning.excel.safety.MAKS_CELLER", 1000, raising=False)
+
+    def aabnet(*args, **kwargs):
+        raise AssertionError("openpyxl opened the file")
+
+    monkeypatch.setattr("delaftaler.opfoelgning.excel.reading.load_workbook", aabnet)
+    html = tekst(upload(sekretariat_client, _bred_fil(2000)))
+    assert (
+        "Filen er for stor til at blive læst: arket har mere end 1.000 celler. "
+        "Del arket op i flere filer."
+    ) in html
+    assert Maaling.objects.count() == 0
+
+
+def test_sheet_under_the_cell_limit_is_read(sekretariat_client, opf, monkeypatch):
+    monkeypatch.setattr("delaftaler.opfoelgning.excel.safety.MAKS_CELLER", 1000, raising=False)
+    svar = upload(sekretariat_client, _bred_fil(900))
+    assert svar.context["token"], tekst(svar)
+
+
+def test_sheet_over_the_unpacked_size_limit_is_refused(sekretariat_client, opf, monkeypatch):
+    monkeypatch.setattr(
+        "delaftaler.opfoelgning.excel.safety.MAKS_DEL_UDPAKKET", 20 * 1024, raising=False
+    )
+    html = tekst(upload(sekretariat_client, _bred_fil(3000)))
+    assert "Filen er for stor til at blive læst: arket fylder" in html
+    assert Maaling.objects.count() == 0
+
+
+@pytest.mark.parametrize("blok", [7, 13, 1024 * 1024])
+def test_cells_are_counted_once_across_chunks_and_with_a_namespace_prefix(monkeypatch, blok):
+    """A tag split between two chunks is counted once; .NET writers prefix every tag (x:c)."""
+    from delaftaler.opfoelgning.excel import safety
+
+    monkeypatch.setattr(safety, "_BLOK", blok)
+    ud = io.BytesIO()
+    with zipfile.ZipFile(ud, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("ark.xml", '<x:c r="A1"><x:v>1</x:v></x:c><c/><si>' * 40 + "<cols/><col/>")
+    with zipfile.ZipFile(ud) as z:
+        assert safety._flere_celler_end(z, z.getinfo("ark.xml"), 119)
+        assert not safety._flere_celler_end(z, z.getinfo("ark.xml"), 120)
+
+
 def test_every_error_of_a_file_is_listed(sekretariat_client, opf):
     indhold = lang_fil(
         (UNG, "Vestbyen", "2024", "abc", ""),
