@@ -42,6 +42,9 @@ class BaselineInline(
             kwargs["form"] = OmraadeMedPlanForm
         return super().get_formset(request, obj, **kwargs)
 
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(manglende_omraader(obj)) if obj else 1
+
 
 def _valgt_plan(request):
     """The helhedsplan of the delmål a new indikator is added to (?delmaal=), if the
@@ -71,9 +74,6 @@ class OmraadeMedPlanForm(BaselineForm):
             felt = self.fields[navn]
             felt.queryset = felt.queryset.select_related("helhedsplan")
             felt.label_from_instance = _med_plan
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return len(manglende_omraader(obj)) if obj else 1
 
 
 def _delmaal_med_plan(delmaal) -> str:

@@ -733,14 +733,23 @@ def test_a_sent_years_numbers_cannot_change_until_taken_back(aarene, sekretariat
 
 
 def maalinger_gem_via_gitter(opfoelgning, bruger):
-    indtastning_gem(
+    """Vestbyen's 2024 value saved as the grid saves it, from a page showing today's value."""
+    vist = Maaling.objects.filter(
+        opfoelgning=opfoelgning,
+        indikator__navn=FORSOERGEDE_18_29,
+        boligomraade__navn="Vestbyen",
+        periode="2024",
+    ).first()
+    afvist = indtastning_gem(
         opfoelgning=opfoelgning,
         raekker=raekker(opfoelgning.delaftale, [(FORSOERGEDE_18_29, "Vestbyen", "2024", "15,1")]),
         erstattede=[],
         delmaal_status=[],
         aktivitet_status=[],
+        laest={"Række 1": vist},
         bruger=bruger,
     )
+    assert not afvist.raekker
 
 
 # ---- Queries ----------------------------------------------------------------------------------
