@@ -121,7 +121,13 @@ class IndikatorAdmin(
         return super().get_form(request, obj, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_baselines=Count("baselines"))
+        # A GROUP BY query drops Meta.ordering; the autocomplete pages through it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_baselines=Count("baselines"))
+            .order_by(*Indikator._meta.ordering)
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         felt = super().formfield_for_foreignkey(db_field, request, **kwargs)

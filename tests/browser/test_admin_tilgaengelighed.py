@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
@@ -24,27 +25,32 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 APPS = {"delaftaler", "indikatorer", "aktiviteter"}
 # What the sekretariat must reach; the walk may find more.
-SKAL_BESOEGES = {
-    f"/admin/{app}/{model}/{side}"
-    for app, model in [
-        ("delaftaler", "helhedsplan"),
-        ("delaftaler", "delaftale"),
-        ("delaftaler", "delmaal"),
-        ("delaftaler", "opfoelgning"),
-        ("indikatorer", "indikator"),
-        ("indikatorer", "maaling"),
-        ("aktiviteter", "aktivitet"),
-    ]
-    for side in ("", "1/change/")
-} | {
-    f"/admin/{app}/{model}/add/"
-    for app, model in [
-        ("delaftaler", "delaftale"),
-        ("delaftaler", "delmaal"),
-        ("indikatorer", "indikator"),
-        ("aktiviteter", "aktivitet"),
-    ]
-}
+NOEGLESIDER = [
+    ("delaftaler", "helhedsplan"),
+    ("delaftaler", "delaftale"),
+    ("delaftaler", "delmaal"),
+    ("delaftaler", "opfoelgning"),
+    ("indikatorer", "indikator"),
+    ("indikatorer", "maaling"),
+    ("aktiviteter", "aktivitet"),
+]
+TILFOEJ = [
+    ("delaftaler", "delaftale"),
+    ("delaftaler", "delmaal"),
+    ("indikatorer", "indikator"),
+    ("aktiviteter", "aktivitet"),
+]
+
+
+def _skal_besoeges() -> set[str]:
+    """The list and first object's page of each key model (ids differ between databases),
+    and the key add pages."""
+    sider = set()
+    for app, model in NOEGLESIDER:
+        foerste = apps.get_model(app, model)._default_manager.order_by("pk").first()
+        assert foerste is not None, f"{app}.{model}: ingen data at besøge"
+        sider |= {f"/admin/{app}/{model}/", f"/admin/{app}/{model}/{foerste.pk}/change/"}
+    return sider | {f"/admin/{app}/{model}/add/" for app, model in TILFOEJ}
 
 
 def _sider() -> list[str]:
@@ -99,5 +105,6 @@ def test_the_admin_pages_the_sekretariat_uses_pass_axe(browser, live_server):
         if vold:
             fejl[sti] = format_violations(vold)
     context.close()
-    assert not SKAL_BESOEGES - besoegt, sorted(SKAL_BESOEGES - besoegt)
+    mangler = _skal_besoeges() - besoegt
+    assert not mangler, sorted(mangler)
     assert not fejl, "\n\n".join(f"{sti}\n{tekst}" for sti, tekst in fejl.items())
