@@ -194,9 +194,6 @@ class Afvist:
     delmaal_status: list[DelmaalStatus] = field(default_factory=list)
     aktivitet_status: list[AktivitetStatus] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.raekker or self.delmaal_status or self.aktivitet_status)
-
     def __len__(self) -> int:
         return len(self.raekker) + len(self.delmaal_status) + len(self.aktivitet_status)
 

@@ -237,6 +237,8 @@ def _administrative_oven_paa(delaftale: Delaftale, udkast_sha256: str | None) ->
     udkast = udkast_for(delaftale)
     if udkast_sha256 is not None and udkast_sha256 != udkast.sha256:
         raise ValidationError(UDKAST_AENDRET, code="foraeldet")
+    if udkast.grundlag is None:  # a new delaftale's first version waits for the board
+        raise ValidationError(FOERSTE_SKAL_GODKENDES)
     gaeldende = udkast.grundlag.indhold
     indhold = aendr.flet_administrative(gaeldende, gaeldende, udkast.indhold)
     aendringer = aendr.sammenlign(gaeldende, indhold)
@@ -335,7 +337,7 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
         indhold = laast.indhold
         if grundlag.pk == laast.grundlag_id:
             return
-        sendt_fra = laast.grundlag.indhold
+        sendt_fra = Version.objects.defer("pdf").get(pk=laast.grundlag_id).indhold
         if aendr.klassificer(aendr.sammenlign(sendt_fra, grundlag.indhold)) == aendr.FAGLIG:
             raise ValidationError(GRUNDLAG_AENDRET)
         if strid := aendr.konflikter(sendt_fra, laast.indhold, grundlag.indhold):

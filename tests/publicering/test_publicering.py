@@ -161,6 +161,22 @@ def test_a_new_delaftale_is_submitted_to_the_bestyrelse_not_published_directly(
     assert version.indhold == indstilling.indhold
 
 
+def test_a_new_delaftale_waiting_for_the_board_cannot_be_published_directly(vejle, leder):
+    """No version lies under it yet: publishing administrative changes on top is refused,
+    not a 500."""
+    from tests.factories import DelaftaleFactory
+
+    ny = DelaftaleFactory(
+        helhedsplan=vejle.helhedsplan,
+        indsatsomraade=Indsatsomraade.objects.get(navn="Uddannelse og livschancer"),
+    )
+    publicering.udkast_indstil(delaftale=ny, bruger=leder)
+    with pytest.raises(ValidationError) as fejl:
+        publicering.version_publicer(delaftale=ny, bruger=leder)
+    assert _fejl(fejl) == [publicering.FOERSTE_SKAL_GODKENDES]
+    assert not ny.versioner.exists()
+
+
 def test_the_import_command_can_mark_the_loaded_delaftale_as_approved_by_the_board(db, tmp_path):
     import datetime
     import json

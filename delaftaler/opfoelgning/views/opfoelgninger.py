@@ -221,8 +221,10 @@ def indtast(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
                     return redirect("delaftaler:opfoelgning_indtast", helhedsplan, indsats, aar)
                 # The rest is saved; the refused rows come back with what was typed.
                 statusser = len(indtastning.delmaal_status) + len(indtastning.aktivitet_status)
-                if antal or statusser > len(afvist.delmaal_status) + len(afvist.aktivitet_status):
+                if antal:
                     messages.success(request, f"Resten af opfølgningen for {aar} er gemt ({gemt}).")
+                elif statusser > len(afvist.delmaal_status) + len(afvist.aktivitet_status):
+                    messages.success(request, f"Resten af opfølgningen for {aar} er gemt.")
                 gitter = byg_gitter(opfoelgning, request.POST, konflikter=konflikter)
                 afviste = len(konflikter)
                 status = 409
