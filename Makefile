@@ -29,10 +29,15 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP)
 
+# The background worker (e-mail, PDFs of published versions) runs beside the server and
+# stops with it; e-mails are printed in this terminal unless EMAIL_HOST is set.
+run: export SIDE_ADRESSE ?= http://127.0.0.1:$(PORT)
 run: setup harfbuzz
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --adresse http://127.0.0.1:$(PORT)
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py db_worker --no-startup-delay & WORKER=$$!; \
+		trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn (config/gunicorn.py) against PostgreSQL, after migrations, the PDF
 # cache table and collectstatic. DEBUG is off unless set; BIND and WEB_CONCURRENCY choose

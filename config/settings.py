@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     *DOMAENE_APPS,
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,40 @@ STATICFILES_DIRS = [
 ]
 
 LOGIN_URL = "admin:login"
+
+# The site's own address, for the absolute links in e-mails sent outside a request
+# (notifications, reminders), e.g. "https://delaftaler.kommune.dk".
+SIDE_ADRESSE = (os.environ.get("SIDE_ADRESSE") or "http://127.0.0.1:8000").rstrip("/")
+# Danish public web sites must link to their accessibility statement (WAS-tool's address).
+TILGAENGELIGHEDSERKLAERING_URL = (
+    os.environ.get("TILGAENGELIGHEDSERKLAERING_URL") or "https://www.was.digst.dk/"
+)
+
+# Background work (e-mail, rendering a published version's PDF) runs in a worker beside the
+# app, `manage.py db_worker`, reading its queue from the app's own database (django-tasks with
+# django-tasks-db). Tasks are enqueued after the transaction commits, never run in a request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail: through SMTP when EMAIL_HOST is set (production), otherwise written to the
+# worker's console (`make run`). The sender is DEFAULT_FROM_EMAIL.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Delaftaler <delaftaler@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Repeated failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for
 # the same user name from the same address, that combination is locked out for the cool-off

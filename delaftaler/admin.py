@@ -12,6 +12,7 @@ from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
 from delaftaler.lib.forms import KolonneEtiketterMixin
 from delaftaler.models import (
+    Bestyrelsesmoede,
     Boligomraade,
     Delaftale,
     Delmaal,
@@ -47,6 +48,13 @@ class BoligomraadeInline(
         return super().get_formset(request, obj, **kwargs)
 
 
+class BestyrelsesmoedeInline(KolonneEtiketterMixin, HelhedsplanAdgangMixin, admin.TabularInline):
+    artikel = "et"
+    model = Bestyrelsesmoede
+    extra = 0
+    fields = ["dato", "emne"]
+
+
 @admin.register(Helhedsplan)
 class HelhedsplanAdmin(
     HelhedsplanAdgangMixin,
@@ -63,11 +71,17 @@ class HelhedsplanAdmin(
     list_filter = ["kommune"]
     search_fields = ["navn", "kommune", "boligomraader__navn"]
     prepopulated_fields = {"slug": ["navn"]}
-    fields = ["navn", "slug", "kommune", ("gyldig_fra", "gyldig_til")]
+    fields = [
+        "navn",
+        "slug",
+        "kommune",
+        ("gyldig_fra", "gyldig_til"),
+        ("opfoelgning_frist_dag", "opfoelgning_frist_maaned"),
+    ]
     # Explicit: counting rows below drops the model's ordering (the autocomplete pages).
     ordering = ["navn"]
     filter_horizontal = ["medlemmer"]
-    inlines = [BoligomraadeInline]
+    inlines = [BoligomraadeInline, BestyrelsesmoedeInline]
 
     def get_fields(self, request, obj=None):
         medlemmer = "medlemmer" if er_administrator(request.user) else "medlemsliste"

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import calendar
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -23,7 +27,18 @@ RESERVEREDE_SLUGS = {
     "opfoelgninger",
     "udkast",
     "historik",
+    "overblik",
+    "oversigt",
+    "konto",
 }
+
+
+MAANEDER = {
+    1: "januar", 2: "februar", 3: "marts", 4: "april", 5: "maj", 6: "juni",
+    7: "juli", 8: "august", 9: "september", 10: "oktober", 11: "november", 12: "december",
+}  # fmt: skip
+# The longest each month can be (a rule of »29. februar« holds in leap years).
+MAANEDSLAENGDE = {m: calendar.monthrange(2024, m)[1] for m in MAANEDER}
 
 
 def dansk_slug(tekst: str) -> str:
@@ -130,6 +145,18 @@ class Helhedsplan(models.Model):
         help_text="Sekretariatets medarbejdere og bestyrelsens medlemmer, der arbejder med "
         "helhedsplanens udkast og opfølgninger.",
     )
+    opfoelgning_frist_dag = models.PositiveSmallIntegerField(
+        "opfølgningens frist: dag",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    opfoelgning_frist_maaned = models.PositiveSmallIntegerField(
+        "opfølgningens frist: måned året efter",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Hvert års opfølgning skal være sendt til bestyrelsen senest denne dag i "
+        "året efter, fx 1. marts.",
+    )
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = HelhedsplanQuerySet.as_manager()
@@ -148,6 +175,12 @@ class Helhedsplan(models.Model):
                 name="helhedsplan_slut_efter_start",
                 violation_error_message="Helhedsplanens slutdato skal ligge efter startdatoen.",
             ),
+            models.CheckConstraint(
+                condition=Q(opfoelgning_frist_maaned__gte=1, opfoelgning_frist_maaned__lte=12)
+                & Q(opfoelgning_frist_dag__gte=1, opfoelgning_frist_dag__lte=31),
+                name="helhedsplan_opfoelgning_frist_gyldig",
+                violation_error_message="Opfølgningens frist skal være en dag i året.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,8 +195,53 @@ class Helhedsplan(models.Model):
             fejl["gyldig_til"] = "Slutdatoen skal ligge efter startdatoen."
         if self.slug in RESERVEREDE_SLUGS:
             fejl["slug"] = f"»{self.slug}« bruges allerede af systemet. Vælg et andet kortnavn."
+        maaned, dag = self.opfoelgning_frist_maaned, self.opfoelgning_frist_dag
+        if maaned in MAANEDER and dag and dag > MAANEDSLAENGDE[maaned]:
+            fejl["opfoelgning_frist_dag"] = (
+                f"{MAANEDER[maaned].capitalize()} har kun {MAANEDSLAENGDE[maaned]} dage."
+            )
         if fejl:
             raise ValidationError(fejl)
+
+    def opfoelgningsfrist(self, aar: int) -> datetime.date:
+        """The day a year's follow-up is due: the plan's rule applied to the year after
+        (the 31st becomes the month's last day, 29 February the 28th in other years)."""
+        maaned = self.opfoelgning_frist_maaned
+        sidste = calendar.monthrange(aar + 1, maaned)[1]
+        return datetime.date(aar + 1, maaned, min(self.opfoelgning_frist_dag, sidste))
+
+    @property
+    def opfoelgning_frist_tekst(self) -> str:
+        return f"{self.opfoelgning_frist_dag}. {MAANEDER[self.opfoelgning_frist_maaned]} året efter"
+
+
+class Bestyrelsesmoede(models.Model):
+    """A meeting of the plan's board: decisions are recorded against it, and the
+    follow-up calendar shows the next ones."""
+
+    helhedsplan = models.ForeignKey(
+        Helhedsplan,
+        on_delete=models.CASCADE,
+        related_name="bestyrelsesmoeder",
+        verbose_name="helhedsplan",
+    )
+    dato = models.DateField("dato")
+    emne = models.CharField("emne", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["dato"]
+        verbose_name = "bestyrelsesmøde"
+        verbose_name_plural = "bestyrelsesmøder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["helhedsplan", "dato"],
+                name="bestyrelsesmoede_en_pr_dag",
+                violation_error_message="Der er allerede et bestyrelsesmøde den dag.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bestyrelsesmøde {formater_dato(self.dato)}"
 
 
 class Boligomraade(models.Model):
