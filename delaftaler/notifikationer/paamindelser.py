@@ -106,27 +106,29 @@ def send_paamindelser(*, idag: datetime.date | None = None) -> int:
                 continue
             nye[person.pk, art].append(paamindelse.pk)
         for ids in nye.values():
-            _koe(ids)
+            _koe(ids, idag=idag.isoformat())
     antal = sum(len(ids) for ids in nye.values())
     if antal:
         logger.info("%d påmindelser lagt i kø", antal)
     return antal
 
 
-def _koe(ids: list[int], *, forsoeg: int = 1, run_after=None) -> None:
+def _koe(ids: list[int], *, idag: str, forsoeg: int = 1, run_after=None) -> None:
     """Queue in this transaction with the database backend (so the record and the task
     commit together); with any other backend only once it has committed."""
     opgave = send_paamindelse.using(run_after=run_after) if run_after else send_paamindelse
     if isinstance(opgave.get_backend(), DatabaseBackend):
-        opgave.enqueue(paamindelse_ids=ids, forsoeg=forsoeg)
+        opgave.enqueue(paamindelse_ids=ids, idag=idag, forsoeg=forsoeg)
     else:
-        transaction.on_commit(lambda: opgave.enqueue(paamindelse_ids=ids, forsoeg=forsoeg))
+        transaction.on_commit(
+            lambda: opgave.enqueue(paamindelse_ids=ids, idag=idag, forsoeg=forsoeg)
+        )
 
 
 @task()
-def send_paamindelse(*, paamindelse_ids: list[int], forsoeg: int = 1) -> int:
-    """One person's reminders of one kind from one run, in one e-mail. A year sent to the
-    board since is left out."""
+def send_paamindelse(*, paamindelse_ids: list[int], idag: str, forsoeg: int = 1) -> int:
+    """One person's reminders of one kind from one run (on ``idag``), in one e-mail. A year
+    sent to the board since is left out."""
     paamindelser = list(
         Paamindelse.objects.filter(pk__in=paamindelse_ids)
         .select_related("bruger", "delaftale__helhedsplan", "delaftale__indsatsomraade")
@@ -149,13 +151,16 @@ def send_paamindelse(*, paamindelse_ids: list[int], forsoeg: int = 1) -> int:
     art = paamindelser[0].art
     if person.notifikationsfravalg.filter(art=art).exists():
         return 0
-    mangler = epost.send([(person, _besked(art, paamindelser).til(person))])
+    mangler = epost.send(
+        [(person, _besked(art, paamindelser, datetime.date.fromisoformat(idag)).til(person))]
+    )
     if mangler:
         if forsoeg >= FORSOEG:
             raise RuntimeError("Påmindelsen kunne ikke sendes.")
         with transaction.atomic():
             _koe(
                 paamindelse_ids,
+                idag=idag,
                 forsoeg=forsoeg + 1,
                 run_after=timezone.now() + VENT * forsoeg,
             )
@@ -163,8 +168,7 @@ def send_paamindelse(*, paamindelse_ids: list[int], forsoeg: int = 1) -> int:
     return len(paamindelser)
 
 
-def _besked(art: str, paamindelser: list[Paamindelse]) -> epost.Besked:
-    idag = timezone.localdate()
+def _besked(art: str, paamindelser: list[Paamindelse], idag: datetime.date) -> epost.Besked:
     punkter = []
     for p in paamindelser:
         d = p.delaftale
