@@ -162,17 +162,19 @@ def _byg_indstilling_besluttet(pk: int):
     delaftale = indstilling.delaftale
     args = (delaftale.helhedsplan.slug, delaftale.indsatsomraade.slug)
     godkendt = indstilling.status == Indstilling.Status.GODKENDT
-    udfald = "godkendt" if godkendt else "sendt tilbage"
     besked = epost.Besked(
         art=Art.INDSTILLING_BESLUTTET,
         plan=delaftale.helhedsplan,
-        emne=f"Bestyrelsen har {udfald}: ændringen af {delaftale}",
+        emne=(
+            f"Bestyrelsen har godkendt ændringen af {delaftale}"
+            if godkendt
+            else f"Bestyrelsen har sendt ændringen af {delaftale} tilbage"
+        ),
         skabelon="indstilling_besluttet",
         kontekst={
             "delaftale": delaftale,
             "indstilling": indstilling,
             "godkendt": godkendt,
-            "udfald": udfald,
             "hvem": brugernavn(indstilling.besluttet_af),
             "dato": formater_dato(indstilling.besluttet),
             "indsendt": formater_dato(indstilling.indsendt),

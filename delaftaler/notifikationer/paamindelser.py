@@ -201,7 +201,7 @@ def _besked(art: str, paamindelser: list[Paamindelse], idag: datetime.date) -> e
         plan=paamindelser[0].delaftale.helhedsplan,
         emne=emne,
         skabelon="paamindelse",
-        kontekst={"punkter": punkter, "foer": foer, "link": punkter[0]["link"]},
+        kontekst={"punkter": punkter, "foer": foer},
     )
 
 

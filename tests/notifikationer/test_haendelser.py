@@ -88,7 +88,7 @@ def test_a_decision_sent_back_goes_to_the_submitter_and_the_leder_with_the_board
     # The leder submitted it and is the plan's only leder; the deciding board member not.
     assert smtp.til() == adresser(folk.leder)
     besked = smtp.beskeder[0]
-    assert besked.emne == f"Bestyrelsen har sendt tilbage: ændringen af {folk.egen.delaftale}"
+    assert besked.emne == (f"Bestyrelsen har sendt ændringen af {folk.egen.delaftale} tilbage")
     assert kommentar in besked.tekst  # plain text, not HTML-escaped
     assert "Delmål 2&#x27;s tal mangler – tjek »baseline« &amp; kilde." in besked.html
     for link in links(besked.tekst):
@@ -108,7 +108,7 @@ def test_an_approval_tells_the_leder_with_a_link_to_the_published_delaftale(
 
     assert smtp.til() == adresser(folk.leder)
     besked = smtp.beskeder[0]
-    assert besked.emne == f"Bestyrelsen har godkendt: ændringen af {folk.egen.delaftale}"
+    assert besked.emne == f"Bestyrelsen har godkendt ændringen af {folk.egen.delaftale}"
     assert "Godt arbejde." in besked.tekst and "Godt arbejde." in besked.html
     delaftale = settings.SIDE_ADRESSE + reverse("delaftaler:delaftale", args=folk.egen.args())
     assert delaftale in links(besked.tekst)
