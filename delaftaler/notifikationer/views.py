@@ -69,7 +69,7 @@ def notifikationsvalg(request: HttpRequest) -> HttpResponse:
     bruger = request.user
     if request.method == "POST":
         arter = arter_for(bruger)
-        til = set(request.POST.getlist("art")) & set(arter)  # unknown values are ignored
+        til = {art for art in arter if request.POST.get(art)}  # one checkbox per kind
         notifikationsvalg_gem(bruger=bruger, til=til, arter=arter)
         messages.success(request, GEMT)
         naeste = request.POST.get("naeste", "")

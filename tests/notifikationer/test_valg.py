@@ -26,7 +26,7 @@ def test_a_person_changes_only_their_own_settings(folk, client):
     # Whatever else is posted (another person, an unknown kind), only one's own kinds change.
     svar = client.post(
         URL,
-        {"art": ["ukendt"], "bruger": folk.bestyrelse2.pk, "naeste": "https://ondt.example/"},
+        {"ukendt": "til", "bruger": folk.bestyrelse2.pk, "naeste": "https://ondt.example/"},
     )
     assert svar.status_code == 302 and svar.url == URL  # never to another site
     assert set(
@@ -38,7 +38,7 @@ def test_a_person_changes_only_their_own_settings(folk, client):
     }
     assert not Notifikationsfravalg.objects.filter(bruger=folk.bestyrelse2).exists()
     # Turned on again, and the page says so.
-    svar = client.post(URL, {"art": NotifikationArt.values}, follow=True)
+    svar = client.post(URL, dict.fromkeys(NotifikationArt.values, "til"), follow=True)
     assert "Dine valg af e-mails er gemt." in svar.text
     assert not Notifikationsfravalg.objects.filter(bruger=folk.bestyrelse).exists()
 
