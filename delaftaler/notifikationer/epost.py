@@ -42,13 +42,15 @@ class Besked:
     kontekst: dict = field(default_factory=dict)
     # The link to where the work is, when it depends on the recipient's role.
     link_for: Callable[[object], str] | None = None
+    # The plans named in the footer, when the e-mail is about more than ``plan``.
+    plannavne: str = ""
 
     def til(self, modtager) -> EmailMultiAlternatives:
         kontekst = {
             **self.kontekst,
             "emne": self.emne,
             "modtager": brugernavn(modtager),
-            "hvorfor": HVORFOR[self.art].format(plan=self.plan.navn),
+            "hvorfor": HVORFOR[self.art].format(plan=self.plannavne or self.plan.navn),
             "art_tekst": NotifikationArt(self.art).label,
             "valg_url": absolut("delaftaler:notifikationsvalg"),
         }

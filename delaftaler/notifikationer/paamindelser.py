@@ -202,6 +202,7 @@ def _besked(art: str, paamindelser: list[Paamindelse], idag: datetime.date) -> e
         emne=emne,
         skabelon="paamindelse",
         kontekst={"punkter": punkter, "foer": foer},
+        plannavne=" og ".join(sorted({p.delaftale.helhedsplan.navn for p in paamindelser})),
     )
 
 

@@ -168,3 +168,14 @@ def test_the_daily_run_is_scheduled_exactly_once_and_schedules_the_next(folk, sm
     assert foerste.koert is not None and foerste.antal is not None
     assert DBTaskResult.objects.filter(task_path=DAGLIG, status="READY").count() == 1
     assert paamindelser.planlaeg().dag > foerste.dag
+
+
+def test_someone_in_two_plans_gets_one_email_listing_both(folk, smtp):
+    folk.anden.plan.medlemmer.add(folk.leder)
+    assert paamindelser.send_paamindelser(idag=FOER) == 5
+    _koer(smtp)
+    (besked,) = smtp.for_(folk.leder.email)
+    assert besked.emne == "Påmindelse: 2 opfølgninger skal snart sendes til bestyrelsen"
+    for delaftale in (folk.egen.delaftale, folk.anden.delaftale):
+        assert f"Opfølgning 2024: {delaftale}" in besked.tekst
+    assert "fordi du arbejder i sekretariatet for Anden_21_25 og Egen_21_25" in besked.tekst
