@@ -179,3 +179,22 @@ def test_someone_in_two_plans_gets_one_email_listing_both(folk, smtp):
     for delaftale in (folk.egen.delaftale, folk.anden.delaftale):
         assert f"Opfølgning 2024: {delaftale}" in besked.tekst
     assert "fordi du arbejder i sekretariatet for Anden_21_25 og Egen_21_25" in besked.tekst
+
+
+def test_the_command_runs_reminders_for_a_day_and_schedules_once(folk, smtp):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    ud = StringIO()
+    call_command("send_paamindelser", "--dato", FOER.isoformat(), stdout=ud)
+    call_command("send_paamindelser", "--dato", FOER.isoformat(), stdout=ud)
+    assert ud.getvalue().splitlines() == [
+        "4 påmindelser lagt i kø til udsendelse (20.02.2025).",
+        "0 påmindelser lagt i kø til udsendelse (20.02.2025).",
+    ]
+    call_command("send_paamindelser", "--planlaeg", stdout=StringIO())
+    call_command("send_paamindelser", "--planlaeg", stdout=StringIO())
+    assert DBTaskResult.objects.filter(task_path=DAGLIG, status="READY").count() == 1
+    with pytest.raises(CommandError, match="Skriv datoen som ÅÅÅÅ-MM-DD"):
+        call_command("send_paamindelser", "--dato", "1. marts")
