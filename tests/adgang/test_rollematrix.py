@@ -160,6 +160,20 @@ ARBEJDE_OFFENTLIG = svar(LOGIN, 200, 200, 403, 200, 403)
 
 SIDER = [
     Raekke("healthz", "", lambda d: reverse("healthz"), OFFENTLIG),
+    # Each person's own e-mail settings (an empty POST turns every e-mail off and returns).
+    Raekke(
+        "delaftaler:notifikationsvalg",
+        "GET",
+        lambda d: reverse("delaftaler:notifikationsvalg"),
+        svar(LOGIN, 200, 200, 200, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:notifikationsvalg",
+        "POST",
+        lambda d: reverse("delaftaler:notifikationsvalg"),
+        svar(LOGIN, VIDERE, VIDERE, VIDERE, VIDERE, VIDERE),
+        "post",
+    ),
     Raekke("delaftaler:oversigt", "", lambda d: reverse("delaftaler:oversigt"), OFFENTLIG),
     Raekke(
         "delaftaler:helhedsplan",
