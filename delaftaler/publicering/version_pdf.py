@@ -100,3 +100,12 @@ def version_pdf(version: Version) -> bytes:
         indhold = bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
         _huskes(version.pdf_sha256, indhold)
     return indhold
+
+
+def manglende_pdf_bestil() -> int:
+    """Queue every version whose PDF is not stored (e.g. after restoring a backup taken
+    before the worker had made it); returns how many."""
+    versioner = list(Version.objects.filter(pdf_sha256="").values_list("pk", flat=True))
+    for pk in versioner:
+        transaction.on_commit(partial(version_pdf_opgave.enqueue, pk))
+    return len(versioner)
