@@ -21,12 +21,11 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from delaftaler.models import Version
-from delaftaler.publicering import version_pdf as modul
+from delaftaler.models import Indstilling, Version
 from delaftaler.publicering.version_pdf import version_pdf, version_pdf_lav
 from delaftaler.roller import LEDER
 from delaftaler.visning import pdf
-from tests.conftest import bruger_med_rolle
+from tests.conftest import bruger_med_rolle, data_migrationernes_raekker
 from tests.factories import (
     AktivitetFactory,
     BaselineFactory,
@@ -164,8 +163,6 @@ def test_a_stored_pdf_is_never_changed_and_a_lost_race_serves_the_first(db):
     connection.vendor != "postgresql", reason="row locks: SQLite has none (see the test above)"
 )
 def test_two_renders_at_the_same_moment_store_one_pdf_and_both_serve_it(transactional_db):
-    from tests.conftest import data_migrationernes_raekker
-
     data_migrationernes_raekker()
     delaftale = _lille_delaftale()
     version = delaftale.versioner.get()
@@ -188,7 +185,7 @@ def test_two_renders_at_the_same_moment_store_one_pdf_and_both_serve_it(transact
         finally:
             connection.close()
 
-    with patch.object(modul.pdf, "render_pdf", side_effect=langsom_render):
+    with patch("delaftaler.visning.pdf.render_pdf", side_effect=langsom_render):
         traade = [threading.Thread(target=hent, args=(n,)) for n in range(2)]
         for t in traade:
             t.start()
@@ -197,3 +194,41 @@ def test_two_renders_at_the_same_moment_store_one_pdf_and_both_serve_it(transact
     version.refresh_from_db()
     assert len(kald) == 1, "the second waited for the first's row lock and found its PDF"
     assert resultater == [bytes(version.pdf)] * 2 == [b"%PDF nr. 1"] * 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite has none")
+def test_a_submission_built_on_the_version_is_not_held_up_by_its_render(transactional_db):
+    data_migrationernes_raekker()
+    delaftale = _lille_delaftale()
+    version = delaftale.versioner.get()
+    leder = bruger_med_rolle("leder", LEDER)
+    i_gang, faerdig = threading.Event(), threading.Event()
+
+    def render_til_signal(html: str) -> bytes:
+        i_gang.set()
+        faerdig.wait(10)
+        return b"%PDF"
+
+    def lav() -> None:
+        try:
+            version_pdf_lav(version.pk)
+        finally:
+            connection.close()
+
+    with patch("delaftaler.visning.pdf.render_pdf", side_effect=render_til_signal):
+        traad = threading.Thread(target=lav)
+        traad.start()
+        assert i_gang.wait(10)
+        start = time.monotonic()
+        Indstilling.objects.create(
+            delaftale=delaftale,
+            grundlag=version,
+            indhold=version.indhold,
+            indhold_sha256=version.indhold_sha256,
+            indsendt_af=leder,
+        )
+        ventet = time.monotonic() - start
+        faerdig.set()
+        traad.join(30)
+    assert ventet < 5, "the insert waited for the render's row lock"
+    assert Version.objects.get(pk=version.pk).pdf_sha256
