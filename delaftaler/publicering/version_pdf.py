@@ -57,7 +57,9 @@ def version_pdf_lav(version_id: int) -> tuple[str, bytes | None]:
         if laas:
             # FOR NO KEY UPDATE: a second renderer waits, but a row referring to the
             # version (a submission's grundlag) can still be written meanwhile.
-            versioner = versioner.select_for_update(of=("self",), no_key=True)
+            versioner = versioner.select_for_update(
+                of=("self",), no_key=connection.features.has_select_for_no_key_update
+            )
         version = versioner.filter(pk=version_id).first()
         if version is None or version.pdf_sha256:
             return (version.pdf_sha256 if version else ""), None
