@@ -493,7 +493,8 @@ class Version(models.Model):
 
     Public pages and the stable PDF address read the latest one; the ordinary tables hold
     the draft the secretariat is working on. Nothing here is ever changed after publication
-    (the PDF is rendered once, at publication or on first request, and then kept).
+    (the PDF is rendered once, by the worker after publication or by a request that comes
+    first, and then kept: delaftaler/publicering/version_pdf.py).
     """
 
     class Art(models.TextChoices):

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from delaftaler.models import Boligomraade, Delaftale, Opfoelgning, dansk_slug
-from delaftaler.publicering.services import version_pdf
+from delaftaler.publicering.version_pdf import version_pdf
 from delaftaler.visning.context import (
     DelaftaleVisning,
     helhedsplaner_til_oversigt,
@@ -93,7 +93,8 @@ def delaftale_pdf(
     delaftale = hent_offentlig(helhedsplan, indsats)
     version = hent_version(delaftale, nummer, uden=("pdf", "indhold"))
     if not version.pdf_sha256:
-        version_pdf(version)  # the first request renders and stores it
+        # Not made by the worker yet: rendered now from this version, never the old one.
+        version_pdf(version)
     filnavn = delaftale.filnavn + (f"_version_{nummer}" if nummer is not None else "")
     svar = pdf_svar(
         request,

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from aktiviteter.models import Aktivitet
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
-from delaftaler.models import Delaftale, Helhedsplan, Part
+from delaftaler.models import Delaftale, Helhedsplan, Part, Version
 from indikatorer.models import Baseline
 from tests.conftest import VEJLE, VIBORG
 
@@ -235,10 +236,19 @@ def test_loading_twice_changes_nothing(vejle):
     ) == before
 
 
-def test_demo_command_loads_both_and_prints_logins_and_is_repeatable(db, capsys, settings):
+def test_demo_command_loads_both_and_prints_logins_and_is_repeatable(
+    db, capsys, settings, django_capture_on_commit_callbacks
+):
     settings.DEBUG = True
-    call_command("demo")
-    call_command("demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+        call_command("demo")
+    # The versions' PDFs are left to the worker that `make run` starts after `demo`.
+    assert sorted(
+        DBTaskResult.objects.filter(
+            task_path="delaftaler.publicering.version_pdf.version_pdf_opgave"
+        ).values_list("args_kwargs__args", flat=True)
+    ) == sorted([v] for v in Version.objects.values_list("pk", flat=True))
     out = capsys.readouterr().out
     assert Helhedsplan.objects.count() == 2
     assert Baseline.objects.count() == 17 + 19

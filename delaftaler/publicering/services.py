@@ -12,11 +12,9 @@ ordinary tables, the published versions and the bestyrelse's submissions.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,10 +23,9 @@ from delaftaler import notifikationer
 from delaftaler.lib import security_log
 from delaftaler.models import Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
+from delaftaler.publicering.version_pdf import version_pdf_bestil
 from delaftaler.snapshot import Snapshot, digest, tag_snapshot
-from delaftaler.visning import pdf
-from delaftaler.visning.context import hent_udkast, med_indhold, version_visning
-from delaftaler.visning.table import IndikatorTabel
+from delaftaler.visning.context import hent_udkast, med_indhold
 
 INGEN_AENDRINGER = "Udkastet er magen til den gældende version; der er intet at publicere."
 FAGLIG_SKAL_GODKENDES = (
@@ -184,6 +181,8 @@ def _ny_version(
     version.med_forgaenger(forrige)
     version.full_clean()
     version.save()
+    # Its PDF is made by the worker after the commit (or by the first request for it).
+    version_pdf_bestil(version)
     return version
 
 
@@ -399,32 +398,3 @@ def indstilling_traek_tilbage(*, indstilling: Indstilling, bruger) -> Indstillin
         "indstilling trukket tilbage", indstilling.delaftale, bruger, indstilling=indstilling.pk
     )
     return indstilling
-
-
-def version_pdf(version: Version) -> bytes:
-    """The version's frozen PDF; rendered once, on the first request, if not yet made.
-
-    Publishing stays quick (rendering takes seconds); the first reader, usually the
-    publisher's own redirect, renders it, and every later reader gets those exact bytes,
-    which each process also keeps in memory by their hash.
-    """
-    cache = caches["default"]
-    if version.pdf_sha256:
-        noegle = f"version-pdf:{version.pdf_sha256}"
-        indhold = cache.get(noegle)
-        if indhold is None:
-            indhold = bytes(Version.objects.values_list("pdf", flat=True).get(pk=version.pk))
-            cache.set(noegle, indhold, None)
-        return indhold
-    if "delaftale" not in version._state.fields_cache:
-        version.delaftale = Delaftale.objects.select_related("helhedsplan", "indsatsomraade").get(
-            pk=version.delaftale_id
-        )
-    visning = version_visning(version)
-    indhold = pdf.render_pdf(pdf.pdf_html(visning, IndikatorTabel(visning.raekker)))
-    # The first render wins; a concurrent one is discarded so the bytes never change.
-    Version.objects.filter(pk=version.pk, pdf_sha256="").update(
-        pdf=indhold, pdf_sha256=hashlib.sha256(indhold).hexdigest()
-    )
-    version.pdf_sha256 = Version.objects.values_list("pdf_sha256", flat=True).get(pk=version.pk)
-    return version_pdf(version)

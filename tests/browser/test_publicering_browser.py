@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -172,7 +173,7 @@ def test_a_target_group_change_is_approved_by_the_board_and_published(browser, l
 
     version = Version.objects.get(nummer=2)
     assert (version.art, version.godkendt is not None) == ("faglig", True)
-    assert pdf == bytes(version.pdf)  # the frozen PDF, rendered at approval
+    assert pdf == bytes(version.pdf)  # the frozen PDF, rendered by the first request for it
     assert gammel in str(Version.objects.get(nummer=1).indhold)
 
 
@@ -198,8 +199,17 @@ def test_the_leder_publishes_an_administrative_change_and_the_draft_pages_pass_a
         "De administrative ændringer er publiceret som version 2."
     )
     expect(page.locator("main")).to_contain_text("70 70 70 70")
+    # The worker (not running here) makes the PDF; the leder is told, and the link works.
+    expect(page.locator(".version")).to_contain_text("PDF'en bliver lavet …")
+    _axe(page)
     page.goto(live_server.url + UDKAST + "vis/")
     expect(page.locator(".alert-warning")).to_contain_text("Udkast – ikke publiceret")
     _axe(page)
     context.close()
-    assert Version.objects.get(nummer=2).pdf_sha256
+    version = Version.objects.get(nummer=2)
+    assert version.pdf_sha256 == ""
+    assert DBTaskResult.objects.filter(
+        task_path="delaftaler.publicering.version_pdf.version_pdf_opgave",
+        args_kwargs__args=[version.pk],
+        status="READY",
+    ).exists()

@@ -13,10 +13,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.lib.backup import modeller
-from delaftaler.models import Delaftale, Delmaal, Helhedsplan, Indsatsomraade, Opfoelgning
+from delaftaler.models import (
+    Delaftale,
+    Delmaal,
+    Helhedsplan,
+    Indsatsomraade,
+    Opfoelgning,
+    Version,
+)
 from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
 from delaftaler.opfoelgning.services import kommentar_tilfoej
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT, opret_grupper
@@ -129,6 +137,14 @@ def test_export_then_import_into_an_emptied_database_gives_every_row_back(data, 
     assert not Helhedsplan.objects.exists() and not get_user_model().objects.exists()
 
     call_command("import", str(fil))
+    # The versions whose PDF the worker had not made yet are queued for it again.
+    assert (
+        DBTaskResult.objects.filter(
+            task_path="delaftaler.publicering.version_pdf.version_pdf_opgave"
+        ).count()
+        == Version.objects.filter(pdf_sha256="").count()
+        == 2
+    )
 
     efter = alle_raekker()
     assert efter.keys() == foer.keys()

@@ -48,9 +48,11 @@ AFSNIT = [
 # The PDF view's queries, measured: delaftale (+ helhedsplan, indsatsområde), parter,
 # delmål, indikatorer, baselines (+ boligområde), samlet_for, aktiviteter, their delmål,
 # the helhedsplan's boligområder.
-# The first request renders the version's PDF from its snapshot and stores it; later
-# ones find the delaftale and its version, and take the bytes the process already holds.
-QUERIES_FOERSTE = 6
+# The first request (before the worker) renders the version's PDF from its snapshot and
+# stores it: the delaftale, its version, the version with its snapshot (under its row lock,
+# in a savepoint, on PostgreSQL) and the update; later ones find the delaftale and its
+# version, and take the bytes the process already holds.
+QUERIES_FOERSTE = 6 if connection.vendor == "postgresql" else 4
 QUERIES = 2
 
 

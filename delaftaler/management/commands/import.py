@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from delaftaler.lib.backup import importer
+from delaftaler.publicering.version_pdf import manglende_pdf_bestil
 
 
 class Command(BaseCommand):
@@ -22,3 +23,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Indlæste {resultat.i_alt} rækker i {len(resultat.antal)} tabeller fra {fil}."
         )
+        if antal := manglende_pdf_bestil():
+            self.stdout.write(f"{antal} versioners PDF laves af baggrundsarbejderen (db_worker).")

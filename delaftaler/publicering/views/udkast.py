@@ -223,7 +223,6 @@ def publicer(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
     )
     if afvist:
         return _udkast_side(request, delaftale, afvist=form, status=afvist)
-    publicering.version_pdf(version)  # the frozen PDF, made now so the record holds it
     messages.success(
         request,
         f"De administrative ændringer er publiceret som version {version.nummer}. "
@@ -335,7 +334,6 @@ def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse
     )
     if afvist:
         return _efter_afvisning(request, delaftale, pk, form, afvist)
-    publicering.version_pdf(version)
     messages.success(
         request,
         f"Ændringen er godkendt og publiceret som version {version.nummer}. Delaftalen her "
