@@ -3,6 +3,7 @@ or oversized value sent to any page that takes input gives a 500."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ from pypdf import PdfReader
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.models import (
+    Bestyrelsesmoede,
     Delaftale,
     Delmaal,
     DelmaalStatus,
@@ -116,6 +118,10 @@ def fjendtlig(modul_db, _vejle_i_modulet):
         opfoelgning=Opfoelgning.objects.get(delaftale=vejle, aar=2024),
         bruger=bestyrelse_bruger,
         tekst="pladsholder",
+    )
+    # A board meeting in the calendar (its inline's »one a day« rule).
+    Bestyrelsesmoede.objects.get_or_create(
+        helhedsplan=vejle.helhedsplan, dato=datetime.date(2024, 3, 12)
     )
     raekker = [
         vejle,
