@@ -1,12 +1,16 @@
 from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from aktiviteter.models import Aktivitet
+from delaftaler import standardtekster
 from delaftaler.adgang import HelhedsplanAdgangMixin, er_administrator
 from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
@@ -67,6 +71,8 @@ class HelhedsplanAdmin(
     helhedsplaner and choose their members (the others see who the members are)."""
 
     bestemt_navn = "Helhedsplanen"
+    # Extends the optimistic-locking form with »Ny delaftale« for the plan.
+    change_form_template = "admin/delaftaler/helhedsplan/change_form.html"
     list_display = ["navn", "kommune", "periode", "antal_boligomraader", "antal_delaftaler"]
     list_filter = ["kommune"]
     search_fields = ["navn", "kommune", "boligomraader__navn"]
@@ -234,6 +240,19 @@ class DelaftaleAdmin(
         ("Revision af delaftalen", {"fields": ["revision"]}),
     ]
     inlines = [PartInline, DelmaalInline, AktivitetInline]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """»Tilføj delaftale« opens »Ny delaftale« (delaftaler/oprettelse): LBF's standard
+        texts or a copy of an earlier delaftale, with the reason in the history. The form
+        here stays for the admin's pop-up (a delaftale added from another form)."""
+        if request.method == "GET" and IS_POPUP_VAR not in request.GET:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return redirect("delaftaler:ny_delaftale")
+        return super().add_view(request, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        return {**standardtekster.FELTER, **super().get_changeform_initial_data(request)}
 
     def get_queryset(self, request):
         return (

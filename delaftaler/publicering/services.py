@@ -24,6 +24,7 @@ from django.utils import timezone
 from delaftaler.lib import security_log
 from delaftaler.models import Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
+from delaftaler.publicering.mangler import kraev_fuldstaendig
 from delaftaler.snapshot import Snapshot, digest, tag_snapshot
 from delaftaler.visning import pdf
 from delaftaler.visning.context import hent_udkast, med_indhold, version_visning
@@ -152,6 +153,8 @@ def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, fagli
         raise ValidationError(FAGLIG_SKAL_GODKENDES)
     if faglig and not udkast.er_faglig:
         raise ValidationError(KUN_ADMINISTRATIVE)
+    if udkast.grundlag is None:  # a new delaftale: not to the board while it lacks a part
+        kraev_fuldstaendig(udkast.delaftale)
     return udkast
 
 
