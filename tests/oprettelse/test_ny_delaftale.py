@@ -17,7 +17,7 @@ from delaftaler.lib.richtext import RigTekstField
 from delaftaler.models import Delaftale, Indsatsomraade, Opfoelgning, Version
 from delaftaler.oprettelse.services import AARSAG_STANDARD, delaftale_opret
 from delaftaler.publicering.mangler import find_mangler
-from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+from delaftaler.roller import SEKRETARIAT
 from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator
 from tests.factories import HelhedsplanFactory
@@ -135,8 +135,7 @@ def test_a_copy_takes_texts_parties_delmaal_indikatorer_and_aktiviteter_not_the_
         "baselines belong to the old period's areas"
     )
     assert [
-        (a.navn, a.formaal, sorted(d.tekst for d in a.delmaal.all()))
-        for a in ny.aktiviteter.all()
+        (a.navn, a.formaal, sorted(d.tekst for d in a.delmaal.all())) for a in ny.aktiviteter.all()
     ] == [
         (a.navn, a.formaal, sorted(d.tekst for d in a.delmaal.all()))
         for a in vejle.aktiviteter.all()
@@ -171,13 +170,9 @@ def test_another_plans_staff_cannot_create_in_it_nor_copy_from_it(vejle, viborg)
     fremmed = ny_bruger("fremmed", SEKRETARIAT)
     egen = _ny_plan(fremmed)
     with pytest.raises(PermissionDenied):
-        delaftale_opret(
-            helhedsplan=vejle.helhedsplan, indsatsomraade=_omraade(), bruger=fremmed
-        )
+        delaftale_opret(helhedsplan=vejle.helhedsplan, indsatsomraade=_omraade(), bruger=fremmed)
     with pytest.raises(PermissionDenied):
-        delaftale_opret(
-            helhedsplan=egen, indsatsomraade=_omraade(), kilde=vejle, bruger=fremmed
-        )
+        delaftale_opret(helhedsplan=egen, indsatsomraade=_omraade(), kilde=vejle, bruger=fremmed)
     svar = _klient(fremmed).get(NY)
     assert svar.status_code == 200
     valg = svar.context["form"].fields
@@ -274,9 +269,7 @@ def test_odd_input_gives_a_danish_form_not_a_500(vejle, sekretariat_bruger):
 # --- The page ------------------------------------------------------------------------------
 
 
-def test_a_leder_creates_from_the_standard_texts_and_lands_on_the_checklist(
-    vejle, leder_bruger
-):
+def test_a_leder_creates_from_the_standard_texts_and_lands_on_the_checklist(vejle, leder_bruger):
     klient = _klient(leder_bruger)
     svar = klient.post(
         NY,
@@ -305,9 +298,10 @@ def test_copying_from_the_page(vejle, leder_bruger):
     ny = Delaftale.objects.get(helhedsplan=plan)
     assert ny.aktiviteter.count() == 5 and Aktivitet.objects.filter(delaftale=vejle).count() == 5
     mangler = [m.tekst for m in find_mangler(hent_udkast(ny))]
-    assert sum("har ingen baseline." in m for m in mangler) == Indikator.objects.filter(
-        delmaal__delaftale=ny
-    ).count(), "every copied indikator asks for its baselines"
+    assert (
+        sum("har ingen baseline." in m for m in mangler)
+        == Indikator.objects.filter(delmaal__delaftale=ny).count()
+    ), "every copied indikator asks for its baselines"
 
 
 def test_the_drafts_list_and_the_admin_lead_to_the_page(vejle, sekretariat_bruger):
