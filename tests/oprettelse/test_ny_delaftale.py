@@ -20,6 +20,7 @@ from delaftaler.publicering.mangler import find_mangler
 from delaftaler.roller import SEKRETARIAT
 from delaftaler.visning.context import hent_udkast
 from indikatorer.models import Baseline, Indikator
+from tests.chromium import html_errors
 from tests.factories import HelhedsplanFactory
 from tests.planer import ny_bruger
 
@@ -330,3 +331,15 @@ def test_the_page_takes_a_fixed_number_of_queries(
         assert klient.get(NY).status_code == 200
     with django_assert_num_queries(8):
         assert klient.get(NY + "?helhedsplan=vejle-21-25").status_code == 200
+
+
+def test_the_page_and_its_refusal_are_valid_html(vejle, leder_bruger):
+    klient = _klient(leder_bruger)
+    assert html_errors(_tekst(klient.get(NY + "?helhedsplan=vejle-21-25"))) == []
+    afvist = klient.post(NY, {"helhedsplan": "vejle-21-25", "start_fra": "standard"})
+    assert html_errors(_tekst(afvist)) == []
+    klient.post(
+        NY, {"helhedsplan": "vejle-21-25", "indsatsomraade": UDDANNELSE, "start_fra": "standard"}
+    )
+    udkast = klient.get(reverse("delaftaler:udkast", args=["vejle-21-25", UDDANNELSE]))
+    assert html_errors(_tekst(udkast)) == []
