@@ -1,11 +1,8 @@
 from adminsortable2.admin import SortableAdminBase, SortableAdminMixin, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -241,17 +238,9 @@ class DelaftaleAdmin(
     ]
     inlines = [PartInline, DelmaalInline, AktivitetInline]
 
-    def add_view(self, request, form_url="", extra_context=None):
-        """»Tilføj delaftale« opens »Ny delaftale« (delaftaler/oprettelse): LBF's standard
-        texts or a copy of an earlier delaftale, with the reason in the history. The form
-        here stays for the admin's pop-up (a delaftale added from another form)."""
-        if request.method == "GET" and IS_POPUP_VAR not in request.GET:
-            if not self.has_add_permission(request):
-                raise PermissionDenied
-            return redirect("delaftaler:ny_delaftale")
-        return super().add_view(request, form_url, extra_context)
-
     def get_changeform_initial_data(self, request):
+        """A delaftale added here starts with LBF's standard texts too; the add form points
+        to »Ny delaftale« (delaftaler/oprettelse), which can also copy an earlier one."""
         return {**standardtekster.FELTER, **super().get_changeform_initial_data(request)}
 
     def get_queryset(self, request):

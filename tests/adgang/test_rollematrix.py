@@ -432,11 +432,8 @@ ADMIN = {
         lambda d: d.anden.plan,
         {**REDIGERES, "add": KUN_ADMINISTRATOR, "delete[egen]": KUN_ADMINISTRATOR},
     ),
-    # »Tilføj delaftale« opens »Ny delaftale« (the add form stays for the admin's pop-up).
     "delaftaler.delaftale": AdminModel(
-        lambda d: d.egen.delaftale,
-        lambda d: d.anden.delaftale,
-        {**REDIGERES, "add": svar(LOGIN, VIDERE, VIDERE, 403, VIDERE, VIDERE)},
+        lambda d: d.egen.delaftale, lambda d: d.anden.delaftale, REDIGERES
     ),
     "delaftaler.delmaal": AdminModel(
         lambda d: d.egen.delmaal, lambda d: d.anden.delmaal, REDIGERES
