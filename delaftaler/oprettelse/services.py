@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from aktiviteter.models import Aktivitet
 from delaftaler import standardtekster
@@ -147,13 +147,14 @@ def delaftale_opret(
     # One at a time per helhedsplan: two people creating the same delaftale at once get
     # the Danish refusal, not a database error.
     plan = Helhedsplan.objects.select_for_update().get(pk=helhedsplan.pk)
+    findes = ValidationError(
+        {
+            "indsatsomraade": f"{plan.navn} har allerede en delaftale for "
+            f"{indsatsomraade.navn}. Ret den i stedet, eller vælg et andet indsatsområde."
+        }
+    )
     if Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).exists():
-        raise ValidationError(
-            {
-                "indsatsomraade": f"{plan.navn} har allerede en delaftale for "
-                f"{indsatsomraade.navn}. Ret den i stedet, eller vælg et andet indsatsområde."
-            }
-        )
+        raise findes
     tekster = {f: getattr(kilde, f) for f in TEKSTFELTER} if kilde else dict(standardtekster.FELTER)
     aarsag = aarsag_for(kilde)
     delaftale = Delaftale(
@@ -163,7 +164,11 @@ def delaftale_opret(
         gyldig_til=gyldig_til or plan.gyldig_til,
         **tekster,
     )
-    _gem(delaftale, aarsag=aarsag, bruger=bruger)
+    try:
+        with transaction.atomic():
+            _gem(delaftale, aarsag=aarsag, bruger=bruger)
+    except IntegrityError:  # created by someone else meanwhile (SQLite has no row lock)
+        raise findes from None
     if kilde is not None:
         _kopier(kilde, delaftale, aarsag=aarsag, bruger=bruger)
     transaction.on_commit(
