@@ -340,3 +340,15 @@ def test_the_page_and_its_refusal_are_valid_html(vejle, leder_bruger):
     )
     udkast = klient.get(reverse("delaftaler:udkast", args=["vejle-21-25", UDDANNELSE]))
     assert html_errors(_tekst(udkast)) == []
+
+
+def test_the_history_page_says_how_the_delaftale_began(vejle, leder_bruger):
+    plan = _ny_plan(leder_bruger)
+    delaftale_opret(
+        helhedsplan=plan, indsatsomraade=vejle.indsatsomraade, kilde=vejle, bruger=leder_bruger
+    )
+    side = _klient(leder_bruger).get(
+        reverse("delaftaler:historik", args=[plan.slug, "beskaeftigelse"])
+    )
+    assert side.status_code == 200
+    assert "Kopieret fra Vejle_21_25 – Beskæftigelse (01.12.2021–30.11.2025)" in _tekst(side)
