@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from aktiviteter.models import Aktivitet
+from delaftaler import standardtekster
 from delaftaler.adgang import HelhedsplanAdgangMixin, er_administrator
 from delaftaler.lib.admin_tekster import DanskTilfoejMixin
 from delaftaler.lib.concurrency import SamtidighedAdminMixin
@@ -67,6 +68,8 @@ class HelhedsplanAdmin(
     helhedsplaner and choose their members (the others see who the members are)."""
 
     bestemt_navn = "Helhedsplanen"
+    # Extends the optimistic-locking form with »Ny delaftale« for the plan.
+    change_form_template = "admin/delaftaler/helhedsplan/change_form.html"
     list_display = ["navn", "kommune", "periode", "antal_boligomraader", "antal_delaftaler"]
     list_filter = ["kommune"]
     search_fields = ["navn", "kommune", "boligomraader__navn"]
@@ -234,6 +237,11 @@ class DelaftaleAdmin(
         ("Revision af delaftalen", {"fields": ["revision"]}),
     ]
     inlines = [PartInline, DelmaalInline, AktivitetInline]
+
+    def get_changeform_initial_data(self, request):
+        """A delaftale added here starts with LBF's standard texts too; the add form points
+        to »Ny delaftale« (delaftaler/oprettelse), which can also copy an earlier one."""
+        return {**standardtekster.FELTER, **super().get_changeform_initial_data(request)}
 
     def get_queryset(self, request):
         return (

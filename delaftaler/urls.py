@@ -3,6 +3,7 @@ from django.urls import include, path
 from delaftaler import views
 from delaftaler.notifikationer import views as notifikationer_views
 from delaftaler.opfoelgning import urls as opfoelgning_urls
+from delaftaler.oprettelse import urls as oprettelse_urls
 from delaftaler.publicering import urls as publicering_urls
 
 app_name = "delaftaler"
@@ -17,6 +18,7 @@ urlpatterns = [
     # The yearly follow-up (opfoelgning/urls.py) and drafts, publication, the board's
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
+    path("", include(oprettelse_urls)),  # »Ny delaftale«: /udkast/ny/
     path("", include(publicering_urls)),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include(opfoelgning_urls)),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),

@@ -124,3 +124,15 @@ def publicer(delaftale: Delaftale):
     return publicering.indstilling_godkend(
         indstilling=indstilling, bruger=_rollebruger("test-bestyrelse", BESTYRELSE)
     )
+
+
+def fuldstaendig_delaftale(**felter) -> Delaftale:
+    """A new delaftale with nothing missing before the board may see it (the draft page's
+    checklist, publicering/mangler.py): a part, a delmål with an indikator and its
+    baseline, and an aktivitet serving the delmål."""
+    delaftale = DelaftaleFactory(**felter)
+    PartFactory(delaftale=delaftale)
+    delmaal = DelmaalFactory(delaftale=delaftale)
+    BaselineFactory(indikator=IndikatorFactory(delmaal=delmaal))
+    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
+    return delaftale

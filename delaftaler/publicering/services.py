@@ -23,6 +23,7 @@ from delaftaler import notifikationer
 from delaftaler.lib import security_log
 from delaftaler.models import Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
+from delaftaler.publicering.mangler import kraev_fuldstaendig
 from delaftaler.publicering.version_pdf import version_pdf_bestil
 from delaftaler.snapshot import Snapshot, digest, tag_snapshot
 from delaftaler.visning.context import hent_udkast, med_indhold
@@ -150,6 +151,8 @@ def _kontroller_udkast(delaftale: Delaftale, udkast_sha256: str | None, *, fagli
         raise ValidationError(FAGLIG_SKAL_GODKENDES)
     if faglig and not udkast.er_faglig:
         raise ValidationError(KUN_ADMINISTRATIVE)
+    if udkast.grundlag is None:  # a new delaftale: not to the board while it lacks a part
+        kraev_fuldstaendig(udkast.delaftale)
     return udkast
 
 

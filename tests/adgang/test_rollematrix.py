@@ -251,6 +251,27 @@ SIDER = [
         Raekke(navn, "", _delaftale(navn), svar(LOGIN, 200, 200, 200, 200, 404))
         for navn in ("delaftaler:udkast", "delaftaler:udkast_vis", "delaftaler:udkast_pdf")
     ),
+    # »Ny delaftale«: those who may add delaftaler, in their own helhedsplaner (another
+    # plan's staff see the page for theirs); the board may not. An empty form is a 400.
+    Raekke(
+        "delaftaler:ny_delaftale",
+        "GET",
+        lambda d: reverse("delaftaler:ny_delaftale"),
+        svar(LOGIN, 200, 200, 403, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:ny_delaftale",
+        "plan",
+        lambda d: reverse("delaftaler:ny_delaftale") + f"?helhedsplan={d.egen.plan.slug}",
+        svar(LOGIN, 200, 200, 403, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:ny_delaftale",
+        "POST",
+        lambda d: reverse("delaftaler:ny_delaftale"),
+        svar(LOGIN, 400, 400, 403, 400, 400),
+        "post",
+    ),
     *(
         raekke
         for navn in ("delaftaler:udkast_publicer", "delaftaler:udkast_indstil")

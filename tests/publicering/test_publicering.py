@@ -140,9 +140,9 @@ def test_a_new_or_removed_delmaal_indikator_or_aktivitet_is_faglig(vejle):
 def test_a_new_delaftale_is_submitted_to_the_bestyrelse_not_published_directly(
     vejle, leder, bestyrelse
 ):
-    from tests.factories import DelaftaleFactory
+    from tests.factories import fuldstaendig_delaftale
 
-    ny = DelaftaleFactory(
+    ny = fuldstaendig_delaftale(
         helhedsplan=vejle.helhedsplan,
         indsatsomraade=Indsatsomraade.objects.get(navn="Uddannelse og livschancer"),
     )
@@ -163,9 +163,9 @@ def test_a_new_delaftale_is_submitted_to_the_bestyrelse_not_published_directly(
 def test_a_new_delaftale_waiting_for_the_board_cannot_be_published_directly(vejle, leder):
     """No version lies under it yet: publishing administrative changes on top is refused,
     not a 500."""
-    from tests.factories import DelaftaleFactory
+    from tests.factories import fuldstaendig_delaftale
 
-    ny = DelaftaleFactory(
+    ny = fuldstaendig_delaftale(
         helhedsplan=vejle.helhedsplan,
         indsatsomraade=Indsatsomraade.objects.get(navn="Uddannelse og livschancer"),
     )

@@ -642,11 +642,11 @@ def test_a_new_delaftale_goes_to_the_bestyrelse_before_its_first_version(
     leder_bruger, bestyrelse_bruger, vejle, client
 ):
     """A new delaftale is faglig as a whole: the leder cannot publish it directly."""
-    from tests.factories import DelaftaleFactory, HelhedsplanFactory
+    from tests.factories import HelhedsplanFactory, fuldstaendig_delaftale
 
     plan = HelhedsplanFactory(navn="Nyby_25_29", slug="nyby-25-29")
     plan.medlemmer.add(leder_bruger, bestyrelse_bruger)
-    ny = DelaftaleFactory(helhedsplan=plan)
+    ny = fuldstaendig_delaftale(helhedsplan=plan)
     args = ["nyby-25-29", "beskaeftigelse"]
     assert client.get("/nyby-25-29/beskaeftigelse/").status_code == 404, "not yet public"
 

@@ -47,6 +47,7 @@ from delaftaler.publicering.forms import (
     SendTilbageForm,
     TraekTilbageForm,
 )
+from delaftaler.publicering.mangler import blokerende, find_mangler
 from delaftaler.visning.context import byg_visning, hent_udkast
 from delaftaler.visning.pdf import cachet_pdf, noegle, pdf_html, pdf_svar
 from delaftaler.visning.table import BoligomraadeFilter, IndikatorTabel
@@ -127,8 +128,12 @@ def _udkast_side(
     kan_publicere = request.user.has_perm(PUBLICER)
     # The one action the page offers now, if any: submitting a faglig draft, else publishing.
     administrative = [a for a in udkast.aendringer if a.art == Version.Art.ADMINISTRATIV]
+    # What is still missing (no queries: the draft is loaded); a new delaftale is not
+    # offered to the board while something blocks (the service refuses it too).
+    mangler = find_mangler(udkast.delaftale)
+    holdes_tilbage = udkast.grundlag is None and bool(blokerende(mangler))
     klasse = None
-    if kan_publicere and udkast.har_aendringer and afventer is None:
+    if kan_publicere and udkast.har_aendringer and afventer is None and not holdes_tilbage:
         klasse = IndstilForm if udkast.er_faglig else PublicerForm
     elif kan_publicere and afventer is not None and administrative:
         # The revision rule lets the secretariat publish these while the board decides.
@@ -160,6 +165,9 @@ def _udkast_side(
             "publicer_form": form if klasse is PublicerForm else None,
             "indstil_form": form if klasse is IndstilForm else None,
             "traek_form": TraekTilbageForm() if afventer and kan_publicere else None,
+            "mangler": blokerende(mangler),
+            "bemaerkninger": [m for m in mangler if not m.blokerer],
+            "holdes_tilbage": holdes_tilbage,
         },
         status=status,
     )
