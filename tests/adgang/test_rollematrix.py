@@ -160,6 +160,7 @@ ARBEJDE_OFFENTLIG = svar(LOGIN, 200, 200, 403, 200, 403)
 
 SIDER = [
     Raekke("healthz", "", lambda d: reverse("healthz"), OFFENTLIG),
+    Raekke("favicon", "", lambda d: reverse("favicon"), alle(VIDERE)),
     Raekke("delaftaler:oversigt", "", lambda d: reverse("delaftaler:oversigt"), OFFENTLIG),
     Raekke(
         "delaftaler:helhedsplan",
