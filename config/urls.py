@@ -21,6 +21,7 @@ def favicon(request):
     patch_cache_control(svar, public=True, max_age=24 * 3600)
     return svar
 
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
