@@ -27,7 +27,8 @@ FOR_BREDT = """() => {
     return [
         ...(d.scrollWidth > d.clientWidth ? [`side ${d.scrollWidth}>${d.clientWidth}`] : []),
         ...bokse.filter(e => e.scrollWidth > e.clientWidth + 1)
-            .map(e => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}>${e.clientWidth}`),
+            .map(e => `${e.tagName.toLowerCase()}.${e.className} `
+                      + `${e.scrollWidth}>${e.clientWidth}`),
     ];
 }"""
 
