@@ -6,6 +6,7 @@ each with no axe violations."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.opfoelgning.services import opfoelgning_opret
@@ -83,6 +84,14 @@ def test_the_grid_and_the_admin_forms_fit_a_laptop(browser, live_server):
         label = valgfrit.locator(f"label[for='{datakilde.get_attribute('id')}']")
         assert label.inner_text() == "Datakilde"
         assert page.evaluate(FOR_BREDT) == []
+        # A wrong number in a field folded away again is unfolded when saving is held back.
+        sammenligning = valgfrit.locator("input[name$='-sammenligning']")
+        sammenligning.fill("abc")
+        valgfrit.locator("summary").click()
+        assert not sammenligning.is_visible()
+        page.get_by_role("button", name="Gem opfølgningen").click()
+        expect(sammenligning).to_be_focused()
+        assert sammenligning.is_visible()
     finally:
         context.close()
     assert not fejl, "\n\n".join(f"{sti}: {tekst}" for sti, tekst in fejl.items())
