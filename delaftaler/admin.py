@@ -277,22 +277,25 @@ class DelaftaleAdmin(
         return format_html('<a class="addlink" href="{}">Tilføj aktivitet med skema</a>', url)
 
 
-class IndikatorInline(
-    KolonneEtiketterMixin, HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.TabularInline
-):
+class IndikatorInline(HelhedsplanAdgangMixin, SortableInlineAdminMixin, admin.StackedInline):
+    """Stacked, two fields a line: eight columns side by side did not fit a 1 280 px window."""
+
     model = Indikator
     extra = 0
     fields = [
         "navn",
-        "maalgruppe",
-        "enhed",
-        "enhed_tekst",
-        "retning",
-        "datakilde",
-        "lbf_standard",
+        ("maalgruppe", "datakilde"),
+        ("enhed", "enhed_tekst"),
+        ("retning", "lbf_standard"),
         "baselines_link",
     ]
     readonly_fields = ["baselines_link"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {})["navn"] = forms.TextInput(
+            attrs={"class": "vTextField indikator-navn"}
+        )
+        return super().get_formset(request, obj, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_baselines=Count("baselines"))

@@ -193,6 +193,11 @@
       });
       if (foerste) {
         haendelse.preventDefault();
+        /* Et valgfrit felt kan stå i en lukket <details> under rækken: fold den ud. */
+        var detaljer = foerste.closest("details");
+        if (detaljer) {
+          detaljer.open = true;
+        }
         foerste.focus();
       }
     });

@@ -178,6 +178,7 @@ SIDER = [
         svar(LOGIN, VIDERE, VIDERE, VIDERE, VIDERE, VIDERE),
         "post",
     ),
+    Raekke("favicon", "", lambda d: reverse("favicon"), alle(VIDERE)),
     Raekke("delaftaler:oversigt", "", lambda d: reverse("delaftaler:oversigt"), OFFENTLIG),
     Raekke(
         "delaftaler:helhedsplan",

@@ -796,3 +796,36 @@ def test_the_save_refuses_a_row_changed_between_reading_and_writing(sekretariat_
     )
     assert afvist.raekker == [sen]
     assert Maaling.objects.get().vaerdi == Decimal("17.4")
+
+
+def _raekke(html: str, indikator: Indikator, sted: str) -> str:
+    omraade = indikator.delmaal.delaftale.helhedsplan.boligomraader.get(navn=sted)
+    start = html.index(f'id="raekke-m{indikator.pk}-b{omraade.pk}"')
+    return html[start : html.index("</tbody>", start)]
+
+
+def test_the_optional_fields_are_folded_away_unless_filled_in_or_wrong(
+    sekretariat_client, opf, ung
+):
+    """The grid fits a laptop: sammenligning, datakilde, udtrukket and note sit under each
+    row in a <details>, closed while empty, open when one is filled in or refused."""
+    raekke = _raekke(tekst(sekretariat_client.get(INDTAST)), ung, "Vestbyen")
+    assert "<details>" in raekke
+    assert "<summary>Sammenligning, datakilde og note" in raekke
+    assert '<label class="form-label" for="id_' in raekke
+
+    data = formular(sekretariat_client.get(INDTAST))
+    data[navn(ung, "Vestbyen", "vaerdi")] = ["17,4"]
+    data[navn(ung, "Vestbyen", "udtrukket")] = ["31.02.2025"]
+    raekke = _raekke(tekst(sekretariat_client.post(INDTAST, data)), ung, "Vestbyen")
+    foldet = raekke[raekke.index("<details") :]
+    assert foldet.startswith("<details open>")
+    assert "Skriv en dato, fx 01.03.2024." in foldet
+
+    data[navn(ung, "Vestbyen", "udtrukket")] = [""]
+    data[navn(ung, "Vestbyen", "datakilde")] = ["Jobcenter Vejle"]
+    assert sekretariat_client.post(INDTAST, data).status_code == 302
+    html = tekst(sekretariat_client.get(INDTAST))
+    assert "<details open>" in _raekke(html, ung, "Vestbyen")
+    assert "(udfyldt)" in _raekke(html, ung, "Vestbyen")
+    assert "<details>" in _raekke(html, ung, "Nørremarken")
