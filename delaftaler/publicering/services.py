@@ -12,6 +12,7 @@ ordinary tables, the published versions and the bestyrelse's submissions.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delaftaler.lib import security_log
-from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.models import Bestyrelsesmoede, Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
 from delaftaler.snapshot import Snapshot, digest, tag_snapshot
 from delaftaler.visning import pdf
@@ -285,6 +286,7 @@ def _afgoer(
     bruger,
     kommentar: str,
     kontrol: Callable[[Indstilling], None] | None = None,
+    moede_dato: datetime.date | None = None,
 ) -> None:
     """Record the decision on a pending submission, once.
 
@@ -301,23 +303,35 @@ def _afgoer(
     laast.besluttet = timezone.now()
     laast.besluttet_af = bruger
     laast.kommentar = kommentar.strip()
+    if moede_dato is not None:
+        laast.moede = Bestyrelsesmoede.til_beslutning(
+            indstilling.delaftale.helhedsplan_id, moede_dato
+        )
     laast.full_clean()
     opdateret = Indstilling.objects.filter(pk=laast.pk, status=Indstilling.Status.AFVENTER).update(
         status=laast.status,
         besluttet=laast.besluttet,
         besluttet_af=laast.besluttet_af,
         kommentar=laast.kommentar,
+        moede=laast.moede,
     )
     if not opdateret:
         raise ValidationError(ER_AFGJORT)
-    for felt in ("status", "besluttet", "besluttet_af", "kommentar"):
+    for felt in ("status", "besluttet", "besluttet_af", "kommentar", "moede"):
         setattr(indstilling, felt, getattr(laast, felt))
 
 
 @transaction.atomic
-def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
-    """The bestyrelse approves: the submitted snapshot becomes the published version,
-    with the administrative changes published while it waited."""
+def indstilling_godkend(
+    *,
+    indstilling: Indstilling,
+    bruger,
+    kommentar: str = "",
+    moede_dato: datetime.date | None = None,
+) -> Version:
+    """The bestyrelse approves, at the meeting of ``moede_dato``: the submitted snapshot
+    becomes the published version, with the administrative changes published while it
+    waited."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
     indstilling.kraev_anden_beslutter(bruger)
     _laas(indstilling.delaftale)
@@ -350,6 +364,7 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
         bruger=bruger,
         kommentar=kommentar,
         kontrol=samme_grundlag,
+        moede_dato=moede_dato,
     )
     version = _ny_version(
         delaftale=indstilling.delaftale,
@@ -371,14 +386,25 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
 
 
 @transaction.atomic
-def indstilling_send_tilbage(*, indstilling: Indstilling, bruger, kommentar: str) -> Indstilling:
-    """The bestyrelse sends the change back with a comment; the draft stays as it is."""
+def indstilling_send_tilbage(
+    *,
+    indstilling: Indstilling,
+    bruger,
+    kommentar: str,
+    moede_dato: datetime.date | None = None,
+) -> Indstilling:
+    """The bestyrelse sends the change back with a comment, at the meeting of
+    ``moede_dato``; the draft stays as it is."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
     indstilling.kraev_anden_beslutter(bruger)
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv, hvorfor ændringen sendes tilbage."})
     _afgoer(
-        indstilling, status=Indstilling.Status.SENDT_TILBAGE, bruger=bruger, kommentar=kommentar
+        indstilling,
+        status=Indstilling.Status.SENDT_TILBAGE,
+        bruger=bruger,
+        kommentar=kommentar,
+        moede_dato=moede_dato,
     )
     _log_efter_commit(
         "sendt tilbage af bestyrelsen", indstilling.delaftale, bruger, indstilling=indstilling.pk
