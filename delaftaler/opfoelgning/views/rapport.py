@@ -79,22 +79,18 @@ def _rapport_side(
     kommentar_url = godkend_url = None
     if arbejder and hos_bestyrelsen and bruger.has_perm(KOMMENTER):
         kommentar_url = reverse("delaftaler:opfoelgning_kommentar", args=args)
-        afvist = kommentar_form
+        afvist, kommentar_form = kommentar_form, None
         for d in visning.delmaal:
             noegle = KommentarForm.noegle_for(d.delmaal.pk)
-            d.kommentar_form = (
-                afvist
-                if afvist is not None and afvist.noegle == noegle
-                else KommentarForm(
-                    delaftale=o.delaftale, noegle=noegle, initial={"delmaal": d.delmaal.pk}
-                )
+            d.kommentar_form = KommentarForm(
+                delaftale=o.delaftale, noegle=noegle, initial={"delmaal": d.delmaal.pk}
             )
-        visning.generel_kommentar_form = (
-            afvist
-            if afvist is not None and afvist.noegle == "alle"
-            else KommentarForm(delaftale=o.delaftale)
-        )
-        kommentar_form = None
+            if afvist is not None and afvist.noegle == noegle:
+                d.kommentar_form, afvist = afvist, None
+        visning.generel_kommentar_form = KommentarForm(delaftale=o.delaftale)
+        if afvist is not None and afvist.noegle == "alle":
+            visning.generel_kommentar_form, afvist = afvist, None
+        kommentar_form = afvist  # refused for a delmål not on the page
     if arbejder and hos_bestyrelsen and bruger.has_perm(GODKEND) and not o.er_sendt_af(bruger):
         godkend_url = reverse("delaftaler:opfoelgning_godkend", args=args)
         godkend_form = godkend_form or GodkendForm(helhedsplan=o.delaftale.helhedsplan)
