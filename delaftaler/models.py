@@ -513,8 +513,9 @@ class VersionQuerySet(models.QuerySet):
         return self.filter(nummer=models.Subquery(seneste))
 
     def uden_indhold(self) -> VersionQuerySet:
-        """Lists and headers need neither the snapshot nor the PDF."""
-        return self.defer("indhold", "pdf")
+        """Lists and headers need neither the snapshot nor the PDF (but the meeting that
+        approved the content, which they show)."""
+        return self.defer("indhold", "pdf").select_related("fagligt_godkendt_moede")
 
 
 class Version(models.Model):
@@ -612,6 +613,25 @@ class Version(models.Model):
     @property
     def godkendt_tekst(self) -> str:
         return formater_dato(self.godkendt) if self.godkendt else ""
+
+    @property
+    def fagligt_godkendt_tekst(self) -> str:
+        """When the board last approved the content: »på mødet 12.03.2025«, or the day it
+        was recorded for versions from before meetings were ('' if never approved)."""
+        if self.fagligt_godkendt_moede_id:
+            return f"på mødet {self.fagligt_godkendt_moede.dato_tekst}"
+        godkendt = self.fagligt_godkendt or self.godkendt
+        return formater_dato(godkendt) if godkendt else ""
+
+    @property
+    def egen_godkendelse_tekst(self) -> str:
+        """This version's own approval (a faglig change or a first version approved by
+        the board), as the versions list shows it: »på mødet 12.03.2025« or the day."""
+        if not self.godkendt:
+            return ""
+        if self.fagligt_godkendt_moede_id:
+            return f"på mødet {self.fagligt_godkendt_moede.dato_tekst}"
+        return self.godkendt_tekst
 
     def med_forgaenger(self, forrige: Version | None) -> None:
         """Carry forward when the board last approved the content and when it was last

@@ -100,7 +100,12 @@ class Udkast:
 def udkast_for(delaftale: Delaftale) -> Udkast:
     """The draft and its changes: the nine queries of the page plus one for the version."""
     udkast = hent_udkast(delaftale)
-    grundlag = delaftale.versioner.defer("pdf").order_by("-nummer").first()
+    grundlag = (
+        delaftale.versioner.defer("pdf")
+        .select_related("fagligt_godkendt_moede")
+        .order_by("-nummer")
+        .first()
+    )
     return _udkast(udkast, grundlag)
 
 
@@ -115,7 +120,10 @@ def udkast_for_alle(delaftaler) -> list[Udkast]:
     udkast = list(med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
     gaeldende = {
         v.delaftale_id: v
-        for v in Version.objects.gaeldende().defer("pdf").filter(delaftale__in=udkast)
+        for v in Version.objects.gaeldende()
+        .defer("pdf")
+        .select_related("fagligt_godkendt_moede")
+        .filter(delaftale__in=udkast)
     }
     return [_udkast(u, gaeldende.get(u.pk)) for u in udkast]
 
