@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import SELV_INDSENDT, Indsatsomraade, Indstilling, Version
@@ -436,7 +437,7 @@ def test_the_submission_page_offers_no_decision_to_the_one_who_submitted(
             "delaftaler:indstilling_godkend",
             args=[vejle.helhedsplan.slug, vejle.indsatsomraade.slug, indstilling.pk],
         ),
-        {"godkend-kommentar": ""},
+        {"godkend-kommentar": "", "godkend-moede": timezone.localdate().strftime("%d.%m.%Y")},
     )
     assert svar.status_code == 409
     assert "Et andet bestyrelsesmedlem" in svar.content.decode()
