@@ -42,6 +42,7 @@ ALLE = "delaftaler.alle_helhedsplaner"
 HELHEDSPLAN_STIER: dict[str, str] = {
     "delaftaler.helhedsplan": "",
     "delaftaler.boligomraade": "helhedsplan",
+    "delaftaler.bestyrelsesmoede": "helhedsplan",
     "delaftaler.delaftale": "helhedsplan",
     "delaftaler.part": "delaftale__helhedsplan",
     "delaftaler.delmaal": "delaftale__helhedsplan",
