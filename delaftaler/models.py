@@ -640,7 +640,8 @@ class Version(models.Model):
             (forrige.fagligt_godkendt or forrige.godkendt) if forrige else None
         )
         if self.godkendt:
-            self.fagligt_godkendt_moede = self.indstilling.moede if self.indstilling else None
+            if self.indstilling is not None:
+                self.fagligt_godkendt_moede = self.indstilling.moede
         elif forrige is not None:
             self.fagligt_godkendt_moede = forrige.fagligt_godkendt_moede
         if self.art == self.Art.ADMINISTRATIV:

@@ -173,6 +173,7 @@ def _ny_version(
     bruger=None,
     godkendt=None,
     indstilling: Indstilling | None = None,
+    moede: Bestyrelsesmoede | None = None,
 ) -> Version:
     # Lock the delaftale row so two publications cannot take the same number.
     _laas(delaftale)
@@ -188,6 +189,7 @@ def _ny_version(
         publiceret_af=bruger,
         godkendt=godkendt,
         indstilling=indstilling,
+        fagligt_godkendt_moede=moede,
     )
     version.med_forgaenger(forrige)
     version.full_clean()
@@ -204,6 +206,12 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
     if delaftale.versioner.exists():
         raise ValidationError("Delaftalen er allerede publiceret.")
     indhold = tag_snapshot(hent_udkast(delaftale))
+    # The board approves at a meeting: that day's, made if new.
+    moede = (
+        Bestyrelsesmoede.til_beslutning(delaftale.helhedsplan_id, timezone.localdate(godkendt))
+        if godkendt
+        else None
+    )
     return _ny_version(
         delaftale=delaftale,
         indhold=indhold,
@@ -211,6 +219,7 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
         aendringer=[],
         bruger=bruger,
         godkendt=godkendt,
+        moede=moede,
     )
 
 

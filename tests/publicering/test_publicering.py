@@ -195,6 +195,9 @@ def test_the_import_command_can_mark_the_loaded_delaftale_as_approved_by_the_boa
     assert version.art == Version.Art.FOERSTE
     assert version.godkendt.date() == datetime.date(2025, 12, 1)
     assert version.godkendt_tekst == "01.12.2025"
+    # The board approved it at its meeting that day, which is recorded.
+    assert version.fagligt_godkendt_moede.dato == datetime.date(2025, 12, 1)
+    assert version.fagligt_godkendt_tekst == "på mødet 01.12.2025"
 
 
 def test_all_drafts_at_once_agree_with_one_at_a_time(vejle, viborg, django_assert_num_queries):
