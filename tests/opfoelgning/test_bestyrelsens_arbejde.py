@@ -134,6 +134,16 @@ def test_a_refused_comment_is_shown_by_its_delmaal_in_danish(
     assert not Kommentar.objects.exists()
 
 
+@pytest.mark.parametrize("delmaal", ["abc", "9" * 5000, "²", "-1", "0"])
+def test_a_comment_on_no_delmaal_of_this_year_is_refused_not_a_500(
+    bestyrelse_client, sendt, delmaal
+):
+    svar = bestyrelse_client.post(KOMMENTAR, {"delmaal": delmaal, "tekst": "Hov"})
+    assert svar.status_code == 400
+    assert "Vælg et delmål fra listen." in _html(svar)
+    assert not Kommentar.objects.exists()
+
+
 def test_the_old_comment_page_leads_to_the_report(bestyrelse_client, sendt):
     svar = bestyrelse_client.get(KOMMENTAR)
     assert svar.status_code == 302 and svar["Location"] == RAPPORT

@@ -145,9 +145,9 @@ def kommentar(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) ->
     rapport_url = reverse("delaftaler:rapport", args=[helhedsplan, indsats, aar])
     if request.method != "POST":
         return redirect(rapport_url)
-    delmaal_id = request.POST.get("delmaal") or None
-    noegle = KommentarForm.noegle_for(int(delmaal_id) if str(delmaal_id).isdigit() else None)
-    form = KommentarForm(request.POST, delaftale=opfoelgning.delaftale, noegle=noegle)
+    form = KommentarForm(
+        request.POST, delaftale=opfoelgning.delaftale, noegle=_noegle(request.POST.get("delmaal"))
+    )
     if form.is_valid():
         delmaal = form.cleaned_data["delmaal"]
         try:
@@ -162,5 +162,13 @@ def kommentar(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) ->
         else:
             hvad = "delmålet" if delmaal else "opfølgningen"
             messages.success(request, f"Din kommentar til {hvad} er gemt.")
-            return redirect(f"{rapport_url}#kommentarer-{noegle}")
+            return redirect(f"{rapport_url}#kommentarer-{form.noegle}")
     return _rapport_side(request, opfoelgning, kommentar_form=form, status=400)
+
+
+def _noegle(delmaal: str | None) -> str:
+    """Which form on the page a posted comment belongs to (its errors are shown there)."""
+    try:
+        return KommentarForm.noegle_for(int(delmaal) if delmaal else None)
+    except ValueError:  # not a delmål: shown as a message
+        return "ukendt"
