@@ -30,11 +30,13 @@ $(NODE_STAMP): package.json package-lock.json
 setup: $(STAMP) $(NODE_STAMP)
 
 # The background worker (e-mail, PDFs of published versions) runs beside the server and
-# stops with it; e-mails are printed in this terminal unless EMAIL_HOST is set.
+# stops with it; e-mails are printed in this terminal unless EMAIL_HOST is set. The daily
+# reminder run is a task the worker runs; --planlaeg makes sure one is scheduled.
 run: export SIDE_ADRESSE ?= http://127.0.0.1:$(PORT)
 run: setup harfbuzz
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --adresse http://127.0.0.1:$(PORT)
+	$(BIN)/python manage.py send_paamindelser --planlaeg
 	$(BIN)/python manage.py db_worker --no-startup-delay & WORKER=$$!; \
 		trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -46,6 +48,7 @@ serve: export DEBUG ?= 0
 serve: serve-miljoe setup harfbuzz
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py send_paamindelser --planlaeg
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	exec $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 

@@ -240,6 +240,10 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Delaftaler <delaftaler@localhost>"
+# Reminders about a year's follow-up (delaftaler/notifikationer/paamindelser.py): this many
+# days before its due date, and once when it has passed; the daily run starts at this hour.
+PAAMINDELSE_DAGE_FOER = int(os.environ.get("PAAMINDELSE_DAGE_FOER") or 14)
+PAAMINDELSE_KLOKKEN = int(os.environ.get("PAAMINDELSE_KLOKKEN") or 6)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Repeated failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for

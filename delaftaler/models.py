@@ -1022,3 +1022,100 @@ class Kommentar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruger}: {self.tekst[:40]}"
+
+
+# --- E-mail notifications (delaftaler/notifikationer/) ---------------------------------------
+
+
+class NotifikationArt(models.TextChoices):
+    """The e-mails the app sends; each person can turn each of them off."""
+
+    INDSTILLING_SENDT = "indstilling_sendt", "En ændring er sendt til bestyrelsen"
+    INDSTILLING_BESLUTTET = "indstilling_besluttet", "Bestyrelsen har besluttet en ændring"
+    OPFOELGNING_SENDT = "opfoelgning_sendt", "En opfølgning er sendt til bestyrelsen"
+    OPFOELGNING_GODKENDT = "opfoelgning_godkendt", "Bestyrelsen har godkendt en opfølgning"
+    OPFOELGNING_GENAABNET = "opfoelgning_genaabnet", "En opfølgning er genåbnet"
+    PAAMINDELSE_FOER_FRIST = "paamindelse_foer_frist", "Påmindelse før en opfølgnings frist"
+    PAAMINDELSE_FRIST_OVERSKREDET = (
+        "paamindelse_frist_overskredet",
+        "Påmindelse, når en opfølgnings frist er overskredet",
+    )
+
+
+class Notifikationsfravalg(models.Model):
+    """A kind of e-mail a person has turned off (everything is on until they do)."""
+
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifikationsfravalg",
+        verbose_name="bruger",
+    )
+    art = models.CharField("e-mail", max_length=40, choices=NotifikationArt.choices)
+
+    class Meta:
+        ordering = ["bruger", "art"]
+        verbose_name = "fravalgt e-mail"
+        verbose_name_plural = "fravalgte e-mails"
+        constraints = [
+            models.UniqueConstraint(fields=["bruger", "art"], name="notifikationsfravalg_unikt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bruger}: {self.get_art_display()} fravalgt"
+
+
+class Paamindelse(models.Model):
+    """A reminder about a year's follow-up, recorded in the same transaction as the e-mail
+    is queued: the unique constraint makes sure the same reminder is never sent twice."""
+
+    class Art(models.TextChoices):
+        FOER_FRIST = NotifikationArt.PAAMINDELSE_FOER_FRIST.value, "Før fristen"
+        FRIST_OVERSKREDET = (
+            NotifikationArt.PAAMINDELSE_FRIST_OVERSKREDET.value,
+            "Fristen overskredet",
+        )
+
+    bruger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="bruger"
+    )
+    delaftale = models.ForeignKey(
+        Delaftale, on_delete=models.CASCADE, related_name="+", verbose_name="delaftale"
+    )
+    aar = models.PositiveSmallIntegerField("år")
+    art = models.CharField("påmindelse", max_length=40, choices=Art.choices)
+    frist = models.DateField("frist")
+    oprettet = models.DateTimeField("sendt til udsendelse", default=timezone.now)
+
+    class Meta:
+        ordering = ["-oprettet", "pk"]
+        verbose_name = "påmindelse"
+        verbose_name_plural = "påmindelser"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bruger", "delaftale", "aar", "art"], name="paamindelse_en_gang"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_art_display()}: opfølgning {self.aar}, {self.delaftale} til {self.bruger}"
+        )
+
+
+class Paamindelseskoersel(models.Model):
+    """The daily reminder run: one row per day, so exactly one run is ever scheduled for a
+    day however many processes schedule it (``manage.py send_paamindelser --planlaeg``)."""
+
+    dag = models.DateField("dag", unique=True)
+    opgave_id = models.CharField("opgavens id", max_length=64, blank=True)
+    koert = models.DateTimeField("kørt", null=True, blank=True)
+    antal = models.PositiveIntegerField("påmindelser sendt", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-dag"]
+        verbose_name = "kørsel af påmindelser"
+        verbose_name_plural = "kørsler af påmindelser"
+
+    def __str__(self) -> str:
+        return f"Påmindelser {formater_dato(self.dag)}"

@@ -29,8 +29,17 @@ KUN_ADMINISTRATOR = {("delaftaler", "indsatsomraade")}
 # Helhedsplaner are created and removed by administrators, who also choose their members;
 # the secretariat edits the helhedsplaner it is a member of.
 KUN_ADMINISTRATOR_RETTIGHEDER = {"add_helhedsplan", "delete_helhedsplan"}
-# Written only by the workflows (publishing, approving, the follow-up's steps).
-KUN_ARBEJDSGANG = {"version", "indstilling", "godkendtrapport", "opfoelgninghaendelse"}
+# Written only by the workflows (publishing, approving, the follow-up's steps) and by the
+# notifications (a person's own settings page, the reminder run).
+KUN_ARBEJDSGANG = {
+    "version",
+    "indstilling",
+    "godkendtrapport",
+    "opfoelgninghaendelse",
+    "notifikationsfravalg",
+    "paamindelse",
+    "paamindelseskoersel",
+}
 
 BESTYRELSE_EKSTRA = {"godkend_opfoelgning", "add_kommentar", "godkend_delaftale"}
 LEDER_EKSTRA = {"publicer_delaftale"}

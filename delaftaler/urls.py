@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from delaftaler import views
+from delaftaler.notifikationer import views as notifikationer_views
 from delaftaler.opfoelgning import urls as opfoelgning_urls
 from delaftaler.publicering import urls as publicering_urls
 
@@ -8,6 +9,11 @@ app_name = "delaftaler"
 
 urlpatterns = [
     path("", views.oversigt, name="oversigt"),
+    path(
+        "overblik/notifikationer/",
+        notifikationer_views.notifikationsvalg,
+        name="notifikationsvalg",
+    ),
     # The yearly follow-up (opfoelgning/urls.py) and drafts, publication, the board's
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),

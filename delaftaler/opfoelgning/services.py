@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aktiviteter.models import AktivitetStatus
+from delaftaler import notifikationer
 from delaftaler.lib import security_log
 from delaftaler.lib.concurrency import version
 from delaftaler.models import (
@@ -71,6 +72,7 @@ def _log(
     )
     haendelse.full_clean()
     haendelse.save()
+    notifikationer.opfoelgning_haendelse(haendelse)  # e-mail, queued once committed
     # The step also goes to the security log, once it is committed.
     transaction.on_commit(lambda: security_log.haendelse(handling, opfoelgning, bruger))
 

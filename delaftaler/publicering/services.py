@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from delaftaler import notifikationer
 from delaftaler.lib import security_log
 from delaftaler.models import Bestyrelsesmoede, Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
@@ -293,6 +294,7 @@ def udkast_indstil(
     indstilling.full_clean()
     indstilling.save()
     _log_efter_commit("indstillet til bestyrelsen", delaftale, bruger, indstilling=indstilling.pk)
+    notifikationer.indstilling_sendt(indstilling, bruger)
     return indstilling
 
 
@@ -399,6 +401,7 @@ def indstilling_godkend(
         indstilling=indstilling.pk,
         version=version.nummer,
     )
+    notifikationer.indstilling_besluttet(indstilling, bruger)
     return version
 
 
@@ -426,6 +429,7 @@ def indstilling_send_tilbage(
     _log_efter_commit(
         "sendt tilbage af bestyrelsen", indstilling.delaftale, bruger, indstilling=indstilling.pk
     )
+    notifikationer.indstilling_besluttet(indstilling, bruger)
     return indstilling
 
 

@@ -32,12 +32,14 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks_db.models import DBTaskResult
 
 from delaftaler.models import (
     Delaftale,
     Indsatsomraade,
     Indstilling,
 )
+from delaftaler.notifikationer.paamindelser import daglige_paamindelser
 from delaftaler.publicering import services as publicering
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT
 from tests.conftest import bruger_med_rolle
@@ -106,6 +108,8 @@ def _data() -> Data:
             path_info="/admin/login/",
             **(felter if model is AccessAttempt else {}),
         )
+    # A task in the background worker's queue (its admin is for superusers only).
+    daglige_paamindelser.enqueue(dag="2026-01-01")
     # A faglig change of »egen«, submitted to the board by the sekretariatsleder.
     egen.delmaal.tekst = "Flere unge i uddannelse"
     egen.delmaal.save()
@@ -160,6 +164,20 @@ ARBEJDE_OFFENTLIG = svar(LOGIN, 200, 200, 403, 200, 403)
 
 SIDER = [
     Raekke("healthz", "", lambda d: reverse("healthz"), OFFENTLIG),
+    # Each person's own e-mail settings (an empty POST turns every e-mail off and returns).
+    Raekke(
+        "delaftaler:notifikationsvalg",
+        "GET",
+        lambda d: reverse("delaftaler:notifikationsvalg"),
+        svar(LOGIN, 200, 200, 200, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:notifikationsvalg",
+        "POST",
+        lambda d: reverse("delaftaler:notifikationsvalg"),
+        svar(LOGIN, VIDERE, VIDERE, VIDERE, VIDERE, VIDERE),
+        "post",
+    ),
     Raekke("delaftaler:oversigt", "", lambda d: reverse("delaftaler:oversigt"), OFFENTLIG),
     Raekke(
         "delaftaler:helhedsplan",
@@ -360,6 +378,7 @@ ADMIN_SIDER = [
             ("indikatorer", PERSONALE),
             ("aktiviteter", PERSONALE),
             ("axes", svar(LOGIN, 404, 404, 404, 404, 404)),
+            ("django_tasks_database", svar(LOGIN, 404, 404, 404, 404, 404)),
         )
     ),
     # Reordering LBF's indsatsområder is a POST from the change list.
@@ -458,6 +477,10 @@ ADMIN = {
     "axes.accessfailurelog": AdminModel(lambda d: AccessFailureLog.objects.get(), None, FOR_INGEN),
     "axes.accesslog": AdminModel(
         lambda d: AccessLog.objects.get(username="nogen"), None, FOR_INGEN
+    ),
+    # The background worker's queue and results (django-tasks-db): for superusers only.
+    "django_tasks_database.dbtaskresult": AdminModel(
+        lambda d: DBTaskResult.objects.get(), None, FOR_INGEN
     ),
 }
 

@@ -69,6 +69,9 @@ class Command(BaseCommand):
                 username=brugernavn,
                 defaults={"first_name": navn, "is_staff": True, "is_superuser": superbruger},
             )
+            if not bruger.email:  # e-mails appear in the worker's console (make run)
+                bruger.email = f"{brugernavn}@example.org"
+                bruger.save(update_fields=["email"])
             if oprettet:
                 bruger.set_password(kode)
                 bruger.save()
