@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delaftaler', '0010_opfoelgningskalender'),
+        ('delaftaler', '0011_notifikationer'),
     ]
 
     operations = [
