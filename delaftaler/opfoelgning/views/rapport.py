@@ -63,12 +63,11 @@ def _rapport_side(
     opfoelgning: Opfoelgning,
     *,
     kommentar_form: KommentarForm | None = None,
-    godkend_form: GodkendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The report page; for the board while the year is with it, the forms to comment
-    and approve (``kommentar_form``/``godkend_form``: a refused one, shown with its
-    errors where it was typed)."""
+    and approve (``kommentar_form``: a refused comment, shown with its errors under the
+    delmål it was typed for). A refused approval is shown on the approval's own page."""
     visning = hent_rapport(opfoelgning)
     o = visning.opfoelgning
     bruger = request.user
@@ -76,7 +75,7 @@ def _rapport_side(
     arbejder = bool(opfoelgning.er_medlem and bruger.is_active and bruger.is_staff)
     hos_bestyrelsen = o.status == Opfoelgning.Status.SENDT
     args = _args(o)
-    kommentar_url = godkend_url = None
+    kommentar_url = godkend_url = godkend_form = None
     if arbejder and hos_bestyrelsen and bruger.has_perm(KOMMENTER):
         kommentar_url = reverse("delaftaler:opfoelgning_kommentar", args=args)
         afvist, kommentar_form = kommentar_form, None
@@ -93,10 +92,7 @@ def _rapport_side(
         kommentar_form = afvist  # refused for a delmål not on the page
     if arbejder and hos_bestyrelsen and bruger.has_perm(GODKEND) and not o.er_sendt_af(bruger):
         godkend_url = reverse("delaftaler:opfoelgning_godkend", args=args)
-        godkend_form = godkend_form or GodkendForm(helhedsplan=o.delaftale.helhedsplan)
-    else:
-        _som_beskeder(request, godkend_form)
-        godkend_form = None
+        godkend_form = GodkendForm(helhedsplan=o.delaftale.helhedsplan)
     _som_beskeder(request, kommentar_form)
     pdf_url = reverse("delaftaler:rapport_pdf", args=args)
     return render(
@@ -116,8 +112,8 @@ def _rapport_side(
 
 
 def _som_beskeder(request: HttpRequest, form) -> None:
-    """A refused form the page does not show (the year has left the board meanwhile):
-    its reasons as messages."""
+    """A refused comment the page does not show (the year has left the board meanwhile,
+    or no such delmål): its reasons as messages."""
     if form is not None:
         for fejl in form.errors.values():
             for besked in fejl:
