@@ -353,7 +353,10 @@ class KunLaesInline(KolonneEtiketterMixin, HelhedsplanAdgangMixin, admin.Tabular
 
 class HaendelseInline(KunLaesInline):
     model = OpfoelgningHaendelse
-    fields = ["handling", "bruger", "tidspunkt", "begrundelse"]
+    fields = ["handling", "bruger", "tidspunkt", "moede", "begrundelse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("bruger", "moede")
 
 
 class KommentarInline(KunLaesInline):

@@ -215,6 +215,12 @@ class Helhedsplan(models.Model):
         return f"{self.opfoelgning_frist_dag}. {MAANEDER[self.opfoelgning_frist_maaned]} året efter"
 
 
+FREMTIDIGT_MOEDE = (
+    "Mødet kan ikke ligge ud i fremtiden. Skriv datoen for det møde, hvor beslutningen blev "
+    "truffet."
+)
+
+
 class Bestyrelsesmoede(models.Model):
     """A meeting of the plan's board: decisions are recorded against it, and the
     follow-up calendar shows the next ones."""
@@ -242,6 +248,29 @@ class Bestyrelsesmoede(models.Model):
 
     def __str__(self) -> str:
         return f"Bestyrelsesmøde {formater_dato(self.dato)}"
+
+    @property
+    def dato_tekst(self) -> str:
+        return formater_dato(self.dato)
+
+    @classmethod
+    def til_beslutning(cls, helhedsplan_id: int, dato: datetime.date) -> Bestyrelsesmoede:
+        """The plan's meeting on that day, made if it is new: a decision is recorded
+        against the meeting it was taken at, which cannot lie in the future."""
+        if dato > timezone.localdate():
+            raise ValidationError({"moede": FREMTIDIGT_MOEDE})
+        moede, _ = cls.objects.get_or_create(helhedsplan_id=helhedsplan_id, dato=dato)
+        return moede
+
+    @classmethod
+    def forslag(cls, helhedsplan: Helhedsplan) -> list[datetime.date]:
+        """The plan's meetings a decision can have been taken at (today or before),
+        the latest first: the decision forms offer them."""
+        return list(
+            cls.objects.filter(helhedsplan=helhedsplan, dato__lte=timezone.localdate())
+            .order_by("-dato")
+            .values_list("dato", flat=True)
+        )
 
 
 class Boligomraade(models.Model):
@@ -484,8 +513,9 @@ class VersionQuerySet(models.QuerySet):
         return self.filter(nummer=models.Subquery(seneste))
 
     def uden_indhold(self) -> VersionQuerySet:
-        """Lists and headers need neither the snapshot nor the PDF."""
-        return self.defer("indhold", "pdf")
+        """Lists and headers need neither the snapshot nor the PDF (but the meeting that
+        approved the content, which they show)."""
+        return self.defer("indhold", "pdf").select_related("fagligt_godkendt_moede")
 
 
 class Version(models.Model):
@@ -529,6 +559,14 @@ class Version(models.Model):
     )
     administrativt_aendret = models.DateTimeField(
         "senest ændret administrativt", null=True, blank=True
+    )
+    fagligt_godkendt_moede = models.ForeignKey(
+        Bestyrelsesmoede,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="fagligt indhold godkendt på bestyrelsesmødet",
     )
     indstilling = models.OneToOneField(
         "Indstilling",
@@ -577,12 +615,36 @@ class Version(models.Model):
     def godkendt_tekst(self) -> str:
         return formater_dato(self.godkendt) if self.godkendt else ""
 
+    @property
+    def fagligt_godkendt_tekst(self) -> str:
+        """When the board last approved the content: »på mødet 12.03.2025«, or the day it
+        was recorded for versions from before meetings were ('' if never approved)."""
+        if self.fagligt_godkendt_moede_id:
+            return f"på mødet {self.fagligt_godkendt_moede.dato_tekst}"
+        godkendt = self.fagligt_godkendt or self.godkendt
+        return formater_dato(godkendt) if godkendt else ""
+
+    @property
+    def egen_godkendelse_tekst(self) -> str:
+        """This version's own approval (a faglig change or a first version approved by
+        the board), as the versions list shows it: »på mødet 12.03.2025« or the day."""
+        if not self.godkendt:
+            return ""
+        if self.fagligt_godkendt_moede_id:
+            return f"på mødet {self.fagligt_godkendt_moede.dato_tekst}"
+        return self.godkendt_tekst
+
     def med_forgaenger(self, forrige: Version | None) -> None:
         """Carry forward when the board last approved the content and when it was last
         changed administratively: this version's own dates, else its predecessor's."""
         self.fagligt_godkendt = self.godkendt or (
             (forrige.fagligt_godkendt or forrige.godkendt) if forrige else None
         )
+        if self.godkendt:
+            if self.indstilling is not None:
+                self.fagligt_godkendt_moede = self.indstilling.moede
+        elif forrige is not None:
+            self.fagligt_godkendt_moede = forrige.fagligt_godkendt_moede
         if self.art == self.Art.ADMINISTRATIV:
             self.administrativt_aendret = self.publiceret
         elif forrige is not None:
@@ -641,6 +703,14 @@ class Indstilling(models.Model):
         verbose_name="besluttet af",
     )
     kommentar = models.TextField("bestyrelsens kommentar", blank=True, max_length=5000)
+    moede = models.ForeignKey(
+        Bestyrelsesmoede,
+        on_delete=models.PROTECT,
+        related_name="indstillinger",
+        null=True,
+        blank=True,
+        verbose_name="besluttet på bestyrelsesmødet",
+    )
 
     class Meta:
         ordering = ["delaftale", "-indsendt"]
@@ -821,6 +891,15 @@ class OpfoelgningHaendelse(models.Model):
     )
     tidspunkt = models.DateTimeField("tidspunkt", default=timezone.now)
     begrundelse = models.TextField("begrundelse", blank=True)
+    # The board's approval records the meeting it was taken at.
+    moede = models.ForeignKey(
+        Bestyrelsesmoede,
+        on_delete=models.PROTECT,
+        related_name="opfoelgning_beslutninger",
+        null=True,
+        blank=True,
+        verbose_name="besluttet på bestyrelsesmødet",
+    )
 
     class Meta:
         ordering = ["tidspunkt", "pk"]

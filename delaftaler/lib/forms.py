@@ -9,12 +9,18 @@ Also: the unique rules Django's formsets leave to the database, checked across r
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import UniqueConstraint
 from django.forms.utils import pretty_name
+from django.utils import timezone
 from django.utils.hashable import make_hashable
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+
+DATO_FORMAT = "%d.%m.%Y"
 
 
 def add_service_errors(
@@ -109,3 +115,58 @@ class _KolonneEtiketter:
                 widget.attrs.setdefault(
                     "aria-label", capfirst(str(felt.label or pretty_name(navn)))
                 )
+
+
+class DatoMedForslag(forms.DateInput):
+    """A date typed as dd.mm.åååå, with suggestions the browser offers (a <datalist>)."""
+
+    def __init__(self, forslag: list[datetime.date] | None = None, attrs=None):
+        super().__init__(attrs={"class": "form-input input-width-s", **(attrs or {})})
+        self.format = DATO_FORMAT
+        self.forslag = forslag or []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        if not self.forslag:
+            return super().render(name, value, attrs, renderer)
+        liste_id = f"{attrs.get('id') or name}-forslag"
+        attrs["list"] = liste_id
+        felt = super().render(name, value, attrs, renderer)
+        valg = format_html_join(
+            "", '<option value="{}"></option>', ((d.strftime(DATO_FORMAT),) for d in self.forslag)
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', felt, liste_id, valg)
+
+
+class DatoTilOgMedIDagField(forms.DateField):
+    """A day that has come (today at the latest), typed dd.mm.åååå; e.g. the board
+    meeting a decision was taken at."""
+
+    widget = DatoMedForslag
+    FORKERT = "Skriv datoen som dd.mm.åååå, fx 12.03.2025."
+
+    def __init__(self, *, fremtid_fejl: str, **kwargs):
+        self.fremtid_fejl = fremtid_fejl
+        kwargs.setdefault("input_formats", [DATO_FORMAT, "%d.%m.%y", "%d-%m-%Y", "%Y-%m-%d"])
+        fejl = {
+            "invalid": self.FORKERT,
+            "required": self.FORKERT,
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(error_messages=fejl, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) > 30:
+            raise forms.ValidationError(self.FORKERT, code="invalid")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(self.fremtid_fejl, code="fremtid")
+
+    def saet_forslag(self, forslag: list[datetime.date]) -> None:
+        """Offer these days (the latest first); the first is filled in."""
+        self.widget.forslag = forslag
+        if forslag:
+            self.initial = forslag[0]

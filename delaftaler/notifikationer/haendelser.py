@@ -121,7 +121,11 @@ def send_haendelse(
 def _indstilling(pk: int) -> Indstilling | None:
     return (
         Indstilling.objects.select_related(
-            "delaftale__helhedsplan", "delaftale__indsatsomraade", "indsendt_af", "besluttet_af"
+            "delaftale__helhedsplan",
+            "delaftale__indsatsomraade",
+            "indsendt_af",
+            "besluttet_af",
+            "moede",
         )
         .filter(pk=pk)
         .first()
@@ -189,6 +193,7 @@ def _haendelse(pk: int) -> OpfoelgningHaendelse | None:
     return (
         OpfoelgningHaendelse.objects.select_related(
             "bruger",
+            "moede",
             "opfoelgning__delaftale__helhedsplan",
             "opfoelgning__delaftale__indsatsomraade",
         )
@@ -226,6 +231,8 @@ def _byg_opfoelgning(art: str, pk: int, *, status: str, emne: str, skabelon: str
             "hvem": brugernavn(haendelse.bruger),
             "dato": formater_dato(haendelse.tidspunkt),
             "begrundelse": haendelse.begrundelse,
+            # The board meeting an approval was taken at.
+            "moede": formater_dato(haendelse.moede.dato) if haendelse.moede else "",
         },
         link_for=link_for,
     )

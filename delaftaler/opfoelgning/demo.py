@@ -6,6 +6,7 @@ plausible development to show, and every value says so in its source and note.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,7 +15,12 @@ from django.db import transaction
 
 from aktiviteter.models import AktivitetStatus
 from delaftaler.models import Delaftale, DelmaalStatus, Opfoelgning
-from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.opfoelgning.services import (
+    kommentar_tilfoej,
+    opfoelgning_godkend,
+    opfoelgning_opret,
+    opfoelgning_send,
+)
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator
 from indikatorer.tal import med_decimaler
@@ -58,7 +64,8 @@ def opret_demo_opfoelgninger(
     bestyrelse,
     render_pdf: Callable[[Opfoelgning], bytes],
 ) -> list[Opfoelgning]:
-    """2022 and 2023 approved by the board, 2024 sent to it. Does nothing if they exist."""
+    """2022 and 2023 approved by the board (at its meetings of 12 March the year after),
+    2024 sent to it with a board member's comment. Does nothing if they exist."""
     if delaftale.opfoelgninger.filter(aar__in=DEMO_AAR).exists():
         return []
     baselines = [
@@ -117,7 +124,23 @@ def opret_demo_opfoelgninger(
             )
         opfoelgning_send(opfoelgning=opfoelgning, bruger=sekretariat)
         if aar < DEMO_AAR[-1]:
-            opfoelgning_godkend(opfoelgning=opfoelgning, bruger=bestyrelse, render_pdf=render_pdf)
+            # Approved at the board's spring meeting the year after (made as a meeting).
+            opfoelgning_godkend(
+                opfoelgning=opfoelgning,
+                bruger=bestyrelse,
+                render_pdf=render_pdf,
+                kommentar="Demotekst: godkendt uden bemærkninger.",
+                moede_dato=datetime.date(aar + 1, 3, 12),
+            )
+        else:
+            foerste = delaftale.delmaal.order_by("raekkefoelge", "pk").first()
+            if foerste is not None:
+                kommentar_tilfoej(
+                    opfoelgning=opfoelgning,
+                    bruger=bestyrelse,
+                    tekst="Demotekst: vi vil gerne høre mere om udviklingen i Vestbyen.",
+                    delmaal=foerste,
+                )
         opfoelgning.refresh_from_db()
         oprettede.append(opfoelgning)
     return oprettede

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from django import forms
 
 from aktiviteter.models import Aktivitet, AktivitetStatus
-from delaftaler.models import Delaftale, Delmaal, DelmaalStatus
+from delaftaler.lib.forms import DatoTilOgMedIDagField
+from delaftaler.models import Bestyrelsesmoede, Delaftale, Delmaal, DelmaalStatus
 from indikatorer.forms import DanskTalField, PeriodeField
 from indikatorer.models import PROCENT_FEJL, Maaling
 from indikatorer.tal import UgyldigtTal, formater_tal, fortolk_tal
@@ -359,7 +360,31 @@ class OpretForm(forms.Form):
 
 
 class BekraeftForm(forms.Form):
-    """Send and approve: a button and a CSRF token, nothing else to fill in."""
+    """Sending: a button and a CSRF token, nothing else to fill in."""
+
+
+MOEDE_LABEL = "Besluttet på bestyrelsesmødet den"
+FREMTIDIGT_MOEDE = (
+    "Mødet kan ikke ligge ud i fremtiden. Skriv datoen for det møde, hvor bestyrelsen "
+    "godkendte opfølgningen."
+)
+
+
+class GodkendForm(forms.Form):
+    """The board's approval: the meeting it was taken at, and an optional comment."""
+
+    moede = DatoTilOgMedIDagField(label=MOEDE_LABEL, fremtid_fejl=FREMTIDIGT_MOEDE)
+    kommentar = forms.CharField(
+        label="Kommentar til godkendelsen (valgfri)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+        error_messages={"max_length": "Kommentaren må højst være %(limit_value)d tegn."},
+    )
+
+    def __init__(self, *args, helhedsplan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moede"].saet_forslag(Bestyrelsesmoede.forslag(helhedsplan))
 
 
 class GenaabenForm(forms.Form):
@@ -372,21 +397,34 @@ class GenaabenForm(forms.Form):
 
 
 class KommentarForm(forms.Form):
+    """A board member's comment on one delmål (or, without one, on the whole year), typed
+    under the delmål in the report. Each form on the page has its own ids (``noegle``)."""
+
     delmaal = forms.ModelChoiceField(
         label="Delmål",
         queryset=Delmaal.objects.none(),
         required=False,
-        empty_label="Hele opfølgningen",
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": "Vælg et delmål fra listen."},
     )
     tekst = forms.CharField(
-        label="Kommentar",
+        label="Kommentér delmålet",
         max_length=5000,
-        widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
-        error_messages={"required": "Skriv en kommentar."},
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+        error_messages={
+            "required": "Skriv en kommentar.",
+            "max_length": "Kommentaren må højst være %(limit_value)d tegn (den har "
+            "%(show_value)d).",
+        },
     )
 
-    def __init__(self, *args, delaftale: Delaftale, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, delaftale: Delaftale, noegle: str = "alle", **kwargs):
+        super().__init__(*args, auto_id=f"kommentar-{noegle}-%s", **kwargs)
+        self.noegle = noegle
         self.fields["delmaal"].queryset = Delmaal.objects.filter(delaftale=delaftale)
-        self.fields["delmaal"].widget.attrs["class"] = "form-select"
+        if noegle == "alle":
+            self.fields["tekst"].label = "Kommentér hele opfølgningen"
+
+    @staticmethod
+    def noegle_for(delmaal_id: int | None) -> str:
+        return "alle" if delmaal_id is None else str(delmaal_id)

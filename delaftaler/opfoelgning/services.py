@@ -8,6 +8,7 @@ only change after the secretariat takes it back (reopens it), recorded with a re
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from delaftaler import notifikationer
 from delaftaler.lib import security_log
 from delaftaler.lib.concurrency import version
 from delaftaler.models import (
+    Bestyrelsesmoede,
     Delaftale,
     DelmaalStatus,
     GodkendtRapport,
@@ -54,9 +56,19 @@ def _kraev(bruger: AbstractBaseUser, perm: str, tekst: str) -> None:
         raise PermissionDenied(tekst)
 
 
-def _log(opfoelgning: Opfoelgning, handling: str, bruger, begrundelse: str = "") -> None:
+def _log(
+    opfoelgning: Opfoelgning,
+    handling: str,
+    bruger,
+    begrundelse: str = "",
+    moede: Bestyrelsesmoede | None = None,
+) -> None:
     haendelse = OpfoelgningHaendelse(
-        opfoelgning=opfoelgning, handling=handling, bruger=bruger, begrundelse=begrundelse
+        opfoelgning=opfoelgning,
+        handling=handling,
+        bruger=bruger,
+        begrundelse=begrundelse,
+        moede=moede,
     )
     haendelse.full_clean()
     haendelse.save()
@@ -84,6 +96,7 @@ def _skift(
     bruger: AbstractBaseUser,
     fejl: str,
     begrundelse: str = "",
+    moede: Bestyrelsesmoede | None = None,
 ) -> Opfoelgning:
     laast = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
     if laast.status != fra:
@@ -97,7 +110,7 @@ def _skift(
         laast.grundlag = frys_grundlag(laast)
     laast.full_clean()
     laast.save(update_fields=["status", "grundlag", "aendret"])
-    _log(laast, handling, bruger, begrundelse)
+    _log(laast, handling, bruger, begrundelse, moede)
     return laast
 
 
@@ -120,11 +133,23 @@ def opfoelgning_godkend(
     opfoelgning: Opfoelgning,
     bruger: AbstractBaseUser,
     render_pdf: Callable[[Opfoelgning], bytes],
+    kommentar: str = "",
+    moede_dato: datetime.date | None = None,
 ) -> GodkendtRapport:
-    """Approve and freeze: the PDF rendered now is the one kept for this approval."""
+    """Approve and freeze: the PDF rendered now is the one kept for this approval.
+
+    The approval records the board meeting it was taken at (``moede_dato``, the meeting
+    made if new) and the board's comment, both on the record's event, so the report, its
+    history and the PDF show them."""
     _kraev(bruger, "delaftaler.godkend_opfoelgning", "Kun bestyrelsen kan godkende opfølgningen.")
     # Locked first, so the sender checked is the one of the year being approved.
-    Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk).kraev_anden_godkender(bruger)
+    laast = (
+        Opfoelgning.objects.select_for_update().select_related("delaftale").get(pk=opfoelgning.pk)
+    )
+    laast.kraev_anden_godkender(bruger)
+    moede = None
+    if moede_dato is not None:
+        moede = Bestyrelsesmoede.til_beslutning(laast.delaftale.helhedsplan_id, moede_dato)
     godkendt = _skift(
         opfoelgning,
         fra=Status.SENDT,
@@ -132,6 +157,8 @@ def opfoelgning_godkend(
         handling=Handling.GODKENDT,
         bruger=bruger,
         fejl="Kun en opfølgning, der er sendt til bestyrelsen, kan godkendes.",
+        begrundelse=kommentar.strip(),
+        moede=moede,
     )
     pdf = render_pdf(godkendt)
     rapport = GodkendtRapport(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import forms
 
-from delaftaler.models import Indstilling
+from delaftaler.lib.forms import DatoTilOgMedIDagField
+from delaftaler.models import Bestyrelsesmoede, Indstilling
 
 KOMMENTAR_MAKS = Indstilling._meta.get_field("kommentar").max_length
 
@@ -58,11 +59,31 @@ class TraekTilbageForm(forms.Form):
     """Withdrawing a submission: a button and a CSRF token."""
 
 
-class GodkendForm(forms.Form):
+FREMTIDIGT_MOEDE = (
+    "Mødet kan ikke ligge ud i fremtiden. Skriv datoen for det møde, hvor bestyrelsen "
+    "traf beslutningen."
+)
+
+
+class BeslutningForm(forms.Form):
+    """A board decision records the meeting it was taken at: one of the plan's meetings
+    (the latest so far filled in) or a date typed, a new meeting then."""
+
+    moede = DatoTilOgMedIDagField(
+        label="Besluttet på bestyrelsesmødet den", fremtid_fejl=FREMTIDIGT_MOEDE
+    )
+
+    def __init__(self, *args, helhedsplan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if helhedsplan is not None:
+            self.fields["moede"].saet_forslag(Bestyrelsesmoede.forslag(helhedsplan))
+
+
+class GodkendForm(BeslutningForm):
     kommentar = _fritekst("Kommentar (valgfri)", "Kommentaren")
 
 
-class SendTilbageForm(forms.Form):
+class SendTilbageForm(BeslutningForm):
     kommentar = _fritekst(
         "Hvorfor sendes ændringen tilbage?",
         "Kommentaren",

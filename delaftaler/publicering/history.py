@@ -394,7 +394,7 @@ def _begivenheder(pr_kilde: dict[str, list[int]]) -> dict[tuple[str, int], Post]
             .select_related("publiceret_af")
             .filter(pk__in=pr_kilde[VERSION])
         ):
-            note = f"Godkendt af bestyrelsen {v.godkendt_tekst}." if v.godkendt else ""
+            note = f"Godkendt af bestyrelsen {v.egen_godkendelse_tekst}." if v.godkendt else ""
             ud[(VERSION, v.pk)] = Post(
                 VERSION,
                 v.publiceret,

@@ -12,6 +12,7 @@ ordinary tables, the published versions and the bestyrelse's submissions.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from delaftaler import notifikationer
 from delaftaler.lib import security_log
-from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.models import Bestyrelsesmoede, Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
 from delaftaler.publicering.mangler import kraev_fuldstaendig
 from delaftaler.publicering.version_pdf import version_pdf_bestil
@@ -98,7 +99,12 @@ class Udkast:
 def udkast_for(delaftale: Delaftale) -> Udkast:
     """The draft and its changes: the nine queries of the page plus one for the version."""
     udkast = hent_udkast(delaftale)
-    grundlag = delaftale.versioner.defer("pdf").order_by("-nummer").first()
+    grundlag = (
+        delaftale.versioner.defer("pdf")
+        .select_related("fagligt_godkendt_moede")
+        .order_by("-nummer")
+        .first()
+    )
     return _udkast(udkast, grundlag)
 
 
@@ -113,7 +119,10 @@ def udkast_for_alle(delaftaler) -> list[Udkast]:
     udkast = list(med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
     gaeldende = {
         v.delaftale_id: v
-        for v in Version.objects.gaeldende().defer("pdf").filter(delaftale__in=udkast)
+        for v in Version.objects.gaeldende()
+        .defer("pdf")
+        .select_related("fagligt_godkendt_moede")
+        .filter(delaftale__in=udkast)
     }
     return [_udkast(u, gaeldende.get(u.pk)) for u in udkast]
 
@@ -165,6 +174,7 @@ def _ny_version(
     bruger=None,
     godkendt=None,
     indstilling: Indstilling | None = None,
+    moede: Bestyrelsesmoede | None = None,
 ) -> Version:
     # Lock the delaftale row so two publications cannot take the same number.
     _laas(delaftale)
@@ -180,6 +190,7 @@ def _ny_version(
         publiceret_af=bruger,
         godkendt=godkendt,
         indstilling=indstilling,
+        fagligt_godkendt_moede=moede,
     )
     version.med_forgaenger(forrige)
     version.full_clean()
@@ -198,6 +209,12 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
     if delaftale.versioner.exists():
         raise ValidationError("Delaftalen er allerede publiceret.")
     indhold = tag_snapshot(hent_udkast(delaftale))
+    # The board approves at a meeting: that day's, made if new.
+    moede = (
+        Bestyrelsesmoede.til_beslutning(delaftale.helhedsplan_id, timezone.localdate(godkendt))
+        if godkendt
+        else None
+    )
     return _ny_version(
         delaftale=delaftale,
         indhold=indhold,
@@ -205,6 +222,7 @@ def version_foerste(*, delaftale: Delaftale, bruger=None, godkendt=None) -> Vers
         aendringer=[],
         bruger=bruger,
         godkendt=godkendt,
+        moede=moede,
     )
 
 
@@ -289,6 +307,7 @@ def _afgoer(
     bruger,
     kommentar: str,
     kontrol: Callable[[Indstilling], None] | None = None,
+    moede_dato: datetime.date | None = None,
 ) -> None:
     """Record the decision on a pending submission, once.
 
@@ -305,23 +324,35 @@ def _afgoer(
     laast.besluttet = timezone.now()
     laast.besluttet_af = bruger
     laast.kommentar = kommentar.strip()
+    if moede_dato is not None:
+        laast.moede = Bestyrelsesmoede.til_beslutning(
+            indstilling.delaftale.helhedsplan_id, moede_dato
+        )
     laast.full_clean()
     opdateret = Indstilling.objects.filter(pk=laast.pk, status=Indstilling.Status.AFVENTER).update(
         status=laast.status,
         besluttet=laast.besluttet,
         besluttet_af=laast.besluttet_af,
         kommentar=laast.kommentar,
+        moede=laast.moede,
     )
     if not opdateret:
         raise ValidationError(ER_AFGJORT)
-    for felt in ("status", "besluttet", "besluttet_af", "kommentar"):
+    for felt in ("status", "besluttet", "besluttet_af", "kommentar", "moede"):
         setattr(indstilling, felt, getattr(laast, felt))
 
 
 @transaction.atomic
-def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = "") -> Version:
-    """The bestyrelse approves: the submitted snapshot becomes the published version,
-    with the administrative changes published while it waited."""
+def indstilling_godkend(
+    *,
+    indstilling: Indstilling,
+    bruger,
+    kommentar: str = "",
+    moede_dato: datetime.date | None = None,
+) -> Version:
+    """The bestyrelse approves, at the meeting of ``moede_dato``: the submitted snapshot
+    becomes the published version, with the administrative changes published while it
+    waited."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
     indstilling.kraev_anden_beslutter(bruger)
     _laas(indstilling.delaftale)
@@ -354,6 +385,7 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
         bruger=bruger,
         kommentar=kommentar,
         kontrol=samme_grundlag,
+        moede_dato=moede_dato,
     )
     version = _ny_version(
         delaftale=indstilling.delaftale,
@@ -376,14 +408,25 @@ def indstilling_godkend(*, indstilling: Indstilling, bruger, kommentar: str = ""
 
 
 @transaction.atomic
-def indstilling_send_tilbage(*, indstilling: Indstilling, bruger, kommentar: str) -> Indstilling:
-    """The bestyrelse sends the change back with a comment; the draft stays as it is."""
+def indstilling_send_tilbage(
+    *,
+    indstilling: Indstilling,
+    bruger,
+    kommentar: str,
+    moede_dato: datetime.date | None = None,
+) -> Indstilling:
+    """The bestyrelse sends the change back with a comment, at the meeting of
+    ``moede_dato``; the draft stays as it is."""
     _kraev(bruger, "delaftaler.godkend_delaftale")
     indstilling.kraev_anden_beslutter(bruger)
     if not kommentar.strip():
         raise ValidationError({"kommentar": "Skriv, hvorfor ændringen sendes tilbage."})
     _afgoer(
-        indstilling, status=Indstilling.Status.SENDT_TILBAGE, bruger=bruger, kommentar=kommentar
+        indstilling,
+        status=Indstilling.Status.SENDT_TILBAGE,
+        bruger=bruger,
+        kommentar=kommentar,
+        moede_dato=moede_dato,
     )
     _log_efter_commit(
         "sendt tilbage af bestyrelsen", indstilling.delaftale, bruger, indstilling=indstilling.pk

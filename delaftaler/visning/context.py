@@ -67,9 +67,8 @@ class DelaftaleVisning:
         if u is None:
             return f"Udkast, ikke publiceret (senest ændret {formater_dato(self.version)})"
         tekst = f"Gældende version af {u.dato_tekst}"
-        godkendt = u.fagligt_godkendt or u.godkendt
-        if godkendt:
-            tekst += f", godkendt af bestyrelsen {formater_dato(godkendt)}"
+        if godkendt := u.fagligt_godkendt_tekst:
+            tekst += f", godkendt af bestyrelsen {godkendt}"
         if u.administrativt_aendret:
             tekst += f", senest ændret administrativt {formater_dato(u.administrativt_aendret)}"
         return tekst
@@ -147,7 +146,11 @@ def hent_version(delaftale: Delaftale, nummer: int | None = None, *, uden=("pdf"
 
     404 when the delaftale has never been published, or has no such version.
     """
-    versioner = delaftale.versioner.defer(*uden).order_by("-nummer")
+    versioner = (
+        delaftale.versioner.defer(*uden)
+        .select_related("fagligt_godkendt_moede")
+        .order_by("-nummer")
+    )
     if nummer is not None:
         versioner = versioner.filter(nummer=nummer)
     version = versioner.first()

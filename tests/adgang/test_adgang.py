@@ -154,7 +154,9 @@ def test_another_plans_unapproved_year_is_a_404_for_the_secretariat(klient, d, s
 def test_another_plans_sent_year_is_a_404_for_the_board(klient, d, side):
     _som(klient, d["fremmed_bestyrelse"])
     assert klient.get(_opf_url(d["egen"], side, "sendt")).status_code == 404
-    assert klient.get(_opf_url(d["anden"], side, "sendt")).status_code == 200
+    # (The old comment page's address now leads to the report.)
+    egen = 302 if side == "opfoelgning_kommentar" else 200
+    assert klient.get(_opf_url(d["anden"], side, "sendt")).status_code == egen
 
 
 @pytest.mark.parametrize(

@@ -224,8 +224,9 @@ SIDER = [
             # The board approves and comments; the board cannot see drafts at all.
             ("godkend", "sendt", svar(LOGIN, 403, 403, 200, 403, 403)),
             ("godkend", "kladde", svar(LOGIN, 403, 403, 404, 403, 403)),
-            ("kommentar", "sendt", svar(LOGIN, 403, 403, 200, 200, 403)),
-            ("kommentar", "kladde", svar(LOGIN, 403, 403, 404, 200, 403)),
+            # The old comment page's address: to the report, where the board comments.
+            ("kommentar", "sendt", svar(LOGIN, 403, 403, VIDERE, VIDERE, 403)),
+            ("kommentar", "kladde", svar(LOGIN, 403, 403, 404, VIDERE, 403)),
         )
     ),
     # The report: approved years are public, the rest a 404 for whoever may not see them.
@@ -241,7 +242,8 @@ SIDER = [
     # Drafts, publication and the board's decision: members only (another plan's staff get
     # 404, as for a draft that does not exist); then the permission (403). The actions are
     # POSTs (405 for a GET); an empty POST that passes the checks is refused as a bad form
-    # (400), or carried out where the form needs nothing (approving, withdrawing: 302).
+    # (400: a decision needs its meeting), or carried out where the form needs nothing
+    # (withdrawing: 302).
     Raekke(
         "delaftaler:udkast_oversigt",
         "",
@@ -290,7 +292,7 @@ SIDER = [
     *(
         raekke
         for navn, forventet in (
-            ("delaftaler:indstilling_godkend", svar(LOGIN, 403, 403, VIDERE, 403, 404)),
+            ("delaftaler:indstilling_godkend", svar(LOGIN, 403, 403, 400, 403, 404)),
             ("delaftaler:indstilling_send_tilbage", svar(LOGIN, 403, 403, 400, 403, 404)),
             ("delaftaler:indstilling_traek_tilbage", svar(LOGIN, 403, VIDERE, 403, VIDERE, 404)),
         )

@@ -144,31 +144,37 @@ def test_a_target_group_change_is_approved_by_the_board_and_published(browser, l
     _axe(page)
     # Sending back without a comment is refused in Danish, nothing is decided.
     page.get_by_role("button", name="Send tilbage").click()
-    expect(page.locator(".form-error-message")).to_contain_text(
+    expect(page.locator("#id_tilbage-kommentar_error")).to_contain_text(
         "Skriv, hvorfor ændringen sendes tilbage."
     )
+    # … and so is a decision without the meeting it was taken at.
+    expect(page.locator("#id_tilbage-moede_error")).to_contain_text(
+        "Skriv datoen som dd.mm.åååå, fx 12.03.2025."
+    )
     assert Indstilling.objects.get().status == "afventer"
+    # The decision records the board meeting it was taken at (today's, typed).
+    page.locator("#id_godkend-moede").fill(i_dag)
     page.get_by_label("Kommentar (valgfri)").fill("Godkendt på bestyrelsesmødet.")
     page.get_by_role("button", name="Godkend").click()
     expect(page.locator(".alert-success")).to_contain_text(
         "Ændringen er godkendt og publiceret som version 2."
     )
     expect(page.locator(".version")).to_contain_text(
-        f"Gældende version af {i_dag}, godkendt af bestyrelsen {i_dag}"
+        f"Gældende version af {i_dag}, godkendt af bestyrelsen på mødet {i_dag}"
     )
     expect(page.locator("main")).to_contain_text(NY)
     context.close()
 
     # 5. The public page and the stable PDF address show the new text and the approval.
     side.goto(live_server.url + OFFENTLIG)
-    expect(side.locator(".version")).to_contain_text(f"godkendt af bestyrelsen {i_dag}")
+    expect(side.locator(".version")).to_contain_text(f"godkendt af bestyrelsen på mødet {i_dag}")
     expect(side.locator("main")).to_contain_text(NY)
     svar = side.request.get(live_server.url + OFFENTLIG[:-1] + ".pdf")
     assert svar.status == 200 and svar.headers["content-type"] == "application/pdf"
     pdf = svar.body()
     tekst = _pdf_tekst(pdf)
     assert NY in tekst
-    assert f"Gældende version af {i_dag}, godkendt af bestyrelsen {i_dag}" in tekst
+    assert f"Gældende version af {i_dag}, godkendt af bestyrelsen på mødet {i_dag}" in tekst
     offentlig.close()
 
     version = Version.objects.get(nummer=2)

@@ -3,6 +3,8 @@ the worker sends; who gets what, in Danish, with links that open for the recipie
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -102,7 +104,10 @@ def test_an_approval_tells_the_leder_with_a_link_to_the_published_delaftale(
     smtp.beskeder.clear()
     with django_capture_on_commit_callbacks(execute=True):
         publicering.indstilling_godkend(
-            indstilling=indstilling, bruger=folk.bestyrelse2, kommentar="Godt arbejde."
+            indstilling=indstilling,
+            bruger=folk.bestyrelse2,
+            kommentar="Godt arbejde.",
+            moede_dato=datetime.date(2025, 3, 12),
         )
     _koer(smtp)
 
@@ -110,6 +115,8 @@ def test_an_approval_tells_the_leder_with_a_link_to_the_published_delaftale(
     besked = smtp.beskeder[0]
     assert besked.emne == f"Bestyrelsen har godkendt ændringen af {folk.egen.delaftale}"
     assert "Godt arbejde." in besked.tekst and "Godt arbejde." in besked.html
+    assert "på bestyrelsesmødet 12.03.2025" in besked.tekst
+    assert "på bestyrelsesmødet 12.03.2025" in besked.html
     delaftale = settings.SIDE_ADRESSE + reverse("delaftaler:delaftale", args=folk.egen.args())
     assert delaftale in links(besked.tekst)
     for link in links(besked.tekst):
@@ -142,7 +149,11 @@ def test_an_approved_follow_up_is_emailed_to_the_plans_secretariat(
     sendt = folk.egen.aar["sendt"]
     with django_capture_on_commit_callbacks(execute=True):
         opfoelgning.opfoelgning_godkend(
-            opfoelgning=sendt, bruger=folk.bestyrelse, render_pdf=lambda o: FALSK_PDF
+            opfoelgning=sendt,
+            bruger=folk.bestyrelse,
+            render_pdf=lambda o: FALSK_PDF,
+            kommentar="Flot år.",
+            moede_dato=datetime.date(2025, 3, 12),
         )
     _koer(smtp)
 
@@ -152,6 +163,8 @@ def test_an_approved_follow_up_is_emailed_to_the_plans_secretariat(
         f"Bestyrelsen har godkendt opfølgning {sendt.aar} for {folk.egen.delaftale}"
     )
     assert "Bestyrelse har" in besked.tekst
+    assert "besluttet på bestyrelsesmødet 12.03.2025" in besked.tekst
+    assert "Flot år." in besked.tekst and "Flot år." in besked.html
     for link in links(besked.tekst):
         _aabner_for(client, folk.sekretariat2, link)
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import SELV_INDSENDT, Indsatsomraade, Indstilling, Version
@@ -193,6 +194,9 @@ def test_the_import_command_can_mark_the_loaded_delaftale_as_approved_by_the_boa
     assert version.art == Version.Art.FOERSTE
     assert version.godkendt.date() == datetime.date(2025, 12, 1)
     assert version.godkendt_tekst == "01.12.2025"
+    # The board approved it at its meeting that day, which is recorded.
+    assert version.fagligt_godkendt_moede.dato == datetime.date(2025, 12, 1)
+    assert version.fagligt_godkendt_tekst == "på mødet 01.12.2025"
 
 
 def test_all_drafts_at_once_agree_with_one_at_a_time(vejle, viborg, django_assert_num_queries):
@@ -429,7 +433,7 @@ def test_the_submission_page_offers_no_decision_to_the_one_who_submitted(
             "delaftaler:indstilling_godkend",
             args=[vejle.helhedsplan.slug, vejle.indsatsomraade.slug, indstilling.pk],
         ),
-        {"godkend-kommentar": ""},
+        {"godkend-kommentar": "", "godkend-moede": timezone.localdate().strftime("%d.%m.%Y")},
     )
     assert svar.status_code == 409
     assert "Et andet bestyrelsesmedlem" in svar.content.decode()

@@ -3,15 +3,18 @@ do, the Danish refusals that lose nothing, access, CSRF and every page's query c
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from delaftaler.models import Indstilling, Version
+from delaftaler.models import Bestyrelsesmoede, Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.services import (
     AFVENTER_ALLEREDE,
@@ -20,6 +23,7 @@ from delaftaler.publicering.services import (
     INGEN_AENDRINGER,
     UDKAST_AENDRET,
 )
+from delaftaler.publicering.version_pdf import version_pdf
 from delaftaler.roller import BESTYRELSE, LEDER
 from tests.chromium import html_errors
 from tests.planer import ny_bruger
@@ -36,6 +40,10 @@ PUBLICER = reverse("delaftaler:udkast_publicer", args=A)
 INDSTIL = reverse("delaftaler:udkast_indstil", args=A)
 OVERSIGT = reverse("delaftaler:udkast_oversigt")
 OFFENTLIG = "/vejle-21-25/beskaeftigelse/"
+# The board meeting a decision was taken at: today's.
+DAG = timezone.localdate().strftime("%d.%m.%Y")
+MOEDE_GODKEND = {"godkend-moede": DAG}
+MOEDE_TILBAGE = {"tilbage-moede": DAG}
 
 
 def _indstilling_url(navn: str, pk: int) -> str:
@@ -349,13 +357,14 @@ def test_the_leder_sees_the_submission_without_the_boards_forms(leder, indstilli
     assert _indstilling_url("indstilling_traek_tilbage", indstilling.pk) in tekst
 
 
-def test_approval_publishes_the_submitted_snapshot_with_the_approval_date(
+def test_approval_publishes_the_submitted_snapshot_with_the_meeting_it_was_taken_at(
     bestyrelse, bestyrelse_bruger, leder, vejle, indstilling
 ):
     _gem(vejle.aktiviteter.last(), formaal="<p>Rettet efter indstillingen.</p>")
+    assert not Bestyrelsesmoede.objects.exists()
     svar = bestyrelse.post(
         _indstilling_url("indstilling_godkend", indstilling.pk),
-        {"godkend-kommentar": "Godkendt på mødet 3. marts."},
+        {"godkend-moede": "12.03.2025", "godkend-kommentar": "Godkendt på mødet 3. marts."},
     )
     assert svar.status_code == 302 and svar["Location"] == OFFENTLIG
     version = Version.objects.get(nummer=2)
@@ -371,25 +380,83 @@ def test_approval_publishes_the_submitted_snapshot_with_the_approval_date(
         indstilling.besluttet,
     )
     assert version.pdf_sha256 == "", "the worker makes the PDF, not the request"
+    # The meeting typed was new: it is made, and the decision and the version record it.
+    moede = Bestyrelsesmoede.objects.get()
+    assert (moede.helhedsplan, moede.dato) == (vejle.helhedsplan, datetime.date(2025, 3, 12))
+    assert (indstilling.moede, version.fagligt_godkendt_moede) == (moede, moede)
+    pdf_tekst = " ".join(
+        s.extract_text() for s in PdfReader(io.BytesIO(version_pdf(version))).pages
+    )
+    assert "godkendt af bestyrelsen på mødet 12.03.2025" in " ".join(pdf_tekst.split())
     side = bestyrelse.get(OFFENTLIG)
     tekst = _tekst(side)
-    assert f"godkendt af bestyrelsen {version.godkendt_tekst}" in tekst
+    assert "godkendt af bestyrelsen på mødet 12.03.2025" in tekst
+    versioner = _tekst(bestyrelse.get(reverse("delaftaler:versioner", args=A)))
+    assert "Godkendt af bestyrelsen på mødet 12.03.2025" in versioner
     assert "Unge 15-17 år" in tekst and "Rettet efter indstillingen" not in tekst
     assert _beskeder(side)[0].startswith("Ændringen er godkendt og publiceret som version 2.")
 
     afgjort = _tekst(bestyrelse.get(_indstilling_url("indstilling", indstilling.pk)))
     assert "Status: godkendt af bestyrelsen" in afgjort
     assert "Godkendt på mødet 3. marts." in afgjort and "version 2</a>" in afgjort
+    assert "Besluttet på bestyrelsesmødet</dt>\n    <dd>12.03.2025" in afgjort
     assert "<form" not in afgjort.split('id="main-content"')[1]
     # The later edit stays a draft.
     udkast = _tekst(leder.get(UDKAST))
     assert "formål ændret" in udkast and "Version 2</a>" in udkast
     assert "Godkendt på mødet 3. marts." in udkast
+    assert "godkendt af bestyrelsen på mødet 12.03.2025" in udkast
+    assert "På bestyrelsesmødet 12.03.2025" in udkast
+
+
+def test_a_decision_needs_the_meeting_and_refuses_a_future_one(bestyrelse, vejle, indstilling):
+    url = _indstilling_url("indstilling_godkend", indstilling.pk)
+    i_morgen = timezone.localdate() + datetime.timedelta(days=1)
+    for dato, fejl in (
+        ("", "Skriv datoen som dd.mm.åååå, fx 12.03.2025."),
+        ("31.02.2025", "Skriv datoen som dd.mm.åååå, fx 12.03.2025."),
+        ("x" * 5000, "Skriv datoen som dd.mm.åååå, fx 12.03.2025."),
+        (i_morgen.strftime("%d.%m.%Y"), "Mødet kan ikke ligge ud i fremtiden."),
+    ):
+        svar = bestyrelse.post(url, {"godkend-moede": dato, "godkend-kommentar": ""})
+        assert svar.status_code == 400, dato
+        assert fejl in _tekst(svar)
+    indstilling.refresh_from_db()
+    assert indstilling.status == "afventer" and not Bestyrelsesmoede.objects.exists()
+    assert Version.objects.count() == 1
+
+
+def test_the_decision_forms_offer_the_plans_meetings_the_latest_past_one_filled_in(
+    bestyrelse, vejle, indstilling
+):
+    idag = timezone.localdate()
+    for dage in (-40, -5, 10):
+        Bestyrelsesmoede.objects.create(
+            helhedsplan=vejle.helhedsplan, dato=idag + datetime.timedelta(days=dage)
+        )
+    side = bestyrelse.get(_indstilling_url("indstilling", indstilling.pk))
+    form = side.context["tilbage_form"]
+    seneste = idag - datetime.timedelta(days=5)
+    assert form["moede"].value() == seneste
+    html = _tekst(side)
+    assert f'value="{seneste.strftime("%d.%m.%Y")}"' in html
+    assert f'<option value="{(idag - datetime.timedelta(days=40)).strftime("%d.%m.%Y")}">' in html
+    # A meeting still to come is not offered for a decision taken now.
+    assert (idag + datetime.timedelta(days=10)).strftime("%d.%m.%Y") not in html
+    svar = bestyrelse.post(
+        _indstilling_url("indstilling_send_tilbage", indstilling.pk),
+        {"tilbage-moede": seneste.strftime("%d.%m.%Y"), "tilbage-kommentar": "For bred."},
+    )
+    assert svar.status_code == 302
+    indstilling.refresh_from_db()
+    assert indstilling.moede.dato == seneste
+    assert Bestyrelsesmoede.objects.count() == 3  # the existing meeting, not a new one
+    assert "På bestyrelsesmødet " + seneste.strftime("%d.%m.%Y") in _tekst(bestyrelse.get(UDKAST))
 
 
 def test_sending_back_needs_a_comment(bestyrelse, indstilling):
     url = _indstilling_url("indstilling_send_tilbage", indstilling.pk)
-    svar = bestyrelse.post(url, {"tilbage-kommentar": "   "})
+    svar = bestyrelse.post(url, {**MOEDE_TILBAGE, "tilbage-kommentar": "   "})
     assert svar.status_code == 400
     assert "Skriv, hvorfor ændringen sendes tilbage." in _tekst(svar)
     assert 'aria-invalid="true"' in _tekst(svar)
@@ -399,7 +466,7 @@ def test_sending_back_needs_a_comment(bestyrelse, indstilling):
 
 def test_sending_back_records_who_when_and_why(bestyrelse, bestyrelse_bruger, leder, indstilling):
     url = _indstilling_url("indstilling_send_tilbage", indstilling.pk)
-    svar = bestyrelse.post(url, {"tilbage-kommentar": "Målgruppen er for bred."})
+    svar = bestyrelse.post(url, {**MOEDE_TILBAGE, "tilbage-kommentar": "Målgruppen er for bred."})
     assert svar.status_code == 302
     assert svar["Location"] == _indstilling_url("indstilling", indstilling.pk)
     indstilling.refresh_from_db()
@@ -425,17 +492,20 @@ def test_a_decision_already_made_by_another_member_is_refused_and_the_comment_ke
     side = anden.get(_indstilling_url("indstilling", indstilling.pk))  # opened while pending
     assert side.status_code == 200
     assert (
-        bestyrelse.post(_indstilling_url("indstilling_godkend", indstilling.pk)).status_code == 302
+        bestyrelse.post(
+            _indstilling_url("indstilling_godkend", indstilling.pk), MOEDE_GODKEND
+        ).status_code
+        == 302
     )
 
     svar = anden.post(
         _indstilling_url("indstilling_send_tilbage", indstilling.pk),
-        {"tilbage-kommentar": "Jeg er imod."},
+        {**MOEDE_TILBAGE, "tilbage-kommentar": "Jeg er imod."},
     )
     assert svar.status_code == 409
     assert _beskeder(svar) == [ER_AFGJORT, "Din kommentar blev ikke gemt: »Jeg er imod.«"]
     assert "Status: godkendt af bestyrelsen" in _tekst(svar)
-    svar = anden.post(_indstilling_url("indstilling_godkend", indstilling.pk))
+    svar = anden.post(_indstilling_url("indstilling_godkend", indstilling.pk), MOEDE_GODKEND)
     assert svar.status_code == 409 and ER_AFGJORT in _beskeder(svar)
     assert Version.objects.count() == 2
     indstilling.refresh_from_db()
@@ -514,7 +584,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, indstilling, navn
 
 @pytest.mark.parametrize("navn", HANDLINGER)
 def test_anonymous_posts_are_sent_to_the_login_page_and_do_nothing(client, indstilling, navn):
-    svar = client.post(_url(navn, indstilling.pk), {"tilbage-kommentar": "x"})
+    svar = client.post(_url(navn, indstilling.pk), {**MOEDE_TILBAGE, "tilbage-kommentar": "x"})
     assert svar.status_code == 302 and svar["Location"].startswith(reverse("admin:login"))
     indstilling.refresh_from_db()
     assert indstilling.status == "afventer"
@@ -557,7 +627,7 @@ def test_actions_without_the_permission_are_403(request, indstilling, klient, ha
     k = request.getfixturevalue(klient)
     versioner = Version.objects.count()
     for navn in handlinger:
-        svar = k.post(_url(navn, indstilling.pk), {"tilbage-kommentar": "x"})
+        svar = k.post(_url(navn, indstilling.pk), {**MOEDE_TILBAGE, "tilbage-kommentar": "x"})
         assert svar.status_code == 403, navn
     indstilling.refresh_from_db()
     assert indstilling.status == "afventer"
@@ -590,7 +660,9 @@ def test_every_action_needs_the_csrf_token(leder_bruger, bestyrelse_bruger, vejl
         klient = Client(enforce_csrf_checks=True)
         klient.force_login(bruger)
         for navn in navne:
-            svar = klient.post(_url(navn, indstilling.pk), {"tilbage-kommentar": "x"})
+            svar = klient.post(
+                _url(navn, indstilling.pk), {**MOEDE_TILBAGE, "tilbage-kommentar": "x"}
+            )
             assert svar.status_code == 403, navn
     indstilling.refresh_from_db()
     assert indstilling.status == "afventer"
@@ -684,7 +756,7 @@ def test_a_new_delaftale_goes_to_the_bestyrelse_before_its_first_version(
     assert side.status_code == 200 and "Ny delaftale" in _tekst(side)
     svar = klient.post(
         reverse("delaftaler:indstilling_godkend", args=[*args, indstilling.pk]),
-        {"godkend-kommentar": ""},
+        {**MOEDE_GODKEND, "godkend-kommentar": ""},
     )
     assert svar.status_code == 302
     version = ny.versioner.get()
@@ -693,4 +765,4 @@ def test_a_new_delaftale_goes_to_the_bestyrelse_before_its_first_version(
     side = client.get("/nyby-25-29/beskaeftigelse/")
     assert side.status_code == 200
     assert f"Gældende version af {version.dato_tekst}" in _tekst(side)
-    assert f"godkendt af bestyrelsen {version.godkendt_tekst}" in _tekst(side)
+    assert f"godkendt af bestyrelsen på mødet {DAG}" in _tekst(side)

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
 
@@ -10,9 +11,12 @@ def _dato(tekst: str) -> date:
     """01.12.2021 (as the board's minutes write it) or 2021-12-01."""
     for formater in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(tekst.strip(), formater).date()
+            dato = datetime.strptime(tekst.strip(), formater).date()
         except ValueError:
             continue
+        if dato > timezone.localdate():  # the board's meeting has been held
+            raise CommandError(f"»{tekst}« ligger ude i fremtiden; skriv mødets dato.")
+        return dato
     raise CommandError(f"»{tekst}« er ikke en dato; skriv fx 01.12.2021.")
 
 

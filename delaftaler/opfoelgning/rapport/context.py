@@ -383,6 +383,11 @@ class RapportVisning:
         status = self.opfoelgning.status
         if status == Opfoelgning.Status.GODKENDT:
             h = self._seneste(Handling.GODKENDT)
+            if h and h.moede:
+                return (
+                    f"Godkendt af bestyrelsen på mødet {formater_dato(h.moede.dato)} "
+                    f"(registreret {formater_dato(h.tidspunkt)} af {brugernavn(h.bruger)})"
+                )
             if h:
                 dato = formater_dato(h.tidspunkt)
                 return f"Godkendt af bestyrelsen {dato} af {brugernavn(h.bruger)}"
@@ -391,6 +396,11 @@ class RapportVisning:
             if h:
                 return f"Sendt til bestyrelsen {formater_dato(h.tidspunkt)}"
         return self.opfoelgning.get_status_display()
+
+    @property
+    def godkendelse(self) -> OpfoelgningHaendelse | None:
+        """The board's approval of an approved year (its meeting and comment)."""
+        return self._seneste(Handling.GODKENDT) if self.er_godkendt else None
 
     @property
     def genaabninger(self) -> list[Genaabning]:
@@ -454,7 +464,7 @@ def hent_rapport(opfoelgning: Opfoelgning) -> RapportVisning:
         ),
         Prefetch(
             "haendelser",
-            queryset=OpfoelgningHaendelse.objects.select_related("bruger"),
+            queryset=OpfoelgningHaendelse.objects.select_related("bruger", "moede"),
             to_attr="haendelse_liste",
         ),
     ]
@@ -648,6 +658,8 @@ def byg_rapport(o: Opfoelgning) -> RapportVisning:
     objekter += o.aktivitet_status_liste
     for h in o.haendelse_liste:
         objekter += [h, _bruger_id(h.bruger)]
+        if h.moede_id:
+            objekter.append(("moede", h.moede.dato))
 
     return RapportVisning(
         opfoelgning=o,

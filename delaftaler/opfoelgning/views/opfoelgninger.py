@@ -1,5 +1,5 @@
 """The yearly follow-up for staff: the list of follow-ups, the entry grid, and the steps
-of the workflow (send, approve, reopen, comment).
+of the workflow (send, approve, reopen); commenting is on the report (views/rapport.py).
 
 Every page needs a login; what a person may do is decided by their permissions (the
 groups in delaftaler/roller.py) and checked before anything is looked up, so a board
@@ -36,13 +36,12 @@ from delaftaler.models import (
     Opfoelgning,
     OpfoelgningHaendelse,
 )
-from delaftaler.opfoelgning.forms import BekraeftForm, GenaabenForm, KommentarForm, OpretForm
+from delaftaler.opfoelgning.forms import BekraeftForm, GenaabenForm, GodkendForm, OpretForm
 from delaftaler.opfoelgning.grid import byg_gitter, valider_gitter
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import (
     INDTAST,
     indtastning_gem,
-    kommentar_tilfoej,
     opfoelgning_genaaben,
     opfoelgning_godkend,
     opfoelgning_opret,
@@ -72,7 +71,7 @@ def kraever(*perms: str):
 
 
 def _opfoelgninger():
-    haendelser = OpfoelgningHaendelse.objects.select_related("bruger")
+    haendelser = OpfoelgningHaendelse.objects.select_related("bruger", "moede")
     return Opfoelgning.objects.select_related(
         "delaftale__helhedsplan", "delaftale__indsatsomraade"
     ).prefetch_related(Prefetch("haendelser", queryset=haendelser, to_attr="haendelse_liste"))
@@ -284,9 +283,13 @@ HANDLINGER = {
         tekst="Godkendelsen låser året: rapportens PDF gemmes, som den ser ud nu, og tallene "
         "kan kun rettes, hvis sekretariatet genåbner året med en begrundelse.",
         succes="Opfølgningen for {aar} er godkendt, og året er låst.",
-        form=BekraeftForm,
+        form=GodkendForm,
         udfoer=lambda o, data, bruger: opfoelgning_godkend(
-            opfoelgning=o, bruger=bruger, render_pdf=rapport_pdf
+            opfoelgning=o,
+            bruger=bruger,
+            render_pdf=rapport_pdf,
+            kommentar=data["kommentar"],
+            moede_dato=data["moede"],
         ),
     ),
     "genaaben": Handling(
@@ -301,23 +304,13 @@ HANDLINGER = {
         ),
         knap_klasse="button-secondary",
     ),
-    "kommentar": Handling(
-        titel="Kommentér opfølgningen",
-        knap="Gem kommentar",
-        tekst="Kommentaren vises i rapporten ved det valgte delmål.",
-        succes="Kommentaren er gemt.",
-        form=KommentarForm,
-        udfoer=lambda o, data, bruger: kommentar_tilfoej(
-            opfoelgning=o, bruger=bruger, tekst=data["tekst"], delmaal=data["delmaal"]
-        ),
-    ),
 }
 
 
 def _handling(request: HttpRequest, helhedsplan, indsats, aar, *, navn: str) -> HttpResponse:
     handling = HANDLINGER[navn]
     opfoelgning = _hent(request, helhedsplan, indsats, aar)
-    kw = {"delaftale": opfoelgning.delaftale} if handling.form is KommentarForm else {}
+    kw = {"helhedsplan": opfoelgning.delaftale.helhedsplan} if handling.form is GodkendForm else {}
     if request.method == "POST":
         form = handling.form(request.POST, **kw)
         if form.is_valid():
@@ -327,14 +320,11 @@ def _handling(request: HttpRequest, helhedsplan, indsats, aar, *, navn: str) -> 
                 add_service_errors(form, exc)
             else:
                 messages.success(request, handling.succes.format(aar=aar))
+                if navn == "godkend":  # back to the report the board read
+                    return redirect("delaftaler:rapport", helhedsplan, indsats, aar)
                 return redirect("delaftaler:opfoelgning_liste", helhedsplan, indsats)
     else:
         form = handling.form(**kw)
-    kommentarer = []
-    if navn == "kommentar":
-        kommentarer = list(
-            opfoelgning.kommentarer.select_related("delmaal", "bruger").order_by("oprettet")
-        )
     return render(
         request,
         "opfoelgning/handling.html",
@@ -345,7 +335,6 @@ def _handling(request: HttpRequest, helhedsplan, indsats, aar, *, navn: str) -> 
             "navn": navn,
             "form": form,
             "action": reverse(f"delaftaler:opfoelgning_{navn}", args=_argumenter(opfoelgning)),
-            "kommentarer": kommentarer,
             # Four eyes: no approve button for the one who sent the year to the board.
             "egen_indsendelse": navn == "godkend" and opfoelgning.er_sendt_af(request.user),
         },
@@ -365,8 +354,3 @@ def godkend(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> H
 @kraever("delaftaler.send_opfoelgning")
 def genaaben(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> HttpResponse:
     return _handling(request, helhedsplan, indsats, aar, navn="genaaben")
-
-
-@kraever("delaftaler.add_kommentar")
-def kommentar(request: HttpRequest, helhedsplan: str, indsats: str, aar: int) -> HttpResponse:
-    return _handling(request, helhedsplan, indsats, aar, navn="kommentar")

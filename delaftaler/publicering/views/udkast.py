@@ -37,7 +37,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from delaftaler.adgang import kraev_medlem
 from delaftaler.lib.forms import add_service_errors
-from delaftaler.models import Delaftale, Indstilling, Version
+from delaftaler.models import Bestyrelsesmoede, Delaftale, Indstilling, Version
 from delaftaler.publicering import services as publicering
 from delaftaler.publicering.comparison import byg_sammenligning
 from delaftaler.publicering.forms import (
@@ -62,7 +62,7 @@ KONFLIKT = 409
 def _indstillinger(delaftale: Delaftale):
     """The delaftale's submissions without their snapshots, newest first."""
     return (
-        delaftale.indstillinger.select_related("indsendt_af", "besluttet_af", "version")
+        delaftale.indstillinger.select_related("indsendt_af", "besluttet_af", "version", "moede")
         .defer("indhold", "version__indhold", "version__pdf")
         .order_by("-indsendt")
     )
@@ -267,7 +267,7 @@ def indstil(request: HttpRequest, delaftale: Delaftale) -> HttpResponse:
 
 def _hent_indstilling(delaftale: Delaftale, pk: int) -> Indstilling:
     indstilling = get_object_or_404(
-        delaftale.indstillinger.select_related("grundlag", "indsendt_af", "besluttet_af")
+        delaftale.indstillinger.select_related("grundlag", "indsendt_af", "besluttet_af", "moede")
         .prefetch_related(Prefetch("version", queryset=Version.objects.uden_indhold()))
         .defer("grundlag__pdf"),
         pk=pk,
@@ -289,12 +289,19 @@ def _indstilling_side(
     kan_beslutte = indstilling.afventer and request.user.has_perm(GODKEND) and not egen
     kan_traekke = indstilling.afventer and request.user.has_perm(PUBLICER)
 
-    def form(klasse, prefix=None):
+    def form(klasse, prefix=None, **kw):
         """The refused form as it was sent, or a fresh one."""
-        return afvist if isinstance(afvist, klasse) else klasse(prefix=prefix)
+        return afvist if isinstance(afvist, klasse) else klasse(prefix=prefix, **kw)
 
-    godkend_form = form(GodkendForm, "godkend") if kan_beslutte else None
-    tilbage_form = form(SendTilbageForm, "tilbage") if kan_beslutte else None
+    if kan_beslutte:
+        # The plan's meetings, read once for both forms.
+        moeder = Bestyrelsesmoede.forslag(delaftale.helhedsplan)
+        godkend_form = form(GodkendForm, "godkend")
+        tilbage_form = form(SendTilbageForm, "tilbage")
+        for f in (godkend_form, tilbage_form):
+            f.fields["moede"].saet_forslag(moeder)
+    else:
+        godkend_form = tilbage_form = None
     traek_form = form(TraekTilbageForm) if kan_traekke else None
     if afvist is not None and afvist not in (godkend_form, tilbage_form, traek_form):
         _som_beskeder(request, afvist)
@@ -337,7 +344,10 @@ def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse
     version, afvist = _udfoer(
         form,
         lambda data: publicering.indstilling_godkend(
-            indstilling=indstilling, bruger=request.user, kommentar=data["kommentar"]
+            indstilling=indstilling,
+            bruger=request.user,
+            kommentar=data["kommentar"],
+            moede_dato=data["moede"],
         ),
     )
     if afvist:
@@ -345,8 +355,8 @@ def godkend(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpResponse
     messages.success(
         request,
         f"Ændringen er godkendt og publiceret som version {version.nummer}. Delaftalen her "
-        "og dens PDF viser nu den gældende version, godkendt af bestyrelsen "
-        f"{version.godkendt_tekst}.",
+        "og dens PDF viser nu den gældende version, godkendt af bestyrelsen på mødet "
+        f"{indstilling.moede.dato_tekst}.",
     )
     return redirect(delaftale.get_absolute_url())
 
@@ -359,7 +369,10 @@ def send_tilbage(request: HttpRequest, delaftale: Delaftale, pk: int) -> HttpRes
     _, afvist = _udfoer(
         form,
         lambda data: publicering.indstilling_send_tilbage(
-            indstilling=indstilling, bruger=request.user, kommentar=data["kommentar"]
+            indstilling=indstilling,
+            bruger=request.user,
+            kommentar=data["kommentar"],
+            moede_dato=data["moede"],
         ),
     )
     if afvist:
