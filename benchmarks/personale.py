@@ -184,6 +184,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profile", choices=SIDER, help="cProfile of one request, both sizes")
+    parser.add_argument("--sortering", default="cumulative", help="pstats sort key")
+    parser.add_argument("--sql", choices=SIDER, help="print the queries of one request")
     parser.add_argument("--kun", choices=SIDER, nargs="*", help="only these pages")
     parser.add_argument(
         "--debug", action="store_true", help="DEBUG=1: templates read and parsed per request"
@@ -246,6 +248,16 @@ def main() -> None:
         }
 
     sider = args.kun or SIDER
+    if args.sql:
+        for aftale in aftaler:
+            brugernavn, url = adresser(aftale)[args.sql]
+            klienter[brugernavn].get(url, secure=True)
+            with CaptureQueriesContext(connection) as q:
+                klienter[brugernavn].get(url, secure=True)
+            print(f"\n=== {aftale.helhedsplan.navn} {url}")
+            for nr, forespoergsel in enumerate(q.captured_queries, start=1):
+                print(f"{nr:3} {forespoergsel['sql'][:300]}")
+        return
     if args.profile:
         for aftale in aftaler:
             brugernavn, url = adresser(aftale)[args.profile]
@@ -257,7 +269,7 @@ def main() -> None:
             profil.disable()
             assert svar.status_code == 200, (url, svar.status_code)
             print(f"\n=== {aftale.helhedsplan.navn} {url}")
-            pstats.Stats(profil).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profil).sort_stats(args.sortering).print_stats(45)
         return
 
     loader = "uncached template loader" if args.debug else "cached template loader"

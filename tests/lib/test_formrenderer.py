@@ -108,3 +108,38 @@ def test_an_overridden_widget_template_is_rendered_by_the_engine(monkeypatch):
     monkeypatch.setattr(skabelon.origin, "name", "/et/andet/sted/text.html")
     assert renderer._hurtig("django/forms/widgets/text.html") is None
     assert renderer._hurtig("django/forms/widgets/textarea.html") is not None
+
+
+class _Formular(forms.Form):
+    navn = forms.CharField(label=SKUMLE, max_length=5)
+    tal = forms.IntegerField(label="Tal", required=False, help_text="Et <b>tal</b>")
+    valg = forms.ChoiceField(label=gettext_lazy("Valg"), choices=VALG[:4], required=False)
+    ja = forms.BooleanField(label="Ja", required=False)
+    radio = forms.ChoiceField(choices=VALG[1:3], widget=forms.RadioSelect, required=False)
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"navn": "for langt navn", "tal": "x", "valg": "9"}, {"navn": "kort"}]
+)
+def test_forms_labels_and_error_lists_render_the_same(data):
+    def gengiv(renderer) -> list[str]:
+        f = _Formular(data, renderer=renderer, auto_id="id_%s")
+        dele = [str(f), f.as_p(), f.as_table(), str(f.non_field_errors())]
+        for felt in f:
+            dele += [
+                felt.label_tag(),
+                felt.label_tag(attrs={"class": "form-label", "data-x": True}),
+                felt.legend_tag(),
+                felt.label_tag(contents=mark_safe("<i>x</i>"), label_suffix=":"),
+                str(felt.errors),
+                str(felt),
+            ]
+        return dele
+
+    assert gengiv(HurtigRenderer()) == gengiv(DjangoTemplates())
+
+
+def test_a_label_without_an_id_is_its_text():
+    hurtig = _Formular(renderer=HurtigRenderer(), auto_id=False)["navn"].label_tag()
+    assert hurtig == _Formular(renderer=DjangoTemplates(), auto_id=False)["navn"].label_tag()
+    assert hurtig == "a &quot;citat&quot; &amp; &lt;b&gt;fed&lt;/b&gt; &#x27;enkelt&#x27;:"
