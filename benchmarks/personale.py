@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--profile", choices=SIDER, help="cProfile of one request, both sizes")
     parser.add_argument("--sortering", default="cumulative", help="pstats sort key")
     parser.add_argument("--sql", choices=SIDER, help="print the queries of one request")
+    parser.add_argument("--kaldte", help="with --profile: what functions matching this call")
     parser.add_argument("--kun", choices=SIDER, nargs="*", help="only these pages")
     parser.add_argument(
         "--debug", action="store_true", help="DEBUG=1: templates read and parsed per request"
@@ -269,7 +270,10 @@ def main() -> None:
             profil.disable()
             assert svar.status_code == 200, (url, svar.status_code)
             print(f"\n=== {aftale.helhedsplan.navn} {url}")
-            pstats.Stats(profil).sort_stats(args.sortering).print_stats(45)
+            stats = pstats.Stats(profil).sort_stats(args.sortering)
+            stats.print_stats(45)
+            if args.kaldte:
+                stats.print_callees(args.kaldte)
         return
 
     loader = "uncached template loader" if args.debug else "cached template loader"
