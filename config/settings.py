@@ -108,6 +108,10 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates for inputs, textareas and selects written out in Python
+# (delaftaler/lib/formrenderer.py): the follow-up grid and the admin's inlines render
+# hundreds of them.
+FORM_RENDERER = "delaftaler.lib.formrenderer.HurtigRenderer"
 
 if not os.environ.get("DATABASE_URL"):
     (BASE_DIR / "var").mkdir(exist_ok=True)

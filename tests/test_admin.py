@@ -20,7 +20,13 @@ from aktiviteter.models import Aktivitet
 from delaftaler.models import Boligomraade, Delaftale, Delmaal, Helhedsplan, Indsatsomraade
 from indikatorer.models import PROCENT_FEJL, Baseline, Indikator
 from tests.adminformular import Formular, admin_url
-from tests.factories import BoligomraadeFactory, DelmaalFactory, indsatsomraade
+from tests.factories import (
+    AktivitetFactory,
+    BoligomraadeFactory,
+    DelmaalFactory,
+    PartFactory,
+    indsatsomraade,
+)
 
 # The real delaftaler are loaded once for the module (tests/conftest.py).
 pytestmark = pytest.mark.delt_data
@@ -342,6 +348,27 @@ def test_baseline_grid_query_count_does_not_grow_with_rows(sekretariat_client, v
     with CaptureQueriesContext(connection) as efter:
         sekretariat_client.get(url)
 
+    assert len(efter.captured_queries) == len(foer.captured_queries)
+
+
+def test_delaftale_form_runs_the_same_queries_with_ten_times_the_rows(
+    sekretariat_client, vejle, django_assert_max_num_queries
+):
+    """The delaftale's change form (parter, delmål and aktiviteter inlines): no query per
+    row, so Vejle and Vejle with many more rows in every inline cost the same."""
+    url = admin_url(Delaftale, "change", vejle.pk)
+    sekretariat_client.get(url)  # warm caches (content types, session)
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as foer:
+        assert sekretariat_client.get(url).status_code == 200
+    for nr in range(20):
+        PartFactory(delaftale=vejle, navn=f"Ekstra part {nr}")
+        delmaal = DelmaalFactory(delaftale=vejle, tekst=f"Ekstra delmål {nr}")
+        AktivitetFactory(delaftale=vejle, navn=f"Ekstra aktivitet {nr}").delmaal.add(delmaal)
+    with CaptureQueriesContext(connection) as efter:
+        svar = sekretariat_client.get(url)
+
+    assert "Ekstra aktivitet 19" in svar.content.decode()
+    assert "Ekstra part 19" in svar.content.decode()
     assert len(efter.captured_queries) == len(foer.captured_queries)
 
 

@@ -247,6 +247,17 @@ def vis_felt(
     return [" ".join(str(vaerdi).split())]
 
 
+def _samme_raa_vaerdi(f: models.Field, foer: dict[str, Any], efter: dict[str, Any]) -> bool:
+    """The same stored value (same type, same text, same decimals), so ``vis_felt`` shows
+    both the same. Values of different types (a snapshot's text, a record's date) are
+    left to the full comparison."""
+    a, b = foer.get(f.attname), efter.get(f.attname)
+    if type(a) is not type(b) or a != b or str(a) != str(b):
+        return False
+    decimaler = f"{f.attname}_decimaler"
+    return not isinstance(f, models.DecimalField) or foer.get(decimaler) == efter.get(decimaler)
+
+
 def feltforskel(
     f: models.Field,
     foer: dict[str, Any],
@@ -254,6 +265,8 @@ def feltforskel(
     navne: dict[str, dict[int, str]],
 ) -> Felt | None:
     """One field of two versions of a row: texts word by word, other values old → new."""
+    if _samme_raa_vaerdi(f, foer, efter):
+        return None  # shown the same: no need to render (rich text is parsed) to see it
     gammel, ny = vis_felt(f, foer, navne), vis_felt(f, efter, navne)
     if gammel == ny:
         return None

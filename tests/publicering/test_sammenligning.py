@@ -5,6 +5,7 @@ the LBF table cell by cell, added and removed objects and rows marked in words."
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -19,6 +20,7 @@ from delaftaler.publicering.comparison import (
     TILFOEJET,
     Stykke,
     byg_sammenligning,
+    feltforskel,
     ordforskel,
     synlig_tekst,
 )
@@ -285,3 +287,25 @@ def test_an_added_row_is_shown_without_its_internal_order_number(vejle):
     html = render_to_string("publicering/_sammenligning.html", {"sammenligning": sammenligning})
     assert "En helt ny indikator" in html
     assert "Rækkefølge" not in html
+
+
+@pytest.mark.parametrize(
+    ("ny", "tekster", "vist"),
+    [
+        ({"vaerdi": Decimal("11.3"), "vaerdi_decimaler": 1}, None, False),
+        ({"vaerdi": Decimal("11.3"), "vaerdi_decimaler": 2}, ["11,3", "11,30"], True),
+        ({"vaerdi": Decimal("11.30"), "vaerdi_decimaler": 1}, ["11,3", "11,3"], False),
+        ({"vaerdi": "11.3", "vaerdi_decimaler": 1}, None, False),
+        ({"vaerdi": Decimal("12.3"), "vaerdi_decimaler": 1}, ["11,3", "12,3"], True),
+    ],
+)
+def test_a_field_is_a_change_only_when_it_reads_differently(ny, tekster, vist):
+    """Equal stored values are skipped without rendering; different decimals, or values
+    that read differently, are changes; a snapshot's text against a record's number that
+    reads the same is not."""
+    felt = Baseline._meta.get_field("vaerdi")
+    gammel = {"vaerdi": Decimal("11.3"), "vaerdi_decimaler": 1}
+    forskel = feltforskel(felt, gammel, ny, {})
+    assert (forskel is not None) is vist
+    if vist:
+        assert [s.tekst for afsnit in forskel.afsnit for s in afsnit] == tekster

@@ -9,7 +9,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -26,6 +28,13 @@ from delaftaler.publicering.services import (
 from delaftaler.publicering.version_pdf import version_pdf
 from delaftaler.roller import BESTYRELSE, LEDER
 from tests.chromium import html_errors
+from tests.factories import (
+    AktivitetFactory,
+    BaselineFactory,
+    DelmaalFactory,
+    IndikatorFactory,
+    PartFactory,
+)
 from tests.planer import ny_bruger
 from tests.publicering.test_publicering import NY_MAALGRUPPE, _administrativ, _faglig, _gem
 
@@ -698,6 +707,25 @@ def test_the_draft_pages_query_count_does_not_grow_with_submissions(
         publicering.indstilling_traek_tilbage(indstilling=i, bruger=leder_bruger)
     with django_assert_max_num_queries(16):
         assert leder.get(UDKAST).status_code == 200
+
+
+def test_the_draft_pages_query_count_does_not_grow_with_rows(leder, vejle):
+    """Many more parter, delmål, indikatorer, baselines and aktiviteter in the draft (all
+    of them changes against the published version): the same queries as before."""
+    leder.get(UDKAST)  # sessions and caches warm
+    with CaptureQueriesContext(connection) as foer:
+        assert leder.get(UDKAST).status_code == 200
+    for nr in range(10):
+        PartFactory(delaftale=vejle, navn=f"Ekstra part {nr}")
+        delmaal = DelmaalFactory(delaftale=vejle, tekst=f"Ekstra delmål {nr}")
+        for _ in range(2):
+            BaselineFactory(indikator=IndikatorFactory(delmaal=delmaal))
+        AktivitetFactory(delaftale=vejle, navn=f"Ekstra aktivitet {nr}").delmaal.add(delmaal)
+    with CaptureQueriesContext(connection) as efter:
+        svar = leder.get(UDKAST)
+
+    assert "Ekstra delmål 9" in _tekst(svar)
+    assert len(efter.captured_queries) == len(foer.captured_queries)
 
 
 def test_a_published_board_version_reads_as_approved_on_the_draft_page(
