@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from delaftaler import views
 from delaftaler.opfoelgning import urls as opfoelgning_urls
+from delaftaler.overblik import urls as overblik_urls
 from delaftaler.publicering import urls as publicering_urls
 
 app_name = "delaftaler"
@@ -11,6 +12,8 @@ urlpatterns = [
     # The yearly follow-up (opfoelgning/urls.py) and drafts, publication, the board's
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
+    # Mit overblik, log ind and log ud (overblik/urls.py).
+    path("", include(overblik_urls)),
     path("", include(publicering_urls)),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include(opfoelgning_urls)),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),
