@@ -125,7 +125,8 @@ def byg_overblik(bruger, idag: datetime.date) -> Overblik:
             "helhedsplan__navn", "indsatsomraade__raekkefoelge", "indsatsomraade__navn"
         )
     )
-    o.frister = frister(delaftaler, idag)
+    # The years not sent yet are the secretariat's work; others see the periods' ends.
+    o.frister = [f for f in frister(delaftaler, idag) if o.sekretariat or f.art is Art.PERIODE_SLUT]
     o.moeder = naeste_moeder(o.planer, idag)
     if o.bestyrelse or o.leder:
         seneste = _seneste_indstillinger(delaftaler)
