@@ -209,7 +209,6 @@ STATICFILES_DIRS = [
 LOGIN_URL = "delaftaler:log_ind"
 # Staff land on their own page after logging in (delaftaler/overblik/).
 LOGIN_REDIRECT_URL = "delaftaler:overblik"
-LOGOUT_REDIRECT_URL = "delaftaler:oversigt"
 
 # The site's own address, for the absolute links in e-mails sent outside a request
 # (notifications, reminders), e.g. "https://delaftaler.kommune.dk".

@@ -62,7 +62,8 @@ class LogInd(LoginView):
 
 
 log_ind = LogInd.as_view()
-log_ud = LogoutView.as_view()
+# Back to the front page; the admin's own »Log ud« keeps its »logged out« page.
+log_ud = LogoutView.as_view(next_page="delaftaler:oversigt")
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
