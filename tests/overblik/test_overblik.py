@@ -256,3 +256,12 @@ def test_the_query_count_does_not_grow_with_the_number_of_plans(client, data, ro
     assert _antal(client, bruger) == foer
     if rolle == "administrator":
         assert foer == OVERBLIK_QUERIES
+
+
+def test_mit_overblik_the_calendar_and_the_login_page_are_valid_html(client, data):
+    from tests.chromium import html_errors
+
+    assert html_errors(client.get("/log-ind/").content.decode(), "log_ind.html") == []
+    client.force_login(data.brugere["administrator"])
+    for sti in (OVERBLIK, "/opfoelgninger/", "/"):
+        assert html_errors(client.get(sti).content.decode(), "side.html") == [], sti
