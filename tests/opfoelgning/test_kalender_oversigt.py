@@ -79,3 +79,26 @@ def test_the_board_gets_no_create_buttons_nor_the_secretariats_deadlines(client,
     assert "År, der ikke er oprettet" not in html and 'name="aar"' not in html
     assert "Opfølgning 2023: Viborg_22_26" not in html
     assert "Næste bestyrelsesmøder" in html
+
+
+def test_the_list_reads_the_calendar_in_a_fixed_number_of_queries(client, viborg):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bruger = ny_bruger("s", SEKRETARIAT, medlem_af=viborg.helhedsplan)
+    client.force_login(bruger)
+    Opfoelgning.objects.create(delaftale=viborg, aar=2022)
+
+    def antal() -> int:
+        with CaptureQueriesContext(connection) as q:
+            assert client.get("/opfoelgninger/").status_code == 200
+        return len(q)
+
+    foer = antal()
+    for n in range(3):
+        plan = HelhedsplanFactory(navn=f"Flere_{n}_26")
+        plan.medlemmer.add(bruger)
+        d = DelaftaleFactory(helhedsplan=plan)
+        Opfoelgning.objects.create(delaftale=d, aar=2022)
+        Bestyrelsesmoede.objects.create(helhedsplan=plan, dato=datetime.date(2024, 4, 1))
+    assert antal() == foer
