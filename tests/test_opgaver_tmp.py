@@ -8,7 +8,6 @@ from django_tasks import task
 @task()
 def send_hej(til: str) -> None:
     from django.core.mail import send_mail
-
     send_mail("Hej", "tekst", None, [til])
 
 
