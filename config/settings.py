@@ -212,7 +212,9 @@ STATICFILES_DIRS = [
     ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
 ]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "delaftaler:log_ind"
+# Staff land on their own page after logging in (delaftaler/overblik/).
+LOGIN_REDIRECT_URL = "delaftaler:overblik"
 
 # The site's own address, for the absolute links in e-mails sent outside a request
 # (notifications, reminders), e.g. "https://delaftaler.kommune.dk".

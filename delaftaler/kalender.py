@@ -16,7 +16,7 @@ from enum import StrEnum
 from django.db.models import Prefetch, QuerySet
 
 from delaftaler.lib.formatting import formater_dato
-from delaftaler.models import Delaftale, Opfoelgning
+from delaftaler.models import Bestyrelsesmoede, Delaftale, Helhedsplan, Opfoelgning
 
 # How far ahead a deadline counts as upcoming.
 HORISONT = datetime.timedelta(days=90)
@@ -127,3 +127,30 @@ def frister(
         if idag - horisont <= slut <= idag + horisont:
             resultat.append(Frist(art=Art.PERIODE_SLUT, delaftale=delaftale, dato=slut))
     return sorted(resultat, key=lambda f: (f.dato, str(f.delaftale), f.art))
+
+
+def naeste_moeder(
+    helhedsplaner: Iterable[Helhedsplan], idag: datetime.date, *, antal: int = 5
+) -> list[Bestyrelsesmoede]:
+    """The boards' next meetings (today's included), soonest first: one query."""
+    return list(
+        Bestyrelsesmoede.objects.filter(helhedsplan__in=list(helhedsplaner), dato__gte=idag)
+        .select_related("helhedsplan")
+        .order_by("dato", "helhedsplan__navn")[:antal]
+    )
+
+
+@dataclass(frozen=True)
+class Punkt:
+    """A deadline as a page shows it on ``idag``: its text and whether it is overdue (a
+    follow-up past its due date and not sent; a period that has ended is not overdue)."""
+
+    frist: Frist
+    tekst: str
+    overskredet: bool
+
+
+def som_punkter(frister: Iterable[Frist], idag: datetime.date) -> list[Punkt]:
+    return [
+        Punkt(f, f.tekst(idag), f.art is Art.OPFOELGNING and f.overskredet(idag)) for f in frister
+    ]

@@ -28,6 +28,8 @@ RESERVEREDE_SLUGS = {
     "udkast",
     "historik",
     "overblik",
+    "log-ind",
+    "log-ud",
     "oversigt",
     "konto",
 }

@@ -4,6 +4,7 @@ from delaftaler import views
 from delaftaler.notifikationer import views as notifikationer_views
 from delaftaler.opfoelgning import urls as opfoelgning_urls
 from delaftaler.oprettelse import urls as oprettelse_urls
+from delaftaler.overblik import urls as overblik_urls
 from delaftaler.publicering import urls as publicering_urls
 
 app_name = "delaftaler"
@@ -19,6 +20,8 @@ urlpatterns = [
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
     path("", include(oprettelse_urls)),  # »Ny delaftale«: /udkast/ny/
+    # Mit overblik, log ind and log ud (overblik/urls.py).
+    path("", include(overblik_urls)),
     path("", include(publicering_urls)),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include(opfoelgning_urls)),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),

@@ -163,20 +163,20 @@ def test_plain_http_is_redirected_to_https(gunicorn):
 
 def log_ind(port):
     """GET the login page, POST the credentials with its CSRF token; both responses."""
-    status, headers, html = hent(port, "/admin/login/")
+    status, headers, html = hent(port, "/log-ind/")
     assert status == 200
     csrf_cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("csrftoken="))
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1].decode()
     body = f"csrfmiddlewaretoken={token}&username=driftsadmin&password={KODE}&next=/admin/"
     svar = hent(
         port,
-        "/admin/login/",
+        "/log-ind/",
         metode="POST",
         body=body,
         headers={
             "Cookie": csrf_cookie.split(";")[0],
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"https://{HOST}/admin/login/",
+            "Referer": f"https://{HOST}/log-ind/",
         },
     )
     return csrf_cookie, svar

@@ -14,7 +14,14 @@ from django_tasks_db.models import DBTaskResult
 
 from aktiviteter.models import Aktivitet
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
-from delaftaler.models import Delaftale, Helhedsplan, Part, Version
+from delaftaler.models import (
+    Bestyrelsesmoede,
+    Delaftale,
+    Helhedsplan,
+    Indstilling,
+    Part,
+    Version,
+)
 from indikatorer.models import Baseline
 from tests.conftest import VEJLE, VIBORG
 
@@ -254,13 +261,17 @@ def test_demo_command_loads_both_and_prints_logins_and_is_repeatable(
     assert Baseline.objects.count() == 17 + 19
     assert "brugernavn: sekretariat" in out and "adgangskode:" in out
     assert "Findes allerede: Vejle_21_25 – Beskæftigelse" in out
-    assert "Demo-logins på http://127.0.0.1:8000/admin/" in out
+    assert "Demo-logins på http://127.0.0.1:8000/log-ind/" in out
+    # Something on each role's Mit overblik, once: a submission waiting for the board and
+    # the boards' next meetings (besides Vejle's 2024 sent to the board and the due years).
+    assert Indstilling.objects.filter(status="afventer").count() == 1
+    assert Bestyrelsesmoede.objects.count() == 4
 
 
 def test_demo_logins_name_the_address_make_run_serves_on(db, capsys, settings):
     settings.DEBUG = True
     call_command("demo", adresse="http://127.0.0.1:8123")
-    assert "Demo-logins på http://127.0.0.1:8123/admin/ :" in capsys.readouterr().out
+    assert "Demo-logins på http://127.0.0.1:8123/log-ind/" in capsys.readouterr().out
 
 
 def test_fixture_with_an_error_writes_nothing(db, tmp_path):

@@ -193,6 +193,24 @@ SIDER = [
     Raekke("delaftaler:version_pdf", "", _delaftale("delaftaler:version_pdf", 1), OFFENTLIG),
     Raekke("delaftaler:indikatorer_csv", "", _delaftale("delaftaler:indikatorer_csv"), OFFENTLIG),
     Raekke("delaftaler:indikatorer_xlsx", "", _delaftale("delaftaler:indikatorer_xlsx"), OFFENTLIG),
+    # Mit overblik, logging in (someone logged in goes on to Mit overblik) and out (POST).
+    Raekke(
+        "delaftaler:overblik",
+        "",
+        lambda d: reverse("delaftaler:overblik"),
+        svar(LOGIN, 200, 200, 200, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:log_ind", "", lambda d: reverse("delaftaler:log_ind"), svar(200, *[VIDERE] * 5)
+    ),
+    Raekke("delaftaler:log_ud", "", lambda d: reverse("delaftaler:log_ud"), alle(405)),
+    Raekke(
+        "delaftaler:log_ud",
+        "POST",
+        lambda d: reverse("delaftaler:log_ud"),
+        alle(VIDERE),
+        "post",
+    ),
     # The yearly follow-up.
     Raekke(
         "delaftaler:opfoelgninger",
@@ -348,7 +366,8 @@ INGEN = svar(LOGIN, 403, 403, 403, 403, 403)
 
 ADMIN_SIDER = [
     Raekke("admin:index", "", lambda d: reverse("admin:index"), PERSONALE),
-    Raekke("admin:login", "", lambda d: reverse("admin:login"), svar(200, *[VIDERE] * 5)),
+    # A GET of the admin's login goes to the site's login page (delaftaler:log_ind).
+    Raekke("admin:login", "", lambda d: reverse("admin:login"), alle(VIDERE)),
     # Logging out is a POST; the admin sends someone not logged in to its front page.
     Raekke("admin:logout", "", lambda d: reverse("admin:logout"), svar(VIDERE, *[405] * 5)),
     Raekke("admin:password_change", "", lambda d: reverse("admin:password_change"), PERSONALE),
@@ -536,13 +555,17 @@ def _kontroller(response, forventet, url: str) -> None:
     hvad = f"{url}: {response.status_code} {response.get('Location', '')}"
     if forventet == LOGIN:
         assert response.status_code == 302, hvad
-        assert response["Location"].startswith(reverse("admin:login") + "?next="), hvad
+        assert response["Location"].startswith(
+            (reverse("delaftaler:log_ind") + "?next=", reverse("admin:login") + "?next=")
+        ), hvad
     elif forventet == FINDES_IKKE:
         assert response.status_code == 302, hvad
         assert response["Location"] == reverse("admin:index"), hvad
     elif forventet == VIDERE:
         assert response.status_code == 302, hvad
-        assert not response["Location"].startswith(reverse("admin:login") + "?next="), hvad
+        assert not response["Location"].startswith(
+            (reverse("delaftaler:log_ind") + "?next=", reverse("admin:login") + "?next=")
+        ), hvad
     else:
         assert response.status_code == forventet, hvad
 

@@ -204,7 +204,7 @@ def test_base_template_structure(browser, live_server, proeve_urls):
         assert page.evaluate("document.activeElement.getAttribute('href')") == "#main-content"
         assert page.locator("main#main-content h1").inner_text() == "Prøveside"
         login = page.get_by_role("link", name="Log ind")
-        assert login.is_visible() and login.get_attribute("href") == "/admin/"
+        assert login.is_visible() and login.get_attribute("href") == "/log-ind/"
         # The table is wider than the phone and scrolls inside its container (with the
         # .sr-only text in it); the page itself is not wider than the phone.
         rulle = page.locator(".table--responsive-scroll")

@@ -179,7 +179,7 @@ FORVENTET = {
 def test_anonymous_visitors_are_sent_to_the_login_page(client, sendt, side):
     svar = client.get(SIDER[side])
     assert svar.status_code == 302
-    assert svar["Location"].startswith(reverse("admin:login") + "?next=")
+    assert svar["Location"].startswith(reverse("delaftaler:log_ind") + "?next=")
 
 
 @pytest.mark.parametrize("side", SIDER)

@@ -359,7 +359,7 @@ def test_access_to_the_restore_address(
 ):
     adresse = gendan_url(vejle)
     anonym = Client().post(adresse)
-    assert anonym.status_code == 302 and anonym.url.startswith(reverse("admin:login"))
+    assert anonym.status_code == 302 and anonym.url.startswith(reverse("delaftaler:log_ind"))
 
     bestyrelse = Client()
     bestyrelse.force_login(bestyrelse_bruger)

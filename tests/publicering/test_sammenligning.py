@@ -259,7 +259,7 @@ def test_versions_list_links_comparisons_for_members(sekretariat_client, client,
 def test_access(vejle, django_user_model, bestyrelse_bruger):
     adresse = url(vejle, fra="v1", til="udkast")
     anonym = Client().get(adresse)
-    assert anonym.status_code == 302 and anonym.url.startswith(reverse("admin:login"))
+    assert anonym.status_code == 302 and anonym.url.startswith(reverse("delaftaler:log_ind"))
     bestyrelse = Client()
     bestyrelse.force_login(bestyrelse_bruger)
     assert bestyrelse.get(adresse).status_code == 200

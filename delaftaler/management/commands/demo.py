@@ -1,6 +1,7 @@
 """Demo data for `make run`: both real delaftaler, one login per role and demo follow-ups
 for Vejle_21_25 (2022-2024, plainly marked as made-up numbers). Safe to repeat."""
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -8,11 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from delaftaler.indlaesning import IndlaesningsFejl, indlaes_fil
-from delaftaler.models import Delaftale, Helhedsplan
+from delaftaler.models import Bestyrelsesmoede, Delaftale, Helhedsplan, Indstilling
 from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
+from delaftaler.publicering.services import udkast_indstil
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, MEDARBEJDER, opret_grupper
 
 DEMO_BRUGERE = [
@@ -55,7 +58,10 @@ class Command(BaseCommand):
             )
             for o in nye:
                 self.stdout.write(f"Demo-opfølgning oprettet: {o} ({o.get_status_display()})")
-        self.stdout.write(f"\nDemo-logins på {adresse.rstrip('/')}/admin/ :")
+        self._demo_overblik(brugere)
+        self.stdout.write(
+            f"\nDemo-logins på {adresse.rstrip('/')}/log-ind/ (man lander på »Mit overblik«):"
+        )
         for brugernavn, kode, navn, _, _ in DEMO_BRUGERE:
             self.stdout.write(f"  {navn:<24} brugernavn: {brugernavn:<12} adgangskode: {kode}")
 
@@ -81,3 +87,37 @@ class Command(BaseCommand):
                 plan.medlemmer.add(bruger)
             brugere[brugernavn] = bruger
         return brugere
+
+    @transaction.atomic
+    def _demo_overblik(self, brugere: dict) -> None:
+        """Something on each role's Mit overblik: the boards' next two meetings, and a
+        faglig change of Viborg's delaftale submitted to the board by the leder (once)."""
+        idag = timezone.localdate()
+        for plan in Helhedsplan.objects.all():
+            if not plan.bestyrelsesmoeder.filter(dato__gte=idag).exists():
+                for dage, emne in ((21, "Opfølgning og indstillinger"), (84, "Budget og status")):
+                    Bestyrelsesmoede.objects.create(
+                        helhedsplan=plan, dato=idag + datetime.timedelta(days=dage), emne=emne
+                    )
+                self.stdout.write(f"Demo-bestyrelsesmøder oprettet: {plan}")
+        viborg = (
+            Delaftale.objects.filter(
+                helhedsplan__navn__startswith="Viborg", versioner__isnull=False
+            )
+            .distinct()
+            .first()
+        )
+        if viborg is None or Indstilling.objects.filter(delaftale=viborg).exists():
+            return
+        delmaal = viborg.delmaal.order_by("raekkefoelge", "pk").first()
+        if delmaal is None:
+            return
+        delmaal.tekst = f"{delmaal.tekst} (demo: skærpet formulering)"[:500]
+        delmaal.full_clean()
+        delmaal.save()
+        udkast_indstil(
+            delaftale=viborg,
+            bruger=brugere["leder"],
+            begrundelse="Demo: en faglig ændring, der venter på bestyrelsen.",
+        )
+        self.stdout.write(f"Demo-indstilling til bestyrelsen: {viborg}")

@@ -29,10 +29,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaftaler.adgang import IKKE_MEDLEM, INGEN_ADGANG, hent_til_redigering, med_medlemskab
+from delaftaler.kalender import (
+    Art,
+    frister,
+    med_kalender,
+    naeste_moeder,
+    opfoelgningsfrister,
+    som_punkter,
+)
 from delaftaler.lib.formdata import felter_hoejst
 from delaftaler.lib.forms import add_service_errors
 from delaftaler.models import (
     Delaftale,
+    Helhedsplan,
     Opfoelgning,
     OpfoelgningHaendelse,
 )
@@ -113,14 +122,45 @@ def _argumenter(opfoelgning: Opfoelgning) -> list:
 
 @kraever(SE)
 def oversigt(request: HttpRequest) -> HttpResponse:
-    """Every follow-up the person may see in the helhedsplaner they work on."""
+    """Every follow-up the person may see in the helhedsplaner they work on, and the
+    follow-up calendar: deadlines, the boards' next meetings and, for the secretariat,
+    every delaftale with the due years not created yet (each with its »Opret« button)."""
+    bruger = request.user
     opfoelgninger = _med_datoer(
         _opfoelgninger()
-        .synlige_for(request.user)
-        .for_bruger(request.user)
+        .synlige_for(bruger)
+        .for_bruger(bruger)
         .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__raekkefoelge", "-aar")
     )
-    return render(request, "opfoelgning/oversigt.html", {"opfoelgninger": opfoelgninger})
+    idag = timezone.localdate()
+    planer = list(Helhedsplan.objects.for_bruger(bruger))
+    delaftaler = list(
+        med_kalender(Delaftale.objects.filter(helhedsplan__in=planer)).order_by(
+            "helhedsplan__navn", "indsatsomraade__raekkefoelge", "indsatsomraade__navn"
+        )
+    )
+    sekretariat = bruger.has_perm("delaftaler.send_opfoelgning")
+    ikke_oprettet = []
+    if bruger.has_perm("delaftaler.add_opfoelgning"):
+        for d in delaftaler:
+            mangler = [f for f in opfoelgningsfrister(d, idag) if f.opfoelgning is None]
+            ikke_oprettet.append((d, som_punkter(mangler, idag)))
+    return render(
+        request,
+        "opfoelgning/oversigt.html",
+        {
+            "opfoelgninger": opfoelgninger,
+            "idag": idag,
+            # The secretariat's deadlines are its years; the board's only the periods' ends
+            # (what is not sent yet is the secretariat's work).
+            "frister": som_punkter(
+                [f for f in frister(delaftaler, idag) if sekretariat or f.art is Art.PERIODE_SLUT],
+                idag,
+            ),
+            "moeder": naeste_moeder(planer, idag),
+            "ikke_oprettet": ikke_oprettet,
+        },
+    )
 
 
 @kraever(SE)
