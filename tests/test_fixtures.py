@@ -265,7 +265,9 @@ def test_demo_command_loads_both_and_prints_logins_and_is_repeatable(
     # Something on each role's Mit overblik, once: a submission waiting for the board and
     # the boards' next meetings (besides Vejle's 2024 sent to the board and the due years).
     assert Indstilling.objects.filter(status="afventer").count() == 1
-    assert Bestyrelsesmoede.objects.count() == 4
+    # The meetings: the two where Vejle's 2022 and 2023 were approved, and two coming
+    # ones for each plan.
+    assert Bestyrelsesmoede.objects.count() == 6
 
 
 def test_demo_logins_name_the_address_make_run_serves_on(db, capsys, settings):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from delaftaler.lib.formatting import brugernavn, formater_dato
+from delaftaler.lib.opgaver import koe_efter_commit
 from delaftaler.models import (
     Indstilling,
     NotifikationArt,
@@ -35,9 +35,7 @@ VENT = datetime.timedelta(minutes=5)
 
 
 def _koe(art: str, objekt_id: int, aktoer_id: int | None) -> None:
-    transaction.on_commit(
-        lambda: send_haendelse.enqueue(art=str(art), objekt_id=objekt_id, aktoer_id=aktoer_id)
-    )
+    koe_efter_commit(send_haendelse, art=str(art), objekt_id=objekt_id, aktoer_id=aktoer_id)
 
 
 # --- The events (called inside the service's transaction) -------------------------------

@@ -95,6 +95,10 @@ class Overblik:
 
     @property
     def punkter(self) -> list[Punkt]:
+        """The calendar beside the work: the secretariat's years are listed above it with
+        their missing values, so the calendar holds only what is not listed there."""
+        if self.sekretariat:
+            return som_punkter([f for f in self.frister if f.art is not Art.OPFOELGNING], self.idag)
         return som_punkter(self.frister, self.idag)
 
     @property

@@ -22,20 +22,12 @@ from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from delaftaler.notifikationer.views import valg_kontekst
 from delaftaler.overblik.selectors import byg_overblik
-
-
-def valgfri_url(navn: str) -> str | None:
-    """The address of a page another part of the app may add, or None while it is not
-    there (the template then leaves the link out)."""
-    try:
-        return reverse(navn)
-    except NoReverseMatch:
-        return None
 
 
 @require_GET
@@ -50,8 +42,7 @@ def overblik(request: HttpRequest) -> HttpResponse:
         "overblik/overblik.html",
         {
             "o": byg_overblik(request.user, idag),
-            "notifikationsvalg_url": valgfri_url("delaftaler:notifikationsvalg"),
-            "ny_delaftale_url": valgfri_url("delaftaler:ny_delaftale"),
+            "emails": valg_kontekst(request.user),
         },
     )
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from contextlib import nullcontext
-from functools import partial
 
 from django.core.cache import caches
 from django.db import connection, transaction
 from django_tasks import task
 
+from delaftaler.lib.opgaver import koe_efter_commit
 from delaftaler.models import Version
 from delaftaler.visning import pdf
 from delaftaler.visning.context import version_visning
@@ -88,7 +88,7 @@ def version_pdf_opgave(version_id: int) -> str:
 
 def version_pdf_bestil(version: Version) -> None:
     """After the publishing transaction commits, queue the version's PDF for the worker."""
-    transaction.on_commit(partial(version_pdf_opgave.enqueue, version.pk))
+    koe_efter_commit(version_pdf_opgave, version.pk)
 
 
 def version_pdf(version: Version) -> bytes:
@@ -111,5 +111,5 @@ def manglende_pdf_bestil() -> int:
     before the worker had made it); returns how many."""
     versioner = list(Version.objects.filter(pdf_sha256="").values_list("pk", flat=True))
     for pk in versioner:
-        transaction.on_commit(partial(version_pdf_opgave.enqueue, pk))
+        koe_efter_commit(version_pdf_opgave, pk)
     return len(versioner)

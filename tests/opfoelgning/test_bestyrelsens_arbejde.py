@@ -152,7 +152,7 @@ def test_the_old_comment_page_leads_to_the_report(bestyrelse_client, sendt):
 def test_only_the_plans_board_may_comment(client, sendt, delmaal, sekretariat_bruger, viborg):
     data = {"delmaal": delmaal[0].pk, "tekst": "Hov"}
     svar = client.post(KOMMENTAR, data)
-    assert svar.status_code == 302 and svar["Location"].startswith(reverse("admin:login"))
+    assert svar.status_code == 302 and svar["Location"].startswith(reverse("delaftaler:log_ind"))
 
     client.force_login(sekretariat_bruger)
     assert client.post(KOMMENTAR, data).status_code == 403
