@@ -63,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--planer", type=int, default=20)
+    parser.add_argument("--profile", choices=["leder", "bestyrelse", "administrator"])
     args = parser.parse_args()
     _opsaet_django()
     logging.disable(logging.INFO)
@@ -88,6 +89,19 @@ def main() -> None:
         _plan(data, nr, alle)
     Helhedsplan.objects.get(navn="Plan01_21_25").medlemmer.add(*alene.values())
 
+    if args.profile:
+        import cProfile
+        import pstats
+
+        klient = Client(HTTP_HOST="127.0.0.1")
+        klient.force_login(alle[args.profile])
+        klient.get("/overblik/", secure=True)
+        profil = cProfile.Profile()
+        profil.enable()
+        klient.get("/overblik/", secure=True)
+        profil.disable()
+        pstats.Stats(profil).sort_stats("cumulative").print_stats(40)
+        return
     print(
         f"Database: {connection.vendor}; cached template loader; median of {args.runs} "
         "runs after one warm-up, milliseconds (CPU ms)\n"
