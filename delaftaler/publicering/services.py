@@ -26,8 +26,8 @@ from delaftaler.models import Bestyrelsesmoede, Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
 from delaftaler.publicering.mangler import kraev_fuldstaendig
 from delaftaler.publicering.version_pdf import version_pdf_bestil
-from delaftaler.snapshot import Snapshot, digest, tag_snapshot
-from delaftaler.visning.context import hent_udkast, med_indhold
+from delaftaler.snapshot import Snapshot, digest, snapshots, tag_snapshot
+from delaftaler.visning.context import hent_udkast
 
 INGEN_AENDRINGER = "Udkastet er magen til den gældende version; der er intet at publicere."
 FAGLIG_SKAL_GODKENDES = (
@@ -115,16 +115,30 @@ def _udkast(udkast: Delaftale, grundlag: Version | None) -> Udkast:
 
 
 def udkast_for_alle(delaftaler) -> list[Udkast]:
-    """The drafts of several delaftaler at once, in a fixed number of queries (ten)."""
-    udkast = list(med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
+    """The drafts of several delaftaler at once, in ten queries whatever their number, for
+    lists that show each draft's classification and changes but not its content (the
+    list of drafts, Mit overblik).
+
+    The drafts are read as plain rows (``snapshot.snapshots``), not as the prefetched tree
+    ``udkast_for`` builds: twenty delaftaler are thousands of rows, and model instances
+    for them cost more than the comparison. Each ``Udkast.delaftale`` is the object
+    passed in (select its helhedsplan and indsatsområde if you show them)."""
+    delaftaler = list(delaftaler)
+    indhold = snapshots(d.pk for d in delaftaler)
     gaeldende = {
         v.delaftale_id: v
         for v in Version.objects.gaeldende()
         .defer("pdf")
         .select_related("fagligt_godkendt_moede")
-        .filter(delaftale__in=udkast)
+        .filter(delaftale__in=[d.pk for d in delaftaler])
     }
-    return [_udkast(u, gaeldende.get(u.pk)) for u in udkast]
+    resultat = []
+    for d in delaftaler:
+        grundlag = gaeldende.get(d.pk)
+        nu = indhold[d.pk]
+        aendringer = aendr.sammenlign(grundlag.indhold, nu) if grundlag else []
+        resultat.append(Udkast(d, nu, digest(nu), grundlag, aendringer))
+    return resultat
 
 
 def _log_efter_commit(handling: str, delaftale: Delaftale, bruger, **detaljer) -> None:
