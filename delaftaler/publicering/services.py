@@ -120,7 +120,7 @@ def udkast_for_alle(delaftaler) -> list[Udkast]:
     list of drafts, Mit overblik).
 
     The drafts are read as plain rows (``snapshot.snapshots``), not as the prefetched tree
-    ``udkast_for`` builds: twenty delaftaler are thousands of rows, and model instances
+    ``udkast_for`` builds: twenty delaftaler are nearly a thousand rows, and model instances
     for them cost more than the comparison. Each ``Udkast.delaftale`` is the object
     passed in (select its helhedsplan and indsatsområde if you show them)."""
     delaftaler = list(delaftaler)
@@ -134,6 +134,8 @@ def udkast_for_alle(delaftaler) -> list[Udkast]:
     }
     resultat = []
     for d in delaftaler:
+        if d.pk not in indhold:
+            continue  # deleted meanwhile
         grundlag = gaeldende.get(d.pk)
         nu = indhold[d.pk]
         aendringer = aendr.sammenlign(grundlag.indhold, nu) if grundlag else []
