@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -66,9 +67,14 @@ class Udkast:
 
     delaftale: Delaftale
     indhold: Snapshot
-    sha256: str
     grundlag: Version | None
     aendringer: list[aendr.Aendring] = field(default_factory=list)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The draft's digest, which its page hands back with »Publicér« or »Send til
+        bestyrelsen«; computed when asked for (the lists of drafts do not)."""
+        return digest(self.indhold)
 
     @property
     def art(self) -> str | None:
@@ -111,7 +117,7 @@ def udkast_for(delaftale: Delaftale) -> Udkast:
 def _udkast(udkast: Delaftale, grundlag: Version | None) -> Udkast:
     indhold = tag_snapshot(udkast)
     aendringer = aendr.sammenlign(grundlag.indhold, indhold) if grundlag else []
-    return Udkast(udkast, indhold, digest(indhold), grundlag, aendringer)
+    return Udkast(udkast, indhold, grundlag, aendringer)
 
 
 def udkast_for_alle(delaftaler) -> list[Udkast]:
@@ -139,7 +145,7 @@ def udkast_for_alle(delaftaler) -> list[Udkast]:
         grundlag = gaeldende.get(d.pk)
         nu = indhold[d.pk]
         aendringer = aendr.sammenlign(grundlag.indhold, nu) if grundlag else []
-        resultat.append(Udkast(d, nu, digest(nu), grundlag, aendringer))
+        resultat.append(Udkast(d, nu, grundlag, aendringer))
     return resultat
 
 
@@ -281,7 +287,7 @@ def _administrative_oven_paa(delaftale: Delaftale, udkast_sha256: str | None) ->
     aendringer = aendr.sammenlign(gaeldende, indhold)
     if not aendringer:
         raise ValidationError(INGEN_ADMINISTRATIVE)
-    return Udkast(delaftale, indhold, digest(indhold), udkast.grundlag, aendringer)
+    return Udkast(delaftale, indhold, udkast.grundlag, aendringer)
 
 
 @transaction.atomic
