@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,8 +27,8 @@ from delaftaler.models import Bestyrelsesmoede, Delaftale, Indstilling, Version
 from delaftaler.publicering import changes as aendr
 from delaftaler.publicering.mangler import kraev_fuldstaendig
 from delaftaler.publicering.version_pdf import version_pdf_bestil
-from delaftaler.snapshot import Snapshot, digest, tag_snapshot
-from delaftaler.visning.context import hent_udkast, med_indhold
+from delaftaler.snapshot import Snapshot, digest, snapshots, tag_snapshot
+from delaftaler.visning.context import hent_udkast
 
 INGEN_AENDRINGER = "Udkastet er magen til den gældende version; der er intet at publicere."
 FAGLIG_SKAL_GODKENDES = (
@@ -66,9 +67,14 @@ class Udkast:
 
     delaftale: Delaftale
     indhold: Snapshot
-    sha256: str
     grundlag: Version | None
     aendringer: list[aendr.Aendring] = field(default_factory=list)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The draft's digest, which its page hands back with »Publicér« or »Send til
+        bestyrelsen«; computed when asked for (the lists of drafts do not)."""
+        return digest(self.indhold)
 
     @property
     def art(self) -> str | None:
@@ -111,20 +117,36 @@ def udkast_for(delaftale: Delaftale) -> Udkast:
 def _udkast(udkast: Delaftale, grundlag: Version | None) -> Udkast:
     indhold = tag_snapshot(udkast)
     aendringer = aendr.sammenlign(grundlag.indhold, indhold) if grundlag else []
-    return Udkast(udkast, indhold, digest(indhold), grundlag, aendringer)
+    return Udkast(udkast, indhold, grundlag, aendringer)
 
 
 def udkast_for_alle(delaftaler) -> list[Udkast]:
-    """The drafts of several delaftaler at once, in a fixed number of queries (ten)."""
-    udkast = list(med_indhold().filter(pk__in=[d.pk for d in delaftaler]))
+    """The drafts of several delaftaler at once, in ten queries whatever their number, for
+    lists that show each draft's classification and changes but not its content (the
+    list of drafts, Mit overblik).
+
+    The drafts are read as plain rows (``snapshot.snapshots``), not as the prefetched tree
+    ``udkast_for`` builds: twenty delaftaler are nearly a thousand rows, and model instances
+    for them cost more than the comparison. Each ``Udkast.delaftale`` is the object
+    passed in (select its helhedsplan and indsatsområde if you show them)."""
+    delaftaler = list(delaftaler)
+    indhold = snapshots(d.pk for d in delaftaler)
     gaeldende = {
         v.delaftale_id: v
         for v in Version.objects.gaeldende()
         .defer("pdf")
         .select_related("fagligt_godkendt_moede")
-        .filter(delaftale__in=udkast)
+        .filter(delaftale__in=[d.pk for d in delaftaler])
     }
-    return [_udkast(u, gaeldende.get(u.pk)) for u in udkast]
+    resultat = []
+    for d in delaftaler:
+        if d.pk not in indhold:
+            continue  # deleted meanwhile
+        grundlag = gaeldende.get(d.pk)
+        nu = indhold[d.pk]
+        aendringer = aendr.sammenlign(grundlag.indhold, nu) if grundlag else []
+        resultat.append(Udkast(d, nu, grundlag, aendringer))
+    return resultat
 
 
 def _log_efter_commit(handling: str, delaftale: Delaftale, bruger, **detaljer) -> None:
@@ -265,7 +287,7 @@ def _administrative_oven_paa(delaftale: Delaftale, udkast_sha256: str | None) ->
     aendringer = aendr.sammenlign(gaeldende, indhold)
     if not aendringer:
         raise ValidationError(INGEN_ADMINISTRATIVE)
-    return Udkast(delaftale, indhold, digest(indhold), udkast.grundlag, aendringer)
+    return Udkast(delaftale, indhold, udkast.grundlag, aendringer)
 
 
 @transaction.atomic

@@ -18,8 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaftaler.models import Bestyrelsesmoede, Indstilling, Opfoelgning, OpfoelgningHaendelse
+from delaftaler.opfoelgning.grid import byg_raekker
+from delaftaler.overblik.selectors import mangler_pr_aar
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT
-from indikatorer.models import Maaling
+from delaftaler.visning.context import med_indhold
+from indikatorer.models import Baseline, Maaling
 from tests.factories import (
     BaselineFactory,
     BoligomraadeFactory,
@@ -28,6 +31,7 @@ from tests.factories import (
     HelhedsplanFactory,
     IndikatorFactory,
     indsatsomraade,
+    publicer,
 )
 from tests.planer import ny_bruger
 
@@ -193,6 +197,71 @@ def test_the_secretariat_sees_due_and_overdue_years_with_the_values_still_missin
     # 2023 is with the board: not the secretariat's to do.
     assert "Opfølgning 2023: Egen_21_25 – Beskæftigelse" not in html
     assert "Anden_21_25" not in html
+
+
+def _udkast_linje(html: str, plan: Plan) -> str | None:
+    """What Mit overblik says of the delaftale's draft, or None when it lists no draft."""
+    udkast = reverse("delaftaler:udkast", args=plan.args())
+    m = re.search(rf'href="{udkast}">[^<]*</a> <span class="overblik-meta">([^<]*)</span>', html)
+    return m and m.group(1)
+
+
+def test_a_draft_edited_after_publication_is_listed_again_with_its_classification(client, data):
+    egen, leder = data.egen, data.brugere["leder"]
+    publicer(egen.delaftale)
+    assert _udkast_linje(side(client, leder), egen) is None  # published as it stands
+    omraade = egen.plan.boligomraader.first()
+    omraade.navn += " Nord"
+    omraade.save()
+    assert _udkast_linje(side(client, leder), egen) == (
+        "Administrativ ændring (1 ændring) · kan publiceres af sekretariatslederen"
+    )
+    # Deleting a row is a change too: a baseline's, which the board must approve.
+    Baseline.objects.filter(indikator__delmaal__delaftale=egen.delaftale).first().delete()
+    assert _udkast_linje(side(client, leder), egen) == (
+        "Faglig ændring (2 ændringer) · skal godkendes af bestyrelsen"
+    )
+
+
+def test_the_missing_values_are_counted_as_the_entry_grid_builds_its_rows(data):
+    """mangler_pr_aar counts from ids what the grid (opfoelgning.grid.byg_raekker) builds:
+    baselines per target group, one sted with two baselines, an indikator without
+    baselines (every boligområde), values at a sted without a baseline and at another
+    plan's boligområde (left out)."""
+    egen = data.egen
+    d = egen.delaftale
+    omraader = list(egen.plan.boligomraader.all())
+    grupper = IndikatorFactory(delmaal=d.delmaal.first())
+    for gruppe, periode in [("Unge", "2019"), ("Unge", "2020"), ("", "2019")]:
+        BaselineFactory(indikator=grupper, boligomraade=None, maalgruppe=gruppe, periode=periode)
+    uden = IndikatorFactory(delmaal=DelmaalFactory(delaftale=d))
+    fremmed = data.anden.plan.boligomraader.first()
+    for indikator, omraade, gruppe in [
+        (grupper, None, "Unge"),
+        (grupper, omraader[1], ""),
+        (uden, omraader[0], ""),
+        (uden, fremmed, ""),
+    ]:
+        Maaling.objects.create(
+            opfoelgning=egen.kladde,
+            indikator=indikator,
+            boligomraade=omraade,
+            maalgruppe=gruppe,
+            periode="2022",
+            vaerdi=Decimal("1"),
+            vaerdi_decimaler=0,
+        )
+    tael = mangler_pr_aar([d], [egen.kladde])
+    delmaal = med_indhold().get(pk=d.pk).delmaal_liste
+    for opfoelgning, forventet in [(egen.kladde, (3, 7)), (None, (6, 6))]:
+        raekker = byg_raekker(
+            delmaal=delmaal,
+            boligomraader=omraader,
+            maalinger=list(Maaling.objects.filter(opfoelgning=opfoelgning)) if opfoelgning else [],
+            forrige=[],
+        )
+        i_gitteret = (sum(r.eksisterende is None for r in raekker), len(raekker))
+        assert tael(d, opfoelgning) == i_gitteret == forventet
 
 
 def test_the_calendar_shows_the_next_board_meetings_of_ones_own_plans(client, data):

@@ -209,6 +209,36 @@ def test_all_drafts_at_once_agree_with_one_at_a_time(vejle, viborg, django_asser
         assert alle[delaftale.pk].grundlag.pk == en.grundlag.pk
 
 
+def test_the_drafts_read_as_rows_agree_with_the_tree_after_edits_deletions_and_links(vejle, viborg):
+    """udkast_for_alle (the lists: Mit overblik, /udkast/) reads the drafts as plain rows;
+    udkast_for (the draft page, publishing) as the prefetched tree. After edits of every
+    kind, deleted rows and changed links included, both see the same draft and changes."""
+    from indikatorer.models import Baseline
+
+    _administrativ(vejle)
+    _faglig(vejle)
+    baseline = Baseline.objects.filter(indikator__delmaal__delaftale=vejle).last()
+    omraade = vejle.helhedsplan.boligomraader.first()
+    baseline.samlet_for.add(omraade)
+    Baseline.objects.filter(indikator__delmaal__delaftale=vejle).first().delete()
+    aktivitet = vejle.aktiviteter.last()
+    aktivitet.delmaal.remove(*aktivitet.delmaal.all())
+    vejle.delmaal.last().delete()  # and its indikatorer and baselines with it
+    _gem(omraade, navn=f"{omraade.navn} Nord")
+    alle = {u.delaftale.pk: u for u in publicering.udkast_for_alle([vejle, viborg])}
+    for delaftale in (vejle, viborg):
+        en = publicering.udkast_for(delaftale)
+        assert alle[delaftale.pk].indhold == en.indhold
+        assert alle[delaftale.pk].aendringer == en.aendringer
+        assert (alle[delaftale.pk].art, alle[delaftale.pk].sha256) == (en.art, en.sha256)
+    handlinger = {(a.del_, a.handling) for a in alle[vejle.pk].aendringer}
+    assert {("baselines", "slettet"), ("delmaal", "slettet"), ("indikatorer", "slettet")} <= (
+        handlinger
+    )
+    assert alle[vejle.pk].art == FAG
+    assert not alle[viborg.pk].har_aendringer
+
+
 # --- Administrative: published directly ---------------------------------------------------------
 
 
