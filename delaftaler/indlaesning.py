@@ -126,17 +126,7 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
         indsatsomraade=indsatsomraade,
         gyldig_fra=date.fromisoformat(aftale_data["gyldig_fra"]),
         gyldig_til=date.fromisoformat(aftale_data["gyldig_til"]),
-        **{
-            felt: aftale_data.get(felt, "")
-            for felt in (
-                "ansvarlige",
-                "aktiviteter_indledning",
-                "medarbejderressourcer",
-                "kommunal_sammenhaeng",
-                "kommunale_maalsaetninger",
-                "revision",
-            )
-        },
+        **{felt: aftale_data.get(felt, "") for felt in Delaftale.TEKSTFELTER},
     )
     _gem(aftale, "delaftale")
 

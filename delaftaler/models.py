@@ -325,6 +325,16 @@ class DelaftaleQuerySet(models.QuerySet):
 class Delaftale(models.Model):
     """One focus area's agreement, in the order of LBF's template."""
 
+    # The agreement's own texts, in the template's order (imported, copied, standard texts).
+    TEKSTFELTER = (
+        "ansvarlige",
+        "aktiviteter_indledning",
+        "medarbejderressourcer",
+        "kommunal_sammenhaeng",
+        "kommunale_maalsaetninger",
+        "revision",
+    )
+
     helhedsplan = models.ForeignKey(
         Helhedsplan,
         on_delete=models.PROTECT,

@@ -29,14 +29,6 @@ AARSAG_STANDARD = "Oprettet fra standardtekster"
 AARSAG_KOPI = "Kopieret fra {kilde}"
 AARSAG_MAKS = 100  # django-simple-history's history_change_reason
 
-TEKSTFELTER = [
-    "ansvarlige",
-    "aktiviteter_indledning",
-    "medarbejderressourcer",
-    "kommunal_sammenhaeng",
-    "kommunale_maalsaetninger",
-    "revision",
-]
 PART_FELTER = [
     "type",
     "gruppe",
@@ -155,7 +147,11 @@ def delaftale_opret(
     )
     if Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).exists():
         raise findes
-    tekster = {f: getattr(kilde, f) for f in TEKSTFELTER} if kilde else dict(standardtekster.FELTER)
+    tekster = (
+        {f: getattr(kilde, f) for f in Delaftale.TEKSTFELTER}
+        if kilde
+        else dict(standardtekster.FELTER)
+    )
     aarsag = aarsag_for(kilde)
     delaftale = Delaftale(
         helhedsplan=plan,
