@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from delaftaler.notifikationer.views import valg_kontekst
+from delaftaler.notifikationer.valg import valg_kontekst
 from delaftaler.overblik.selectors import byg_overblik
 
 
