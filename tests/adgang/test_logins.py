@@ -35,10 +35,6 @@ HER = "192.0.2.10"
 ANDET_STED = "198.51.100.20"
 SIKKERHED = "delaftaler.sikkerhed"
 
-# Logins check real password hashes, as production makes them.
-pytestmark = pytest.mark.rigtig_hasher
-
-
 @pytest.fixture
 def anne(db):
     return get_user_model().objects.create_user("anne", password=KODE, is_staff=True)
@@ -49,8 +45,10 @@ def bo(db):
     return get_user_model().objects.create_user("bo", password=KODE, is_staff=True)
 
 
+@pytest.mark.rigtig_hasher
 def test_passwords_are_stored_with_productions_hasher(anne):
-    """The rest of the suite hashes with MD5 for speed; this module must not."""
+    """The rest of the suite, this module's logins and lockouts included, hashes with MD5
+    for speed: which hasher checks a password changes nothing they test."""
     assert anne.password.startswith("pbkdf2_sha256$")
     assert anne.check_password(KODE)
 

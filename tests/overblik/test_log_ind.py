@@ -14,8 +14,6 @@ KODE = "hemmelig-kode-123"
 HER = "192.0.2.10"
 
 pytestmark = pytest.mark.django_db
-# Only the tests that post a password need production's (slow) hasher.
-echt = pytest.mark.rigtig_hasher
 
 
 @pytest.fixture
@@ -31,14 +29,12 @@ def log_ind(klient: Client, kode: str = KODE, **ekstra):
     )
 
 
-@echt
 def test_logging_in_lands_on_mit_overblik(client, anne):
     svar = log_ind(client)
     assert svar.status_code == 302 and svar["Location"] == "/overblik/"
     assert "Mit overblik" in client.get("/overblik/").content.decode()
 
 
-@echt
 def test_next_is_honoured_when_it_is_this_sites_address_only(client, anne):
     assert log_ind(client, next="/udkast/")["Location"] == "/udkast/"
     client.logout()
@@ -57,7 +53,6 @@ def test_someone_logged_in_asking_for_the_login_page_goes_to_mit_overblik(client
     assert client.get("/log-ind/")["Location"] == "/overblik/"
 
 
-@echt
 def test_five_wrong_passwords_lock_out_on_the_sites_login_too(client, anne):
     assert [log_ind(client, "forkert").status_code for _ in range(5)] == [200] * 4 + [429]
     svar = log_ind(client)
@@ -66,7 +61,6 @@ def test_five_wrong_passwords_lock_out_on_the_sites_login_too(client, anne):
     assert "_auth_user_id" not in client.session
 
 
-@echt
 def test_a_wrong_password_says_so_in_danish(client, anne):
     svar = log_ind(client, "forkert")
     assert svar.status_code == 200
