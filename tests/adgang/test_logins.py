@@ -35,6 +35,7 @@ HER = "192.0.2.10"
 ANDET_STED = "198.51.100.20"
 SIKKERHED = "delaftaler.sikkerhed"
 
+
 @pytest.fixture
 def anne(db):
     return get_user_model().objects.create_user("anne", password=KODE, is_staff=True)
