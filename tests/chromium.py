@@ -35,16 +35,19 @@ Everything else in the recommended preset applies unchanged, e.g. ``prefer-nativ
 aria-label="…">``, not ``<div role="region">``). Should a rule ever need relaxing for
 Django or dkfds output, do it in ``.htmlvalidate.json`` and give the reason in this list.
 
-html-validate 11 officially needs Node ≥ 22.22; it runs on Node 20 when the document is
-given on stdin (only its file-pattern expansion uses ``fs.globSync`` from Node 22), which
-is what ``html_errors`` does. Node 18 (Debian bookworm's ``nodejs``) is too old.
+html-validate 11 officially needs Node ≥ 22.22; it runs on Node 20 through its API
+(only the CLI's file-pattern expansion uses ``fs.globSync`` from Node 22), which is what
+``html_errors`` uses: one Node process per test process, ``tests/html_validate_server.mjs``.
+Node 18 (Debian bookworm's ``nodejs``) is too old.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -54,6 +57,7 @@ NODE_MODULES = BASE_DIR / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 HTML_VALIDATE = NODE_MODULES / ".bin" / "html-validate"
 HTML_VALIDATE_CONFIG = BASE_DIR / ".htmlvalidate.json"
+HTML_VALIDATE_SERVER = BASE_DIR / "tests" / "html_validate_server.mjs"
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -125,44 +129,65 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(linjer)
 
 
+class _HtmlValidator:
+    """One html-validate process per test process (``tests/html_validate_server.mjs``).
+
+    Starting Node and loading html-validate for each document cost ~0.7 s; kept alive, a
+    document takes a few hundredths of a second.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        _require(HTML_VALIDATE)
+        proc = subprocess.Popen(
+            ["node", str(HTML_VALIDATE_SERVER), str(HTML_VALIDATE_CONFIG)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=BASE_DIR,
+        )
+        atexit.register(proc.kill)
+        return proc
+
+    def messages(self, html: str, filename: str) -> list[dict]:
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+            assert self._proc.stdin and self._proc.stdout
+            self._proc.stdin.write(json.dumps({"html": html, "filename": filename}) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+            if not line:
+                fejl = self._proc.stderr.read() if self._proc.stderr else ""
+                self._proc = None
+                raise RuntimeError(f"html-validate stoppede; kræver Node ≥ 20:\n{fejl}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"html-validate fejlede:\n{answer['error']}")
+        return answer["messages"]
+
+
+_validator = _HtmlValidator()
+
+
 def html_errors(html: str, filename: str = "side.html") -> list[str]:
     """html-validate's errors (and warnings) for a whole HTML document, readable.
 
     Each message is ``"line:column rule-id: message (selector)"`` followed by the
     offending source line, so a failing assert shows where to look.
     """
-    _require(HTML_VALIDATE)
-    proc = subprocess.run(
-        [
-            str(HTML_VALIDATE),
-            "--config",
-            str(HTML_VALIDATE_CONFIG),
-            "--formatter",
-            "json",
-            "--stdin",
-            "--stdin-filename",
-            filename,
-        ],
-        input=html,
-        capture_output=True,
-        text=True,
-        cwd=BASE_DIR,
-        timeout=60,
-        check=False,
-    )
-    if proc.returncode not in (0, 1) or not proc.stdout.strip():
-        raise RuntimeError(
-            f"html-validate fejlede (exit {proc.returncode}); kræver Node ≥ 20:\n"
-            f"{proc.stderr.strip() or proc.stdout.strip()}"
-        )
     kilde = html.splitlines()
     fejl = []
-    for resultat in json.loads(proc.stdout):
-        for m in resultat["messages"]:
-            linje, kolonne = m.get("line", 0), m.get("column", 0)
-            selector = f" ({m['selector']})" if m.get("selector") else ""
-            tekst = f"{linje}:{kolonne} {m.get('ruleId')}: {m['message']}{selector}"
-            if 0 < linje <= len(kilde):
-                tekst += f"\n    {kilde[linje - 1].strip()[:200]}"
-            fejl.append(tekst)
+    for m in _validator.messages(html, filename):
+        linje, kolonne = m.get("line", 0), m.get("column", 0)
+        selector = f" ({m['selector']})" if m.get("selector") else ""
+        tekst = f"{linje}:{kolonne} {m.get('ruleId')}: {m['message']}{selector}"
+        if 0 < linje <= len(kilde):
+            tekst += f"\n    {kilde[linje - 1].strip()[:200]}"
+        fejl.append(tekst)
     return fejl
