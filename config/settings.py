@@ -266,6 +266,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Delaftaler <delaft
 # days before its due date, and once when it has passed; the daily run starts at this hour.
 PAAMINDELSE_DAGE_FOER = int(os.environ.get("PAAMINDELSE_DAGE_FOER") or 14)
 PAAMINDELSE_KLOKKEN = int(os.environ.get("PAAMINDELSE_KLOKKEN") or 6)
+# Disclosure control (indikatorer/diskretion.py): a public number that rests on fewer persons
+# than this is shown as »<5«. Each helhedsplan starts with it and may raise it.
+DISKRETION_MINDSTE_ANTAL = int(os.environ.get("DISKRETION_MINDSTE_ANTAL") or 5)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Repeated failed logins are throttled by django-axes: after AXES_FAILURE_LIMIT failures for

@@ -103,6 +103,14 @@ class Indsatsomraade(models.Model):
         return self.navn
 
 
+# A plan may raise the threshold of disclosure control, never lower it below this.
+MINDSTE_ANTAL_GULV = 3
+
+
+def standard_mindste_antal() -> int:
+    return settings.DISKRETION_MINDSTE_ANTAL
+
+
 class HelhedsplanQuerySet(models.QuerySet):
     def med_boligomraader(self) -> HelhedsplanQuerySet:
         return self.prefetch_related("boligomraader")
@@ -159,6 +167,13 @@ class Helhedsplan(models.Model):
         help_text="Hvert års opfølgning skal være sendt til bestyrelsen senest denne dag i "
         "året efter, fx 1. marts.",
     )
+    mindste_antal = models.PositiveSmallIntegerField(
+        "mindste antal personer bag et offentligt tal",
+        default=standard_mindste_antal,
+        validators=[MinValueValidator(MINDSTE_ANTAL_GULV), MaxValueValidator(1000)],
+        help_text="Et tal, der bygger på færre personer, vises som »<5« på de offentlige "
+        "sider, i PDF'er og i downloads, så ingen beboer kan genkendes.",
+    )
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
 
     objects = HelhedsplanQuerySet.as_manager()
@@ -176,6 +191,11 @@ class Helhedsplan(models.Model):
                 condition=Q(gyldig_til__gt=F("gyldig_fra")),
                 name="helhedsplan_slut_efter_start",
                 violation_error_message="Helhedsplanens slutdato skal ligge efter startdatoen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(mindste_antal__gte=MINDSTE_ANTAL_GULV),
+                name="helhedsplan_mindste_antal_gulv",
+                violation_error_message=f"Mindste antal kan ikke være under {MINDSTE_ANTAL_GULV}.",
             ),
             models.CheckConstraint(
                 condition=Q(opfoelgning_frist_maaned__gte=1, opfoelgning_frist_maaned__lte=12)

@@ -22,6 +22,8 @@ from indikatorer.tal import antal_decimaler
 FELTER = (
     "vaerdi",
     "vaerdi_decimaler",
+    "taeller",
+    "naevner",
     "ikke_tilgaengelig",
     "begrundelse",
     "sammenligning",
@@ -42,6 +44,8 @@ class MaalingInput:
     boligomraade: Boligomraade | None = None
     maalgruppe: str = ""
     vaerdi: Decimal | None = None
+    taeller: int | None = None
+    naevner: int | None = None
     ikke_tilgaengelig: bool = False
     begrundelse: str = ""
     sammenligning: Decimal | None = None
@@ -87,6 +91,8 @@ def _maaling_noegle(m: Maaling) -> tuple:
 
 FELTNAVNE = {
     "vaerdi": "værdi",
+    "taeller": "tæller",
+    "naevner": "nævner",
     "sammenligning": "sammenligning",
     "begrundelse": "begrundelse",
     "maalgruppe": "målgruppe",
@@ -133,6 +139,8 @@ def maalinger_planlaeg(*, opfoelgning: Opfoelgning, raekker: list[MaalingInput])
             periode=raekke.periode,
             vaerdi=raekke.vaerdi,
             vaerdi_decimaler=antal_decimaler(raekke.vaerdi) if raekke.vaerdi is not None else 0,
+            taeller=raekke.taeller,
+            naevner=raekke.naevner,
             ikke_tilgaengelig=raekke.ikke_tilgaengelig,
             begrundelse=raekke.begrundelse,
             sammenligning=raekke.sammenligning,

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from delaftaler.models import Boligomraade, Delmaal
@@ -12,6 +12,12 @@ from indikatorer.periode import PERIODE_REGEX, formater_periode, periode_aar
 from indikatorer.tal import MAKS_DECIMALER, NBSP, formater_tal
 
 PROCENT_FEJL = "En procentsats skal ligge mellem 0 og 100."
+BEGGE_ANTAL = "Angiv både tæller og nævner, eller ingen af dem."
+NAEVNER_NUL = "Nævneren skal være mindst 1."
+TAELLER_OVER = "Tælleren kan ikke være større end nævneren."
+KUN_PROCENT = "Tæller og nævner bruges kun til indikatorer i procent."
+# A share given only by its counts is shown with one decimal, as LBF's tables write them.
+ANDEL_DECIMALER = 1
 
 
 class Indikator(models.Model):
@@ -65,6 +71,12 @@ class Indikator(models.Model):
         "LBF-standardindikator",
         default=False,
         help_text="Markér, hvis indikatoren er fra Landsbyggefondens liste over indikatorer.",
+    )
+    ikke_personer = models.BooleanField(
+        "ikke om personer",
+        default=False,
+        help_text="Markér, hvis indikatoren ikke tæller personer (fx antal arrangementer): "
+        "så vises også små tal offentligt.",
     )
     raekkefoelge = models.PositiveIntegerField("rækkefølge", default=0, db_index=True)
     aendret = models.DateTimeField("sidst ændret", auto_now=True)
@@ -142,6 +154,24 @@ def maalepunkt_regler(prefix: str, hvad: str) -> list[models.BaseConstraint]:
     target group, never both), and one value per indicator, place and period."""
     return [
         models.CheckConstraint(
+            condition=Q(taeller__isnull=True, naevner__isnull=True)
+            | Q(taeller__isnull=False, naevner__isnull=False),
+            name=f"{prefix}_taeller_og_naevner_sammen",
+            violation_error_message=BEGGE_ANTAL,
+        ),
+        models.CheckConstraint(
+            condition=Q(naevner__isnull=True) | Q(naevner__gte=1),
+            name=f"{prefix}_naevner_mindst_en",
+            violation_error_message=NAEVNER_NUL,
+        ),
+        models.CheckConstraint(
+            condition=Q(taeller__isnull=True)
+            | Q(naevner__isnull=True)
+            | Q(taeller__lte=F("naevner")),
+            name=f"{prefix}_taeller_hoejst_naevner",
+            violation_error_message=TAELLER_OVER,
+        ),
+        models.CheckConstraint(
             condition=Q(vaerdi_decimaler__lte=MAKS_DECIMALER)
             & Q(sammenligning_decimaler__lte=MAKS_DECIMALER),
             name=f"{prefix}_hoejst_fire_decimaler",
@@ -169,8 +199,50 @@ def maalepunkt_regler(prefix: str, hvad: str) -> list[models.BaseConstraint]:
     ]
 
 
+def andel(taeller: int, naevner: int, decimaler: int) -> Decimal:
+    """The share in per cent, rounded half up to ``decimaler`` as statistics are."""
+    return (Decimal(taeller) * 100 / Decimal(naevner)).quantize(
+        Decimal(1).scaleb(-decimaler), rounding=ROUND_HALF_UP
+    )
+
+
 class Maalepunkt:
-    """What a baseline and a måling share when shown: where, the comparison, the period."""
+    """What a baseline and a måling share when shown: where, the comparison, the period,
+    and the counts behind a share."""
+
+    TAELLER_HJAELP = "Antal personer, andelen tæller, fx 47."
+    NAEVNER_HJAELP = "Antal personer i alt, andelen er af, fx 416."
+
+    def _antal_fejl(self, indikator: Indikator | None, ingen_vaerdi: bool) -> dict[str, str]:
+        """The counts' rules; given both and no value, the share is computed from them
+        (to ANDEL_DECIMALER); given a value too, it must be their share at its decimals."""
+        t, n = self.taeller, self.naevner
+        if t is None and n is None:
+            return {}
+        if t is None or n is None:
+            return {"taeller" if t is None else "naevner": BEGGE_ANTAL}
+        if n < 1:
+            return {"naevner": NAEVNER_NUL}
+        if t > n:
+            return {"taeller": TAELLER_OVER}
+        if ingen_vaerdi:
+            return {"taeller": "Slet tæller og nævner, når der ikke er en værdi."}
+        if indikator is None:
+            return {}
+        if not indikator.er_procent:
+            return {"taeller": KUN_PROCENT}
+        if self.vaerdi is None:
+            self.vaerdi = andel(t, n, ANDEL_DECIMALER)
+            self.vaerdi_decimaler = ANDEL_DECIMALER
+            return {}
+        beregnet = andel(t, n, self.vaerdi_decimaler)
+        if beregnet != self.vaerdi.quantize(Decimal(1).scaleb(-self.vaerdi_decimaler)):
+            givet = indikator.formater(self.vaerdi, self.vaerdi_decimaler)
+            return {
+                "vaerdi": f"{givet} passer ikke med tæller og nævner: {t} af {n} er "
+                f"{indikator.formater(beregnet, self.vaerdi_decimaler)}."
+            }
+        return {}
 
     @property
     def sted_noegle(self) -> tuple[int | None, str]:
@@ -239,6 +311,12 @@ class Baseline(Maalepunkt, models.Model):
     vaerdi_decimaler = models.PositiveSmallIntegerField("decimaler i baseline", default=0)
     afventer = models.BooleanField(
         "data kommer", default=False, help_text="Markér, hvis baselinen endnu ikke er opgjort."
+    )
+    taeller = models.PositiveIntegerField(
+        "tæller", null=True, blank=True, help_text=Maalepunkt.TAELLER_HJAELP
+    )
+    naevner = models.PositiveIntegerField(
+        "nævner", null=True, blank=True, help_text=Maalepunkt.NAEVNER_HJAELP
     )
     sammenligning = models.DecimalField(
         "evt. anden baseline", max_digits=12, decimal_places=4, null=True, blank=True
@@ -312,7 +390,8 @@ class Baseline(Maalepunkt, models.Model):
         return f"{self.sted or 'Alle'}: {self.vaerdi_tekst}"
 
     def clean(self) -> None:
-        fejl: dict[str, str] = {}
+        indikator = self.indikator if self.indikator_id or _har_cache(self, "indikator") else None
+        fejl: dict[str, str] = self._antal_fejl(indikator, ingen_vaerdi=self.afventer)
         if self.afventer and self.vaerdi is not None:
             fejl["vaerdi"] = "Slet værdien, eller fjern markeringen »data kommer«."
         elif not self.afventer and self.vaerdi is None:
@@ -323,7 +402,6 @@ class Baseline(Maalepunkt, models.Model):
             fejl["maalgruppe"] = "Vælg enten et boligområde eller en målgruppe, ikke begge."
         if self.sammenligning_label and self.sammenligning is None:
             fejl["sammenligning"] = "Angiv den anden baseline, eller slet hvad den gælder."
-        indikator = self.indikator if self.indikator_id or _har_cache(self, "indikator") else None
         if indikator and indikator.er_procent:
             for felt, tal in (("vaerdi", self.vaerdi), ("sammenligning", self.sammenligning)):
                 if tal is not None and not (0 <= tal <= 100):
@@ -378,6 +456,12 @@ class Maaling(Maalepunkt, models.Model):
     periode = models.CharField("periode", max_length=7, help_text="Et år (2023) eller en måned.")
     vaerdi = models.DecimalField("værdi", max_digits=12, decimal_places=4, null=True, blank=True)
     vaerdi_decimaler = models.PositiveSmallIntegerField("decimaler i værdi", default=0)
+    taeller = models.PositiveIntegerField(
+        "tæller", null=True, blank=True, help_text=Maalepunkt.TAELLER_HJAELP
+    )
+    naevner = models.PositiveIntegerField(
+        "nævner", null=True, blank=True, help_text=Maalepunkt.NAEVNER_HJAELP
+    )
     ikke_tilgaengelig = models.BooleanField("ikke tilgængelig", default=False)
     begrundelse = models.CharField("hvorfor ikke tilgængelig", max_length=300, blank=True)
     sammenligning = models.DecimalField(
@@ -428,7 +512,8 @@ class Maaling(Maalepunkt, models.Model):
         return f"{self.indikator} – {self.sted or 'alle'} {self.periode_tekst}: {self.vaerdi_tekst}"
 
     def clean(self) -> None:
-        fejl: dict[str, str] = {}
+        indikator = self.indikator if self.indikator_id else None
+        fejl: dict[str, str] = self._antal_fejl(indikator, ingen_vaerdi=self.ikke_tilgaengelig)
         if self.ikke_tilgaengelig and self.vaerdi is not None:
             fejl["vaerdi"] = "Slet værdien, eller fjern markeringen »ikke tilgængelig«."
         elif not self.ikke_tilgaengelig and self.vaerdi is None:
@@ -437,7 +522,6 @@ class Maaling(Maalepunkt, models.Model):
             fejl["begrundelse"] = "Skriv hvorfor værdien ikke er tilgængelig."
         if self.boligomraade_id and self.maalgruppe:
             fejl["maalgruppe"] = "Vælg enten et boligområde eller en målgruppe, ikke begge."
-        indikator = self.indikator if self.indikator_id else None
         for felt, tal in (("vaerdi", self.vaerdi), ("sammenligning", self.sammenligning)):
             if tal is not None and tal < 0:
                 fejl.setdefault(felt, "Værdien kan ikke være negativ.")

@@ -757,10 +757,10 @@ def maalinger_gem_via_gitter(opfoelgning, bruger):
 # ---- Queries ----------------------------------------------------------------------------------
 
 # hent_rapport(): the follow-up (+ delaftale, helhedsplan, indsatsområde), delmål,
-# indikatorer, baselines (+ boligområde), aktiviteter, the years up to this one, their
-# målinger (+ boligområde), delmål statuses, activity statuses, comments (+ user),
-# events (+ user).
-RAPPORT_QUERIES = 11
+# indikatorer, baselines (+ boligområde), the areas a total is summed from, aktiviteter,
+# the years up to this one, their målinger (+ boligområde), delmål statuses, activity
+# statuses, comments (+ user), events (+ user).
+RAPPORT_QUERIES = 12
 # The views add: session, user, the user's and the groups' permissions (for
 # synlige_for), and the follow-up's lookup.
 SIDE_QUERIES = 5 + RAPPORT_QUERIES

@@ -39,6 +39,7 @@ from delaftaler.opfoelgning.rapport.charts import (
     udviklingsdiagram,
 )
 from delaftaler.visning.context import indholdsdigest
+from indikatorer.diskretion import SEKUNDAER, Diskretion, skjul_samlede
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.periode import formater_periode, periode_aar
 from indikatorer.tal import NBSP, formater_tal
@@ -62,10 +63,23 @@ class Vaerdi:
     aar: int
     maaling: Maaling | None
     decimaler: int | None = None  # the column's, so a column reads 39,0 % / 38,5 %
+    # Disclosure control: »<5« or »Skjult« when the public may not see it, else "".
+    skjult: str = ""
+    offentlig: bool = True
+
+    @property
+    def er_skjult(self) -> bool:
+        """Hidden on this output (the public's)."""
+        return bool(self.skjult) and self.offentlig
+
+    @property
+    def skjules_offentligt(self) -> bool:
+        """Shown to the plan's staff, hidden from the public."""
+        return bool(self.skjult) and not self.offentlig
 
     @property
     def tal(self) -> Decimal | None:
-        if self.maaling is None or self.maaling.ikke_tilgaengelig:
+        if self.maaling is None or self.maaling.ikke_tilgaengelig or self.er_skjult:
             return None
         return self.maaling.vaerdi
 
@@ -77,6 +91,8 @@ class Vaerdi:
     def tekst(self) -> str:
         if self.maaling is None:
             return ""
+        if self.er_skjult:
+            return self.skjult
         if self.tal is None or self.decimaler is None:
             return self.maaling.vaerdi_tekst
         return self.maaling.indikator.formater(self.tal, self.decimaler)
@@ -142,6 +158,26 @@ class StedRaekke:
     aendring: Aendring | None = None
     baseline_tekst: str = ""
     sammenligning_tekst: str = ""
+    # Disclosure control (indikatorer/diskretion.py): how the cell reads in public, or "".
+    baseline_skjult: str = ""
+    aendring_skjult: str = ""
+    offentlig: bool = True
+
+    @property
+    def baseline_er_skjult(self) -> bool:
+        return bool(self.baseline_skjult) and self.offentlig
+
+    @property
+    def aendring_er_skjult(self) -> bool:
+        return bool(self.aendring_skjult) and self.offentlig
+
+    @property
+    def baseline_skjules_offentligt(self) -> bool:
+        return bool(self.baseline_skjult) and not self.offentlig
+
+    @property
+    def aendring_skjules_offentligt(self) -> bool:
+        return bool(self.aendring_skjult) and not self.offentlig
 
     @property
     def denne(self) -> Vaerdi:
@@ -154,6 +190,20 @@ class IndikatorRapport:
     indikator: Indikator
     raekker: list[StedRaekke]
     aar: list[int]
+    diskretion: Diskretion = field(default_factory=lambda: Diskretion(mindste_antal=5))
+
+    @property
+    def har_skjulte(self) -> bool:
+        """Some number of this indicator is hidden from the public (whoever reads)."""
+        return any(
+            r.baseline_skjult or r.aendring_skjult or any(v.skjult for v in r.vaerdier)
+            for r in self.raekker
+        )
+
+    @property
+    def diagram_udelader(self) -> bool:
+        """The chart on this output leaves points out."""
+        return self.diskretion.offentlig and self.har_skjulte
 
     @property
     def datakilder(self) -> list[str]:
@@ -242,6 +292,8 @@ class IndikatorRapport:
             foerste = f"{c} af {n} {self.stedord(flertal=n != 1)} {ord_}"
             led = [foerste, *(f"{c} {o}" for c, o in resten)]
             tekst += f" Fra baseline til {self.aar[-1]} har {_opremsning(led)}."
+        if self.diagram_udelader:
+            tekst += " " + self.diskretion.diagramnote
         return tekst
 
     def diagramdata(self) -> DiagramData:
@@ -255,7 +307,7 @@ class IndikatorRapport:
                 for v in r.vaerdier
             )
             b = r.baseline
-            har_baseline = b is not None and b.vaerdi is not None
+            har_baseline = b is not None and b.vaerdi is not None and not r.baseline_er_skjult
             serier.append(
                 Serie(
                     navn=r.sted,
@@ -344,6 +396,11 @@ class RapportVisning:
     _objekter: list = field(default_factory=list, repr=False)
     # Built from what was frozen when the year was sent (see hent_rapport).
     er_frosset: bool = False
+    diskretion: Diskretion = field(default_factory=lambda: Diskretion(mindste_antal=5))
+
+    @property
+    def har_skjulte(self) -> bool:
+        return any(i.har_skjulte for i in self.indikatorer)
 
     @property
     def delaftale(self) -> Delaftale:
@@ -439,8 +496,12 @@ def rapport_filnavn(opfoelgning: Opfoelgning) -> str:
 # ---- The selector -----------------------------------------------------------------------
 
 
-def hent_rapport(opfoelgning: Opfoelgning) -> RapportVisning:
-    """The report for one follow-up year, in eleven queries whatever its size.
+def hent_rapport(opfoelgning: Opfoelgning, *, offentlig: bool = True) -> RapportVisning:
+    """The report for one follow-up year, in twelve queries whatever its size.
+
+    ``offentlig`` (the default, and always for the PDF): numbers that could identify a
+    resident are hidden (indikatorer/diskretion.py); the plan's staff pass False and see
+    them, marked.
 
     Years shown: this delaftale's follow-ups up to and including this one. Each year's
     value for a place is that year's måling for the place whose period lies in the year
@@ -473,19 +534,18 @@ def hent_rapport(opfoelgning: Opfoelgning) -> RapportVisning:
     prefetch_related_objects([o], *lookups)
     if frosset:
         _genskab(o, o.grundlag)
-    visning = byg_rapport(o)
+    visning = byg_rapport(o, Diskretion.for_plan(o.delaftale.helhedsplan, offentlig=offentlig))
     visning.er_frosset = frosset
     return visning
 
 
 def _indhold_lookups(aar: int) -> list[Prefetch]:
     """What the report is built from, as it stands: the part frozen when a year is sent."""
+    baselines = Baseline.objects.select_related("boligomraade").prefetch_related(
+        Prefetch("samlet_for", queryset=Boligomraade.objects.only("pk"), to_attr="samlet_liste")
+    )
     indikatorer = Indikator.objects.prefetch_related(
-        Prefetch(
-            "baselines",
-            queryset=Baseline.objects.select_related("boligomraade"),
-            to_attr="baseline_liste",
-        )
+        Prefetch("baselines", queryset=baselines, to_attr="baseline_liste")
     )
     delmaal = Delmaal.objects.prefetch_related(
         Prefetch("indikatorer", queryset=indikatorer, to_attr="indikator_liste")
@@ -507,7 +567,8 @@ def _indhold_lookups(aar: int) -> list[Prefetch]:
 # ---- Freezing -----------------------------------------------------------------------------
 
 GRUNDLAG_FORMAT = 1
-# Only the concrete fields: a baseline's »opgjort samlet for« is not in the report.
+# The concrete fields, and apart (»samlet_for«, since disclosure control) which areas a
+# baseline »opgjort samlet for« several is summed from; a year frozen before has none.
 _FELTER = {
     model: [f.name for f in model._meta.concrete_fields if not f.primary_key]
     for model in (
@@ -556,6 +617,7 @@ def frys_grundlag(opfoelgning: Opfoelgning) -> dict:
                 "delmaal": _serialiser(d.delmaal_liste),
                 "indikatorer": _serialiser(indikatorer),
                 "baselines": _serialiser(baselines),
+                "samlet_for": {str(b.pk): _samlet_pks(b) for b in baselines if _samlet_pks(b)},
                 "aktiviteter": _serialiser(d.aktivitet_liste),
                 "maalinger": _serialiser(maalinger),
                 "delmaal_status": _serialiser(o.delmaal_status_liste),
@@ -573,8 +635,10 @@ def _genskab(o: Opfoelgning, grundlag: dict) -> None:
     d.delmaal_liste = _deserialiser(grundlag["delmaal"])
     indikatorer = _deserialiser(grundlag["indikatorer"])
     baselines = _deserialiser(grundlag["baselines"])
+    samlet_for = grundlag.get("samlet_for", {})
     for punkt in baselines:
         punkt.boligomraade = omraader.get(punkt.boligomraade_id)
+        punkt.samlet_pks = samlet_for.get(str(punkt.pk), [])
     for dm in d.delmaal_liste:
         dm.delaftale = d
         dm.indikator_liste = [i for i in indikatorer if i.delmaal_id == dm.pk]
@@ -599,7 +663,14 @@ def _genskab(o: Opfoelgning, grundlag: dict) -> None:
     o.aktivitet_status_liste = _deserialiser(grundlag["aktivitet_status"])
 
 
-def byg_rapport(o: Opfoelgning) -> RapportVisning:
+def _samlet_pks(baseline: Baseline) -> list[int]:
+    """The areas a baseline »opgjort samlet for« several is summed from (live or frozen)."""
+    if hasattr(baseline, "samlet_pks"):
+        return baseline.samlet_pks
+    return [o.pk for o in getattr(baseline, "samlet_liste", [])]
+
+
+def byg_rapport(o: Opfoelgning, diskretion: Diskretion) -> RapportVisning:
     """Expects a follow-up from hent_rapport(); adds no queries of its own."""
     d = o.delaftale
     aarene = d.aar_liste
@@ -633,21 +704,24 @@ def byg_rapport(o: Opfoelgning) -> RapportVisning:
                 delmaal=dm,
                 status=status_pr_delmaal.get(dm.pk),
                 kommentarer=kommentarer.get(dm.pk, []),
-                indikatorer=[_indikator_rapport(i, aar, maalinger) for i in dm.indikator_liste],
+                indikatorer=[
+                    _indikator_rapport(i, aar, maalinger, diskretion) for i in dm.indikator_liste
+                ],
             )
         )
 
     status_pr_aktivitet = {s.aktivitet_id: s for s in o.aktivitet_status_liste}
     aktiviteter = [AktivitetRapport(a, status_pr_aktivitet.get(a.pk)) for a in d.aktivitet_liste]
 
-    objekter: list = [o, d, d.helhedsplan, d.indsatsomraade]
+    objekter: list = [o, d, d.helhedsplan, d.indsatsomraade, ("diskretion", diskretion)]
     objekter += [("aar", *((x.pk, x.aar) for x in aarene))]
     for dm in d.delmaal_liste:
         objekter.append(dm)
         for i in dm.indikator_liste:
             objekter += [i, *i.baseline_liste]
             objekter += [
-                (b.pk, b.boligomraade.navn if b.boligomraade else "") for b in i.baseline_liste
+                (b.pk, b.boligomraade.navn if b.boligomraade else "", *_samlet_pks(b))
+                for b in i.baseline_liste
             ]
     objekter += alle_maalinger
     objekter += [(m.pk, m.boligomraade.navn if m.boligomraade else "") for m in alle_maalinger]
@@ -669,6 +743,7 @@ def byg_rapport(o: Opfoelgning) -> RapportVisning:
         haendelser=o.haendelse_liste,
         generelle_kommentarer=kommentarer.get(None, []),
         _objekter=objekter,
+        diskretion=diskretion,
     )
 
 
@@ -681,8 +756,40 @@ def _bedre_match(ny: Maaling, gammel: Maaling, aar: int) -> bool:
     return ny.periode > gammel.periode
 
 
+def _skjulte_celler(
+    indikator: Indikator,
+    steder: list[tuple[tuple, str, bool, Baseline | None]],
+    pr_sted: list[dict[int, Maaling]],
+    aar: list[int],
+    diskretion: Diskretion,
+) -> dict[tuple, str]:
+    """Each cell's marking under disclosure control: (place, "baseline" or year) → »<5«,
+    »Skjult« or "". A total — »opgjort samlet for« some areas, or for all of them — is
+    hidden when one of its areas is."""
+    celler: dict[tuple, str] = {}
+    for (noegle, _, _, baseline), maalinger in zip(steder, pr_sted, strict=True):
+        b = baseline if baseline is not None and not baseline.afventer else None
+        celler[(noegle, "baseline")] = diskretion.markering(indikator, b)
+        for a in aar:
+            m = maalinger.get(a)
+            m = m if m is not None and not m.ikke_tilgaengelig else None
+            celler[(noegle, a)] = diskretion.markering(indikator, m)
+    omraader = [noegle for noegle, _, er_omraade, _ in steder if er_omraade]
+    samlede = []
+    for noegle, _, er_omraade, baseline in steder:
+        dele = _samlet_pks(baseline) if baseline is not None else []
+        if dele:
+            samlede.append((noegle, [(pk, "") for pk in dele]))
+        elif not er_omraade and noegle == (None, ""):
+            samlede.append((noegle, omraader))  # »Alle boligområder«
+    return skjul_samlede(celler, samlede)
+
+
 def _indikator_rapport(
-    indikator: Indikator, aar: list[int], maalinger: dict[tuple, dict[int, Maaling]]
+    indikator: Indikator,
+    aar: list[int],
+    maalinger: dict[tuple, dict[int, Maaling]],
+    diskretion: Diskretion,
 ) -> IndikatorRapport:
     # One row per place; a place with several baselines uses its first (earliest) one.
     baseline_pr_sted: dict[tuple, Baseline] = {}
@@ -729,11 +836,25 @@ def _indikator_rapport(
         )
         for a in aar
     }
+    celler = _skjulte_celler(indikator, steder, pr_sted, aar, diskretion)
+    offentlig = diskretion.offentlig
     raekker = []
-    for (_, navn, er_omraade, baseline), pr_aar in zip(steder, pr_sted, strict=True):
-        vaerdier = [Vaerdi(a, pr_aar.get(a), aar_d[a]) for a in aar]
-        raekke = StedRaekke(navn, er_omraade, baseline, vaerdier)
-        if baseline is not None:
+    for (noegle, navn, er_omraade, baseline), pr_aar in zip(steder, pr_sted, strict=True):
+        vaerdier = [
+            Vaerdi(a, pr_aar.get(a), aar_d[a], skjult=celler[(noegle, a)], offentlig=offentlig)
+            for a in aar
+        ]
+        raekke = StedRaekke(
+            navn,
+            er_omraade,
+            baseline,
+            vaerdier,
+            baseline_skjult=celler[(noegle, "baseline")],
+            offentlig=offentlig,
+        )
+        if raekke.baseline_er_skjult:
+            raekke.baseline_tekst = raekke.baseline_skjult
+        elif baseline is not None:
             raekke.baseline_tekst = (
                 baseline.vaerdi_tekst
                 if baseline.afventer or baseline.vaerdi is None
@@ -744,16 +865,20 @@ def _indikator_rapport(
                     baseline.sammenligning, max(sammenligning_d, baseline.sammenligning_decimaler)
                 )
         denne = raekke.denne
-        if baseline is not None and baseline.vaerdi is not None and denne.tal is not None:
+        vaerdi = denne.maaling.vaerdi if denne.maaling is not None else None
+        kan_beregnes = baseline is not None and baseline.vaerdi is not None and vaerdi is not None
+        if kan_beregnes and (raekke.baseline_skjult or denne.skjult):
+            raekke.aendring_skjult = SEKUNDAER
+        if kan_beregnes and not raekke.aendring_er_skjult:
             raekke.aendring = beregn_aendring(
                 indikator,
                 baseline.vaerdi,
                 max(baseline_d, baseline.vaerdi_decimaler),
-                denne.tal,
+                vaerdi,
                 aar_d[aar[-1]],
             )
         raekker.append(raekke)
-    return IndikatorRapport(indikator=indikator, raekker=raekker, aar=aar)
+    return IndikatorRapport(indikator=indikator, raekker=raekker, aar=aar, diskretion=diskretion)
 
 
 def _flest(decimaler) -> int:

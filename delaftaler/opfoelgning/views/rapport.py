@@ -68,11 +68,12 @@ def _rapport_side(
     """The report page; for the board while the year is with it, the forms to comment
     and approve (``kommentar_form``: a refused comment, shown with its errors under the
     delmål it was typed for). A refused approval is shown on the approval's own page."""
-    visning = hent_rapport(opfoelgning)
-    o = visning.opfoelgning
     bruger = request.user
-    # The helhedsplan's own staff (the public, and other plans' staff, are not).
+    # The helhedsplan's own staff (the public, and other plans' staff, are not); they see
+    # the numbers disclosure control hides from the public, marked.
     arbejder = bool(opfoelgning.er_medlem and bruger.is_active and bruger.is_staff)
+    visning = hent_rapport(opfoelgning, offentlig=not arbejder)
+    o = visning.opfoelgning
     hos_bestyrelsen = o.status == Opfoelgning.Status.SENDT
     args = _args(o)
     kommentar_url = godkend_url = godkend_form = None
