@@ -25,6 +25,7 @@ from delaftaler.models import (
     Version,
 )
 from delaftaler.snapshot import fra_snapshot
+from indikatorer.diskretion import Diskretion, skjul_samlede
 from indikatorer.models import Baseline, Indikator
 
 
@@ -37,6 +38,17 @@ class TabelRaekke:
     indikator: Indikator
     indikator_rowspan: int
     baseline: Baseline | None
+    # Disclosure control: how the baseline reads in public (»<5«, »Skjult«), or "".
+    skjult: str = ""
+    offentlig: bool = True
+
+    @property
+    def er_skjult(self) -> bool:
+        return bool(self.skjult) and self.offentlig
+
+    @property
+    def skjules_offentligt(self) -> bool:
+        return bool(self.skjult) and not self.offentlig
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,13 @@ class DelaftaleVisning:
     raekker: list[TabelRaekke] = field(default_factory=list)
     # The published version shown, or None for the draft in the ordinary tables.
     udgivelse: Version | None = None
+    diskretion: Diskretion = field(default_factory=lambda: Diskretion(mindste_antal=5))
+    # Each baseline's marking under disclosure control, by id(): »<5«, »Skjult« or "".
+    skjulte: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def har_skjulte(self) -> bool:
+        return any(self.skjulte.values())
 
     @property
     def versionstekst(self) -> str:
@@ -112,7 +131,7 @@ class DelaftaleVisning:
         """The LBF table's rows, optionally only those that concern one boligområde."""
         if boligomraade is None:
             return self.raekker
-        return _raekker(self.delmaal, boligomraade.pk)
+        return _raekker(self.delmaal, self.skjulte, self.diskretion, boligomraade.pk)
 
 
 def indholdsdigest(objekter: list) -> str:
@@ -202,8 +221,11 @@ def med_indhold():
     )
 
 
-def byg_visning(delaftale: Delaftale) -> DelaftaleVisning:
-    """Expects a delaftale from med_indhold() or fra_snapshot(); adds no queries of its own."""
+def byg_visning(delaftale: Delaftale, *, offentlig: bool = True) -> DelaftaleVisning:
+    """Expects a delaftale from med_indhold() or fra_snapshot(); adds no queries of its own.
+
+    Every output of a delaftale is public (the draft's preview shows what will be), so
+    disclosure control hides by default."""
     parter = delaftale.part_liste
     delmaal = delaftale.delmaal_liste
     aktiviteter = delaftale.aktivitet_liste
@@ -213,6 +235,8 @@ def byg_visning(delaftale: Delaftale) -> DelaftaleVisning:
         [delaftale.aendret, *(o.aendret for o in (*parter, *delmaal, *aktiviteter))]
         + [o.aendret for o in (*indikatorer, *baselines)]
     )
+    diskretion = Diskretion.for_plan(delaftale.helhedsplan, offentlig=offentlig)
+    skjulte = _skjulte_baselines(indikatorer, diskretion)
     return DelaftaleVisning(
         delaftale=delaftale,
         partgrupper=[
@@ -223,11 +247,41 @@ def byg_visning(delaftale: Delaftale) -> DelaftaleVisning:
         aktiviteter=aktiviteter,
         boligomraader=delaftale.helhedsplan.boligomraade_liste,
         version=version,
-        raekker=_raekker(delmaal),
+        raekker=_raekker(delmaal, skjulte, diskretion),
+        diskretion=diskretion,
+        skjulte=skjulte,
     )
 
 
-def _raekker(delmaal: list[Delmaal], boligomraade_id: int | None = None) -> list[TabelRaekke]:
+def _skjulte_baselines(indikatorer: list[Indikator], diskretion: Diskretion) -> dict[int, str]:
+    """Each baseline's marking (by id()): the primary rule, then a total — »opgjort samlet
+    for« some areas, or for all — hidden when one of its areas' baselines is."""
+    skjulte: dict[int, str] = {}
+    for indikator in indikatorer:
+        baselines = indikator.baseline_liste
+        celler = {(id(b), "b"): diskretion.markering(indikator, b) for b in baselines}
+        pr_omraade: dict[int, list[int]] = {}
+        for b in baselines:
+            if b.boligomraade_id:
+                pr_omraade.setdefault(b.boligomraade_id, []).append(id(b))
+        samlede = []
+        for b in baselines:
+            if b.samlet_liste:
+                dele = [x for o in b.samlet_liste for x in pr_omraade.get(o.pk, [])]
+                samlede.append((id(b), dele))
+            elif not b.boligomraade_id and not b.maalgruppe:
+                samlede.append((id(b), [x for xs in pr_omraade.values() for x in xs]))
+        for (noegle, _), markering in skjul_samlede(celler, samlede).items():
+            skjulte[noegle] = markering
+    return skjulte
+
+
+def _raekker(
+    delmaal: list[Delmaal],
+    skjulte: dict[int, str],
+    diskretion: Diskretion,
+    boligomraade_id: int | None = None,
+) -> list[TabelRaekke]:
     def med(baseline: Baseline) -> bool:
         if boligomraade_id is None:
             return True
@@ -253,6 +307,8 @@ def _raekker(delmaal: list[Delmaal], boligomraade_id: int | None = None) -> list
                         indikator=indikator,
                         indikator_rowspan=len(valgte) if b_nr == 0 else 0,
                         baseline=baseline,
+                        skjult=skjulte.get(id(baseline), "") if baseline else "",
+                        offentlig=diskretion.offentlig,
                     )
                 )
     return raekker

@@ -43,6 +43,8 @@ class IndikatorTabel(tables.Table):
         empty_text = "Delaftalen har endnu ingen delmål med indikatorer."
 
     def value_vaerdi(self, record: TabelRaekke):
+        if record.er_skjult:
+            return record.skjult
         b = record.baseline
         return med_decimaler(b.vaerdi, b.vaerdi_decimaler) if b else None
 
