@@ -1,0 +1,274 @@
+"""Disclosure control: counts behind a share, and no public output that could point out a
+resident (indikatorer/diskretion.py).
+
+The proof builds a plan whose numbers rest on 1–4 persons, with a total »opgjort samlet
+for« both areas and changes since baseline, publishes and approves it, renders every
+public output and finds none of the hidden numbers, nor a total or change they could be
+worked out from; the plan's own staff see them, marked.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from delaftaler.opfoelgning.rapport.context import hent_rapport
+from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
+from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.publicering.services import version_foerste
+from delaftaler.publicering.version_pdf import version_pdf
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+from indikatorer.diskretion import SEKUNDAER, Diskretion, skjul_samlede
+from indikatorer.maalinger import MaalingInput, maalinger_gem
+from indikatorer.models import Baseline, Indikator, Maaling
+from tests.conftest import bruger_med_rolle
+from tests.factories import (
+    AktivitetFactory,
+    BaselineFactory,
+    BoligomraadeFactory,
+    DelaftaleFactory,
+    DelmaalFactory,
+    HelhedsplanFactory,
+    IndikatorFactory,
+    PartFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SAMLET = "Opgjort samlet for Nordparken og Sydparken"
+
+
+# ---- Counts ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def indikator(db):
+    return IndikatorFactory()
+
+
+def _baseline(indikator, **felter) -> Baseline:
+    plan = indikator.delmaal.delaftale.helhedsplan
+    standard = {"boligomraade": BoligomraadeFactory(helhedsplan=plan), "periode": "2019"}
+    return Baseline(indikator=indikator, **(standard | felter))
+
+
+def test_a_share_given_only_by_its_counts_is_computed_with_one_decimal(indikator):
+    b = _baseline(indikator, taeller=47, naevner=416)
+    b.full_clean()
+    assert (b.vaerdi, b.vaerdi_decimaler) == (Decimal("11.3"), 1)
+    assert b.vaerdi_tekst == "11,3\u00a0%"
+
+
+def test_a_typed_share_must_be_the_counts_share_at_its_own_decimals(indikator):
+    _baseline(indikator, taeller=47, naevner=416, vaerdi=Decimal("11.30"), vaerdi_decimaler=2)
+    ok = _baseline(indikator, taeller=47, naevner=416, vaerdi=Decimal("11"), vaerdi_decimaler=0)
+    ok.full_clean()
+    forkert = _baseline(
+        indikator, taeller=47, naevner=416, vaerdi=Decimal("12.3"), vaerdi_decimaler=1
+    )
+    with pytest.raises(ValidationError) as fejl:
+        forkert.full_clean()
+    assert fejl.value.message_dict["vaerdi"] == [
+        "12,3\u00a0% passer ikke med tæller og nævner: 47 af 416 er 11,3\u00a0%."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("felter", "felt", "besked"),
+    [
+        ({"taeller": 3}, "naevner", "Angiv både tæller og nævner, eller ingen af dem."),
+        ({"naevner": 30}, "taeller", "Angiv både tæller og nævner, eller ingen af dem."),
+        ({"taeller": 0, "naevner": 0}, "naevner", "Nævneren skal være mindst 1."),
+        ({"taeller": 31, "naevner": 30}, "taeller", "Tælleren kan ikke være større end nævneren."),
+    ],
+)
+def test_counts_that_cannot_be_are_refused_in_danish(indikator, felter, felt, besked):
+    with pytest.raises(ValidationError) as fejl:
+        _baseline(indikator, **felter).full_clean()
+    assert besked in fejl.value.message_dict[felt]
+
+
+def test_counts_belong_to_shares_only(db):
+    antal = IndikatorFactory(enhed=Indikator.Enhed.ANTAL)
+    with pytest.raises(ValidationError) as fejl:
+        _baseline(antal, taeller=3, naevner=30, vaerdi=Decimal(3)).full_clean()
+    assert fejl.value.message_dict["taeller"] == [
+        "Tæller og nævner bruges kun til indikatorer i procent."
+    ]
+
+
+def test_the_database_refuses_counts_the_forms_would_refuse(indikator):
+    from django.db import IntegrityError, transaction
+
+    b = _baseline(indikator, vaerdi=Decimal("10"), vaerdi_decimaler=0)
+    b.save()
+    for felter in ({"taeller": 5, "naevner": None}, {"taeller": 6, "naevner": 5}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Baseline.objects.filter(pk=b.pk).update(**felter)
+
+
+# ---- The rule ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("taeller", "naevner", "skjult"),
+    [(0, 40, True), (4, 40, True), (5, 40, False), (36, 40, True), (35, 40, False), (4, 4, True)],
+)
+def test_a_share_is_hidden_when_its_count_population_or_rest_is_below_the_threshold(
+    taeller, naevner, skjult
+):
+    i = Indikator(enhed="procent")
+    punkt = Baseline(indikator=i, vaerdi=Decimal(1), taeller=taeller, naevner=naevner)
+    assert Diskretion(mindste_antal=5).for_faa(i, punkt) is skjult
+
+
+def test_a_count_below_the_threshold_is_hidden_unless_it_counts_no_persons():
+    regel = Diskretion(mindste_antal=5)
+    personer = Indikator(enhed="antal")
+    arrangementer = Indikator(enhed="antal", ikke_personer=True)
+    assert regel.markering(personer, Baseline(vaerdi=Decimal(4))) == "<5"
+    assert regel.markering(personer, Baseline(vaerdi=Decimal(5))) == ""
+    assert regel.markering(arrangementer, Baseline(vaerdi=Decimal(2))) == ""
+    assert Diskretion(mindste_antal=10).markering(personer, Baseline(vaerdi=Decimal(9))) == "<10"
+
+
+def test_a_total_is_hidden_with_any_of_its_parts_and_totals_of_totals_follow():
+    celler = {("a", 1): "<5", ("b", 1): "", ("ab", 1): "", ("alle", 1): "", ("b", 2): ""}
+    ud = skjul_samlede(celler, [("ab", ["a", "b"]), ("alle", ["ab", "b"])])
+    assert ud[("ab", 1)] == SEKUNDAER and ud[("alle", 1)] == SEKUNDAER
+    assert ud[("b", 1)] == "" and ud[("b", 2)] == ""
+
+
+def test_a_plan_cannot_lower_the_threshold_below_three(db):
+    plan = HelhedsplanFactory()
+    assert plan.mindste_antal == 5
+    plan.mindste_antal = 2
+    with pytest.raises(ValidationError) as fejl:
+        plan.full_clean()
+    assert "mindste_antal" in fejl.value.message_dict
+
+
+# ---- The proof: every public output ------------------------------------------------------
+
+# Shown: Sydparken 61/200 = 30,5 % → 73/200 = 36,5 % (+6,0 procentpoint); 47 unge.
+# Hidden: Nordparken 3/40 = 7,5 % → 1/40 = 2,5 % (change −5,0), the totals of both areas
+# 64/240 = 26,7 % → 74/240 = 30,8 % (+4,1), Nordparken's 4 unge → 3.
+SKJULTE = ["7,5", "2,5", "26,7", "30,8", "4,1", "5,0"]
+VISTE = ["30,5", "36,5", "6,0"]
+
+
+@pytest.fixture
+def plan(db, tmp_path, settings):
+    settings.PDF_CACHE_DIR = tmp_path
+    sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
+    helhedsplan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
+    helhedsplan.medlemmer.add(sekretariat, bestyrelse)
+    nord = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Nordparken")
+    syd = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Sydparken")
+    delaftale = DelaftaleFactory(helhedsplan=helhedsplan)
+    PartFactory(delaftale=delaftale)
+    delmaal = DelmaalFactory(delaftale=delaftale)
+    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
+    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
+    for omraade, t in ((nord, 3), (syd, 61)):
+        b = BaselineFactory.build(indikator=andel, boligomraade=omraade, vaerdi=None)
+        b.taeller, b.naevner = t, 40 if omraade == nord else 200
+        b.full_clean()
+        b.save()
+    samlet = Baseline(indikator=andel, maalgruppe=SAMLET, periode="2019", taeller=64, naevner=240)
+    samlet.full_clean()
+    samlet.save()
+    samlet.samlet_for.set([nord, syd])
+    BaselineFactory(indikator=antal, boligomraade=nord, vaerdi=Decimal(4), vaerdi_decimaler=0)
+    BaselineFactory(indikator=antal, boligomraade=syd, vaerdi=Decimal(47), vaerdi_decimaler=0)
+    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
+    version = version_foerste(delaftale=delaftale)
+    aaret = opfoelgning_opret(delaftale=delaftale, aar=2023, bruger=sekretariat)
+    raekker = [
+        MaalingInput(andel, "2023", boligomraade=nord, taeller=1, naevner=40),
+        MaalingInput(andel, "2023", boligomraade=syd, taeller=73, naevner=200),
+        MaalingInput(andel, "2023", maalgruppe=SAMLET, taeller=74, naevner=240),
+        MaalingInput(antal, "2023", boligomraade=nord, vaerdi=Decimal(3)),
+        MaalingInput(antal, "2023", boligomraade=syd, vaerdi=Decimal(52)),
+    ]
+    maalinger_gem(opfoelgning=aaret, raekker=raekker, bruger=sekretariat)
+    opfoelgning_send(opfoelgning=aaret, bruger=sekretariat)
+    opfoelgning_godkend(opfoelgning=aaret, bruger=bestyrelse, render_pdf=render_rapport_pdf)
+    return {"delaftale": delaftale, "version": version, "aar": aaret, "sekretariat": sekretariat}
+
+
+def _pdf_tekst(indhold: bytes) -> str:
+    return " ".join(s.extract_text() for s in PdfReader(io.BytesIO(indhold)).pages)
+
+
+def _xlsx_tekst(indhold: bytes) -> str:
+    ark = load_workbook(io.BytesIO(indhold)).active
+    return " ".join(
+        str(c).replace(".", ",") for r in ark.iter_rows(values_only=True) for c in r if c
+    )
+
+
+def _celler(html: str, sted: str) -> list[str]:
+    """The cells of each table row headed by ``sted``, as text."""
+    raekker = re.findall(
+        rf"<tr>\s*<th scope=\"row\" class=\"sted\">{sted}</th>(.*?)</tr>", html, re.S
+    )
+    return [re.sub(r"<[^>]+>", "", r) for r in raekker]
+
+
+def test_no_public_output_shows_a_hidden_number_or_a_way_to_work_it_out(client, plan):
+    assert Maaling.objects.get(boligomraade__navn="Nordparken", taeller=1).vaerdi == Decimal("2.5")
+    d = plan["delaftale"]
+    base = f"/{d.helhedsplan.slug}/{d.indsatsomraade.slug}/"
+    uddata = {
+        "siden": client.get(base).content.decode(),
+        "CSV": client.get(base + "indikatorer.csv").content.decode("utf-8-sig"),
+        "XLSX": _xlsx_tekst(client.get(base + "indikatorer.xlsx").content),
+        "versionens PDF": _pdf_tekst(version_pdf(plan["version"])),
+        "rapporten": client.get(base + "opfoelgning/2023/").content.decode(),
+        "rapportens PDF": _pdf_tekst(client.get(base + "opfoelgning/2023.pdf").content),
+    }
+    rapport = hent_rapport(plan["aar"])
+    diagrammer = [i.diagram.svg for i in rapport.indikatorer]
+    uddata["diagrammerne"] = " ".join(diagrammer)
+    data = [i.diagramdata() for i in rapport.indikatorer]
+    for navn, tekst in uddata.items():
+        for tal in SKJULTE:
+            assert f"{tal}\u00a0%" not in tekst and f"{tal} %" not in tekst, (navn, tal)
+            assert not re.search(rf"(?<![\d,]){tal}(?![\d])", tekst.replace("\u2212", "-")), (
+                navn,
+                tal,
+            )
+    for navn in ("siden", "versionens PDF", "rapporten", "rapportens PDF"):
+        assert "<5" in uddata[navn].replace("&lt;", "<"), navn
+        assert "færre end 5 personer" in re.sub(r"\s+", " ", uddata[navn]), navn
+    for tal in VISTE:
+        assert tal in uddata["rapporten"], tal
+    # The counts of unge: Nordparken's 4 and 3 read »<5« in every table row.
+    nord = _celler(uddata["rapporten"], "Nordparken")
+    assert len(nord) == 2 and all(r.count("&lt;5") + r.count("Skjult") >= 2 for r in nord), nord
+    assert "Skjult" in _celler(uddata["rapporten"], SAMLET)[0]
+    # The charts draw neither a hidden value nor a hidden baseline, and say so.
+    for dd in data:
+        for serie in dd.serier:
+            if serie.navn in ("Nordparken", SAMLET):
+                assert serie.baseline is None and all(p is None for _, p in serie.punkter)
+    assert all("udeladt af diagrammet" in svg for svg in diagrammer)
+
+
+def test_the_plans_staff_see_the_hidden_numbers_marked(client, plan):
+    client.force_login(plan["sekretariat"])
+    d = plan["delaftale"]
+    html = client.get(f"/{d.helhedsplan.slug}/{d.indsatsomraade.slug}/opfoelgning/2023/")
+    tekst = html.content.decode()
+    for tal in ("7,5", "2,5", "26,7", "30,8"):
+        assert f"{tal}\u00a0%" in tekst, tal
+    assert "skjules offentligt: &lt;5" in tekst and "skjules offentligt: Skjult" in tekst
+    assert "\u22125,0\u00a0procentpoint" in tekst
