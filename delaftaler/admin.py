@@ -80,6 +80,7 @@ class HelhedsplanAdmin(
         "kommune",
         ("gyldig_fra", "gyldig_til"),
         ("opfoelgning_frist_dag", "opfoelgning_frist_maaned"),
+        "mindste_antal",
     ]
     # Explicit: counting rows below drops the model's ordering (the autocomplete pages).
     ordering = ["navn"]

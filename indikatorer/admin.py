@@ -112,7 +112,17 @@ class IndikatorAdmin(
     list_select_related = ["delmaal__delaftale__helhedsplan"]
     fieldsets = [
         (None, {"fields": ["delmaal", "navn", "maalgruppe"]}),
-        ("Måling", {"fields": [("enhed", "enhed_tekst"), "retning", "datakilde", "lbf_standard"]}),
+        (
+            "Måling",
+            {
+                "fields": [
+                    ("enhed", "enhed_tekst"),
+                    "retning",
+                    "datakilde",
+                    ("lbf_standard", "ikke_personer"),
+                ]
+            },
+        ),
     ]
     inlines = [BaselineInline]
 

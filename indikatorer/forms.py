@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from indikatorer.models import Baseline
+from indikatorer.models import BEGGE_ANTAL, Baseline
 from indikatorer.periode import UgyldigPeriode, formater_periode, fortolk_periode
 from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, formater_tal, fortolk_tal
 
@@ -53,6 +53,48 @@ class PeriodeField(forms.CharField):
             raise forms.ValidationError(str(exc), code="ugyldig_periode") from exc
 
 
+class AntalWidget(forms.MultiWidget):
+    """Tæller over nævner in one cell of the grid, so it still fits a laptop screen."""
+
+    template_name = "indikatorer/antal_widget.html"
+
+    def __init__(self, attrs=None):
+        felt = {"inputmode": "numeric", "maxlength": 9, "class": "antal"}
+        super().__init__(
+            [
+                forms.TextInput({**felt, "aria-label": "Tæller", "placeholder": "tæller"}),
+                forms.TextInput({**felt, "aria-label": "Nævner", "placeholder": "nævner"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        return list(value) if value else [None, None]
+
+
+class AntalField(forms.MultiValueField):
+    """The counts behind a share: (tæller, nævner), or (None, None)."""
+
+    widget = AntalWidget
+
+    def __init__(self, **kwargs):
+        tal = {
+            "min_value": 0,
+            "max_value": 10**9 - 1,
+            "error_messages": {"invalid": "Skriv et helt antal, fx 47."},
+        }
+        super().__init__(
+            fields=[forms.IntegerField(**tal), forms.IntegerField(**tal)],
+            require_all_fields=False,
+            required=False,
+            error_messages={"incomplete": BEGGE_ANTAL},
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        return tuple(data_list) if data_list else (None, None)
+
+
 class BaselineForm(forms.ModelForm):
     """One row of the baseline grid; knows the helhedsplan so it offers only its areas."""
 
@@ -61,6 +103,9 @@ class BaselineForm(forms.ModelForm):
     vaerdi = DanskTalField(label="Baseline", required=False, help_text="Fx 11,3 eller 47.")
     sammenligning = DanskTalField(label="Evt. anden baseline", required=False)
     periode = PeriodeField(label="Baseline år", required=False)
+    antal = AntalField(
+        label="Tæller / nævner", help_text="Antal personer bag andelen og i alt, fx 47 og 416."
+    )
 
     class Meta:
         model = Baseline
@@ -99,9 +144,13 @@ class BaselineForm(forms.ModelForm):
             )
         if instans.periode:
             self.initial["periode"] = formater_periode(instans.periode)
+        if instans.taeller is not None or instans.naevner is not None:
+            self.initial["antal"] = (instans.taeller, instans.naevner)
 
     def clean(self):
         data = super().clean()
+        # Set here, so the model's rules (the share from the counts) see them.
+        self.instance.taeller, self.instance.naevner = data.get("antal") or (None, None)
         samlet = list(data.get("samlet_for") or [])
         if samlet:
             if data.get("boligomraade"):
@@ -132,7 +181,11 @@ class BaselineForm(forms.ModelForm):
     def _update_errors(self, errors):
         """A field the form already rejected gets no second, contradicting model error."""
         if hasattr(errors, "error_dict"):
-            rest = {f: e for f, e in errors.error_dict.items() if f not in self._errors}
+            # The counts' errors belong to their shared cell.
+            samlet: dict = {}
+            for f, e in errors.error_dict.items():
+                samlet.setdefault("antal" if f in ("taeller", "naevner") else f, []).extend(e)
+            rest = {f: e for f, e in samlet.items() if f not in self._errors}
             if not rest:
                 return
             errors = forms.ValidationError(rest)

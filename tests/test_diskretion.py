@@ -272,3 +272,33 @@ def test_the_plans_staff_see_the_hidden_numbers_marked(client, plan):
         assert f"{tal}\u00a0%" in tekst, tal
     assert "skjules offentligt: &lt;5" in tekst and "skjules offentligt: Skjult" in tekst
     assert "\u22125,0\u00a0procentpoint" in tekst
+
+
+# ---- Entry in the admin's baseline grid ----------------------------------------------------
+
+
+def _grid_form(indikator, **data):
+    from indikatorer.forms import BaselineForm
+
+    omraade = BoligomraadeFactory(helhedsplan=indikator.delmaal.delaftale.helhedsplan)
+    felter = {"boligomraade": omraade.pk, "periode": "2019", "antal_0": "", "antal_1": ""}
+    form = BaselineForm(data=felter | data, instance=Baseline(indikator=indikator))
+    return form
+
+
+def test_the_baseline_grid_takes_the_counts_and_computes_the_share(indikator):
+    form = _grid_form(indikator, antal_0="47", antal_1="416")
+    assert form.is_valid(), form.errors
+    b = form.save()
+    assert (b.taeller, b.naevner, b.vaerdi, b.vaerdi_decimaler) == (47, 416, Decimal("11.3"), 1)
+
+
+def test_the_baseline_grid_says_in_danish_when_share_and_counts_disagree(indikator):
+    form = _grid_form(indikator, vaerdi="12,3", antal_0="47", antal_1="416")
+    assert not form.is_valid()
+    assert form.errors["vaerdi"] == [
+        "12,3\u00a0% passer ikke med tæller og nævner: 47 af 416 er 11,3\u00a0%."
+    ]
+    alene = _grid_form(indikator, vaerdi="11,3", antal_0="47")
+    assert not alene.is_valid()
+    assert alene.errors["antal"] == ["Angiv både tæller og nævner, eller ingen af dem."]
