@@ -209,8 +209,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missi
 # Only the hashed copies are kept: templates name files through {% static %}, so the
 # unhashed ones would be compressed and stored for nothing.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
-# Source maps are fetched by a developer's browser tools only, not worth compressing.
-WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+# Source maps are fetched by a developer's browser tools only, and the ttf cuts by
+# WeasyPrint and matplotlib from disk: neither is worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map", "ttf")
 DKFDS = BASE_DIR / "node_modules" / "dkfds" / "dist"
 STATICFILES_DIRS = [
     BASE_DIR / "static",

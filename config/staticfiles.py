@@ -13,7 +13,9 @@ from django.contrib.staticfiles.apps import StaticFilesConfig
 
 
 class StaticFiles(StaticFilesConfig):
-    # Directories match by name, files by name or by path below their dkfds/dist.
+    # Django matches a file by its name, and by its path below the directory it was found
+    # in; each dkfds directory is its own STATICFILES_DIRS entry, so the names are what
+    # match. The CSS names only the regular eot cut.
     ignore_patterns = [
         *StaticFilesConfig.ignore_patterns,
         "scss",
@@ -21,11 +23,11 @@ class StaticFiles(StaticFilesConfig):
         "otf",
         "dkfds-borgerdk*",
         "dkfds-virkdk*",
-        "css/dkfds.css",
+        "dkfds.css",
         "IBMPlexSans-*Light*",
         "IBMPlexSans-Thin*",
         "IBMPlexSans-Text*",
-        "fonts/IBMPlexSans/complete/eot/IBMPlexSans-[!R]*",
-        "fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Medium*",
-        "fonts/IBMPlexSans/complete/ttf/IBMPlexSans-SemiBoldItalic.ttf",
+        "IBMPlexSans-[!R]*.eot",
+        "IBMPlexSans-Medium*.ttf",
+        "IBMPlexSans-SemiBoldItalic.ttf",
     ]

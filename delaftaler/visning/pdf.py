@@ -10,19 +10,22 @@ WeasyPrint may only read our own static files. Its URL fetcher serves
 ``delaftaler:/static/...`` (the document's base URL, so ``{% static %}`` paths and the
 relative URLs inside pdf.css resolve to it) from ``staticfiles.finders`` and refuses
 everything else: ``file:``, ``http(s):``, ``data:``, hosts, other schemes.
+
+WeasyPrint is imported on the first render, not with the URLconf: it takes most of a
+second, which every ``manage.py`` command and worker start would otherwise pay.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import mimetypes
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, uses_relative
 
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -32,7 +35,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template, render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, quote_etag
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from delaftaler.visning.context import DelaftaleVisning
 
@@ -53,19 +55,32 @@ if SCHEME not in uses_relative:
     uses_relative.append(SCHEME)
 
 
-class StatiskeFilerFetcher(URLFetcher):
-    """Serves our static files to WeasyPrint and nothing else."""
+@functools.cache
+def _fetcher_klasse() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        sti = statisk_sti(url)
-        fil = find_statisk(sti) if sti is not None else None
-        if not fil:
-            raise ValueError(f"PDF'en må kun hente egne statiske filer, ikke {url[:200]!r}")
-        return URLFetcherResponse(
-            url=f"{SCHEME}:{statisk_praefiks()}{sti}",
-            body=Path(fil).read_bytes(),
-            headers={"Content-Type": mimetypes.guess_type(sti)[0] or "application/octet-stream"},
-        )
+    class StatiskeFilerFetcher(URLFetcher):
+        """Serves our static files to WeasyPrint and nothing else."""
+
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            sti = statisk_sti(url)
+            fil = find_statisk(sti) if sti is not None else None
+            if not fil:
+                raise ValueError(f"PDF'en må kun hente egne statiske filer, ikke {url[:200]!r}")
+            return URLFetcherResponse(
+                url=f"{SCHEME}:{statisk_praefiks()}{sti}",
+                body=Path(fil).read_bytes(),
+                headers={
+                    "Content-Type": mimetypes.guess_type(sti)[0] or "application/octet-stream"
+                },
+            )
+
+    return StatiskeFilerFetcher
+
+
+def fetcher():
+    """The URL fetcher WeasyPrint renders with: our static files, no redirects."""
+    return _fetcher_klasse()(allowed_protocols=[SCHEME], allow_redirects=False)
 
 
 def find_statisk(sti: str) -> str | None:
@@ -108,8 +123,9 @@ def statisk_sti(url: str) -> str | None:
 
 def render_pdf(html: str) -> bytes:
     """HTML to PDF/UA-1. Slow (seconds): only called on a cache miss."""
-    fetcher = StatiskeFilerFetcher(allowed_protocols=[SCHEME], allow_redirects=False)
-    dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    import weasyprint
+
+    dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
     return dokument.write_pdf(pdf_variant="pdf/ua-1")
 
 
@@ -141,7 +157,7 @@ def kode_fingeraftryk(
 
 @functools.cache
 def _kode_fingeraftryk(skabeloner: tuple, stylesheets: tuple, filer: tuple) -> str:
-    h = hashlib.sha256(weasyprint.__version__.encode())
+    h = hashlib.sha256(importlib.metadata.version("weasyprint").encode())
     for skabelon in (*skabeloner, PDF_BASE):
         h.update(Path(get_template(skabelon).origin.name).read_bytes())
     for stylesheet in stylesheets:

@@ -358,14 +358,14 @@ def test_the_pdf_view_runs_a_constant_number_of_queries(
 )
 def test_the_fetcher_refuses_everything_but_static_files(url):
     with pytest.raises(ValueError):
-        pdf.StatiskeFilerFetcher().fetch(url)
+        pdf.fetcher().fetch(url)
 
 
 def test_the_fetcher_serves_our_static_files():
-    svar = pdf.StatiskeFilerFetcher().fetch("delaftaler:/static/delaftaler/pdf.css")
+    svar = pdf.fetcher().fetch("delaftaler:/static/delaftaler/pdf.css")
     assert svar.content_type == "text/css"
     assert b"@font-face" in svar.read()
-    font = pdf.StatiskeFilerFetcher().fetch(
+    font = pdf.fetcher().fetch(
         "delaftaler:/static/dkfds/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf"
     )
     assert font.read(4) == b"\x00\x01\x00\x00"
@@ -381,7 +381,8 @@ def test_rendered_html_cannot_reach_files_or_hosts(monkeypatch):
 
     monkeypatch.setattr("socket.create_connection", ingen_forbindelse)
     hentet: list[tuple[str, bool]] = []
-    original = pdf.StatiskeFilerFetcher.fetch
+    klasse = type(pdf.fetcher())
+    original = klasse.fetch
 
     def spion(self, url, headers=None):
         try:
@@ -392,7 +393,7 @@ def test_rendered_html_cannot_reach_files_or_hosts(monkeypatch):
         hentet.append((url, True))
         return svar
 
-    monkeypatch.setattr(pdf.StatiskeFilerFetcher, "fetch", spion)
+    monkeypatch.setattr(klasse, "fetch", spion)
     html = """<!doctype html><html lang="da"><head><meta charset="utf-8"><title>Test</title>
       <link rel="stylesheet" href="/static/delaftaler/pdf.css">
       <link rel="stylesheet" href="http://example.com/x.css">

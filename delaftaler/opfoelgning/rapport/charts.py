@@ -16,13 +16,14 @@ web font, and in the PDF WeasyPrint makes the SVG's <title> the figure's alterna
 The SVG is deterministic — no date in its metadata, ids hashed with a salt made from
 the data — so identical data gives identical bytes, and it is cached (cache "default")
 under a digest of the data and of this code: matplotlib takes tens of milliseconds per
-chart.
+chart. matplotlib is imported when the first chart is drawn, not with the URLconf.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import io
 import json
 import math
@@ -31,20 +32,16 @@ import threading
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr, unescape
 
-import matplotlib
+from django.contrib.staticfiles import finders
+from django.core.cache import caches
 
-matplotlib.use("Agg")
+from indikatorer.tal import NBSP, formater_tal
 
-from django.contrib.staticfiles import finders  # noqa: E402
-from django.core.cache import caches  # noqa: E402
-from matplotlib import font_manager, ticker  # noqa: E402
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from indikatorer.tal import NBSP, formater_tal  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SKRIFT = "IBM Plex Sans"
 SKRIFTFILER = [
@@ -124,7 +121,10 @@ def udviklingsdiagram(data: DiagramData, *, alt: str, beskrivelse: str = "") -> 
 
 def tegn_svg(data: DiagramData, *, titel: str, beskrivelse: str = "", salt: str = "") -> str:
     """Draw the chart. Deterministic: the same data, title and salt give the same bytes."""
-    _registrer_skrift()
+    matplotlib = _matplotlib()
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
     indstillinger = {
         "svg.fonttype": "none",
         "svg.hashsalt": f"delaftaler-{salt}",
@@ -167,6 +167,9 @@ def _baseline_x(periode: str, aar: list[int]) -> float:
 
 
 def _tegn(fig: Figure, data: DiagramData) -> None:
+    from matplotlib import ticker
+    from matplotlib.lines import Line2D
+
     ax = fig.add_subplot()
     aar = list(data.aar)
     x0, x1 = aar[0] - 0.5, aar[-1] + 0.5
@@ -226,7 +229,7 @@ def _tegn(fig: Figure, data: DiagramData) -> None:
     ax.set_xlim(x0, x1)
     ax.set_xticks(aar, [str(a) for a in aar])
     ax.yaxis.set_major_locator(ticker.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-    ax.yaxis.set_major_formatter(DanskFormatter(procent=data.enhed == "procent"))
+    ax.yaxis.set_major_formatter(_dansk_formatter()(procent=data.enhed == "procent"))
     ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
     ax.set_axisbelow(True)
     if data.enhed == "procent":
@@ -251,23 +254,34 @@ def _tegn(fig: Figure, data: DiagramData) -> None:
     )
 
 
-class DanskFormatter(ticker.Formatter):
-    """Tick labels with a decimal comma and just the decimals the ticks need: 10 %, 12,5 %."""
+@functools.cache
+def _dansk_formatter() -> type:
+    from matplotlib import ticker
 
-    def __init__(self, *, procent: bool):
-        self.procent = procent
-        self.decimaler = 0
+    class DanskFormatter(ticker.Formatter):
+        """Tick labels with a decimal comma and just the decimals the ticks need: 10 %,
+        12,5 %."""
 
-    def set_locs(self, locs) -> None:
-        super().set_locs(locs)
-        self.decimaler = next(
-            (d for d in range(4) if all(abs(v * 10**d - round(v * 10**d)) < 1e-6 for v in locs)),
-            3,
-        )
+        def __init__(self, *, procent: bool):
+            self.procent = procent
+            self.decimaler = 0
 
-    def __call__(self, x, pos=None) -> str:
-        tekst = formater_tal(Decimal(repr(float(x))), self.decimaler).replace("-", "\u2212")
-        return f"{tekst}{NBSP}%" if self.procent else tekst
+        def set_locs(self, locs) -> None:
+            super().set_locs(locs)
+            self.decimaler = next(
+                (
+                    d
+                    for d in range(4)
+                    if all(abs(v * 10**d - round(v * 10**d)) < 1e-6 for v in locs)
+                ),
+                3,
+            )
+
+        def __call__(self, x, pos=None) -> str:
+            tekst = formater_tal(Decimal(repr(float(x))), self.decimaler).replace("-", "\u2212")
+            return f"{tekst}{NBSP}%" if self.procent else tekst
+
+    return DanskFormatter
 
 
 def _formater(tal: Decimal, data: DiagramData) -> str:
@@ -383,16 +397,22 @@ def _efterbehandl(svg: str, *, titel: str, beskrivelse: str, praefiks: str) -> s
 
 
 @functools.cache
-def _registrer_skrift() -> None:
-    """Let matplotlib measure text in IBM Plex Sans (from dkfds), as it will be shown."""
+def _matplotlib():
+    """matplotlib, on its Agg backend, measuring text in IBM Plex Sans (from dkfds) as it
+    will be shown."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    matplotlib.use("Agg")
     for sti in SKRIFTFILER:
         fil = finders.find(sti)
         if fil:
             font_manager.fontManager.addfont(fil)
+    return matplotlib
 
 
 @functools.cache
 def _kode_fingeraftryk() -> str:
-    h = hashlib.sha256(matplotlib.__version__.encode())
+    h = hashlib.sha256(importlib.metadata.version("matplotlib").encode())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()

@@ -15,9 +15,9 @@ SVG, as the fetcher serves no data: URLs.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from pathlib import Path
 
-import matplotlib
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -44,7 +44,7 @@ def noegle(visning: RapportVisning) -> str:
         filer=(modul / "context.py", modul / "pdf.py", modul / "charts.py"),
     )
     return hashlib.sha256(
-        f"{kode}:{matplotlib.__version__}:{visning.fingeraftryk()}".encode()
+        f"{kode}:{importlib.metadata.version('matplotlib')}:{visning.fingeraftryk()}".encode()
     ).hexdigest()
 
 
