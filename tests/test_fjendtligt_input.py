@@ -297,9 +297,13 @@ def _fejl500(client, sti: str, *, post: bool = True) -> list[str]:
         if svar.status_code >= 500:
             fund.append(f"{sti} {vaerdi[:30]!r}: {svar.status_code}")
     # 10 MB in one field (the whole body is then over Django's 2.5 MB limit: a 400).
-    stor = dict(formular.felter)
-    stor[next((n for n in formular.felter if not n.endswith(BEVAR)), "ekstra")] = STOR
-    svar = _post(client, sti, stor) if post else _get(client, sti, {"boligomraade": STOR[:5000]})
+    if post:
+        felt = next((n for n in formular.felter if not n.endswith(BEVAR)), "ekstra")
+        stor = {n: v for n, v in formular.felter.items() if n != felt}
+        krop = f"{_kodet(stor)}&{urlencode({felt: ''})}{STOR}"
+        svar = client.post(sti, krop, content_type="application/x-www-form-urlencoded")
+    else:
+        svar = _get(client, sti, {"boligomraade": STOR[:5000]})
     if svar.status_code >= 500:
         fund.append(f"{sti} 10 MB: {svar.status_code}")
     return fund
@@ -339,16 +343,15 @@ def test_odd_values_in_follow_up_forms_give_no_500(client, fjendtlig, settings, 
     fund = []
     fund += _fejl500(client, OPF + "2025/indtast/")
     fund += _fejl500(client, OPF)
+    # Each step gets each odd value once, in every field its forms have, the years taking
+    # turns: an approved, a sent and a draft year.
+    felter = ("begrundelse", "tekst", "delmaal", "moede", "kommentar")
     for handling in ["send", "kommentar", "godkend", "genaaben"]:
-        for aar in (2023, 2024, 2025):
-            for vaerdi in ODDE:
-                svar = _post(
-                    client,
-                    f"{OPF}{aar}/{handling}/",
-                    {"begrundelse": vaerdi, "tekst": vaerdi, "delmaal": vaerdi},
-                )
-                if svar.status_code >= 500:
-                    fund.append(f"{handling} {aar} {vaerdi[:30]!r}: {svar.status_code}")
+        for nr, vaerdi in enumerate(ODDE):
+            aar = (2023, 2024, 2025)[nr % 3]
+            svar = _post(client, f"{OPF}{aar}/{handling}/", dict.fromkeys(felter, vaerdi))
+            if svar.status_code >= 500:
+                fund.append(f"{handling} {aar} {vaerdi[:30]!r}: {svar.status_code}")
     # Uploads: not Excel, empty, odd names, too big.
     sti = OPF + "2025/indlaes/"
     for navn, indhold in [
