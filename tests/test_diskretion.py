@@ -38,6 +38,7 @@ from tests.factories import (
     IndikatorFactory,
     PartFactory,
 )
+from tests.formularer import formular
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +303,102 @@ def test_the_baseline_grid_says_in_danish_when_share_and_counts_disagree(indikat
     alene = _grid_form(indikator, vaerdi="11,3", antal_0="47")
     assert not alene.is_valid()
     assert alene.errors["antal"] == ["Angiv både tæller og nævner, eller ingen af dem."]
+
+
+# ---- Entry in the follow-up grid -----------------------------------------------------------
+
+
+@pytest.fixture
+def gitter(db, client):
+    """A draft year of a small plan: a share and a count at Nordparken and Sydparken."""
+    sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    helhedsplan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
+    helhedsplan.medlemmer.add(sekretariat)
+    delaftale = DelaftaleFactory(helhedsplan=helhedsplan)
+    delmaal = DelmaalFactory(delaftale=delaftale)
+    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
+    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
+    omraader = {
+        navn: BoligomraadeFactory(helhedsplan=helhedsplan, navn=navn)
+        for navn in ("Nordparken", "Sydparken")
+    }
+    for indikator in (andel, antal):
+        for omraade in omraader.values():
+            BaselineFactory(indikator=indikator, boligomraade=omraade)
+    aaret = opfoelgning_opret(delaftale=delaftale, aar=2024, bruger=sekretariat)
+    client.force_login(sekretariat)
+    sti = f"/smaaby-21-25/{delaftale.indsatsomraade.slug}/opfoelgning/2024/indtast/"
+    return {"sti": sti, "aar": aaret, "andel": andel, "antal": antal, "omraader": omraader}
+
+
+def _felt(gitter, indikator: str, omraade: str, felt: str) -> str:
+    return f"m{gitter[indikator].pk}-b{gitter['omraader'][omraade].pk}-{felt}"
+
+
+def test_the_follow_up_grid_takes_the_counts_and_computes_the_share(client, gitter):
+    side = client.get(gitter["sti"])
+    data = formular(side)
+    assert _felt(gitter, "andel", "Nordparken", "taeller") in data
+    assert _felt(gitter, "antal", "Nordparken", "taeller") not in data  # shares only
+    html = side.content.decode()
+    assert html.count('<th scope="col">Tæller / nævner</th>') == 1
+    data[_felt(gitter, "andel", "Nordparken", "taeller")] = ["47"]
+    data[_felt(gitter, "andel", "Nordparken", "naevner")] = ["416"]
+    data[_felt(gitter, "andel", "Sydparken", "vaerdi")] = ["30,5"]
+    data[_felt(gitter, "andel", "Sydparken", "taeller")] = ["61"]
+    data[_felt(gitter, "andel", "Sydparken", "naevner")] = ["200"]
+    svar = client.post(gitter["sti"], data)
+    assert svar.status_code == 302, svar.content.decode()[:3000]
+
+    nord, syd = (
+        Maaling.objects.get(opfoelgning=gitter["aar"], boligomraade__navn=n)
+        for n in ("Nordparken", "Sydparken")
+    )
+    assert (nord.taeller, nord.naevner, nord.vaerdi, nord.vaerdi_decimaler) == (
+        47,
+        416,
+        Decimal("11.3"),
+        1,
+    )
+    assert (syd.taeller, syd.naevner, syd.vaerdi) == (61, 200, Decimal("30.5"))
+    igen = formular(client.get(gitter["sti"]))
+    assert igen[_felt(gitter, "andel", "Nordparken", "taeller")] == ["47"]
+    assert igen[_felt(gitter, "andel", "Nordparken", "naevner")] == ["416"]
+    # Sent back untouched, the saved rows are not saved again.
+    aendret = {m.pk: m.aendret for m in Maaling.objects.all()}
+    assert client.post(gitter["sti"], igen).status_code == 302
+    assert {m.pk: m.aendret for m in Maaling.objects.all()} == aendret
+
+
+@pytest.mark.parametrize(
+    ("felter", "besked"),
+    [
+        ({"vaerdi": "12,3", "taeller": "47", "naevner": "416"}, "passer ikke med tæller og nævner"),
+        ({"taeller": "47"}, "Angiv både tæller og nævner, eller ingen af dem."),
+        ({"taeller": "50", "naevner": "40"}, "Tælleren kan ikke være større end nævneren."),
+        ({"taeller": "0", "naevner": "0"}, "Nævneren skal være mindst 1."),
+        ({"taeller": "4,5", "naevner": "40"}, "helt tal"),
+        (
+            {
+                "ikke_tilgaengelig": "on",
+                "begrundelse": "Ingen data",
+                "taeller": "4",
+                "naevner": "40",
+            },
+            "Slet tæller og nævner, eller fjern markeringen »ikke tilgængelig«.",
+        ),
+        ({"datakilde": "Jobindsats"}, "Angiv en værdi eller tæller og nævner"),
+    ],
+)
+def test_the_follow_up_grid_refuses_counts_that_cannot_be_in_danish(client, gitter, felter, besked):
+    data = formular(client.get(gitter["sti"]))
+    for felt, vaerdi in felter.items():
+        data[_felt(gitter, "andel", "Nordparken", felt)] = [vaerdi]
+    svar = client.post(gitter["sti"], data)
+    assert svar.status_code == 200
+    html = svar.content.decode().replace("\u00a0", " ")
+    assert besked in html and "Intet er gemt" in html
+    assert not Maaling.objects.exists()
+    assert formular(svar)[_felt(gitter, "andel", "Nordparken", next(iter(felter)))] == [
+        next(iter(felter.values()))
+    ]

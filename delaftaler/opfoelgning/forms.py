@@ -19,7 +19,7 @@ from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.lib.forms import DatoTilOgMedIDagField
 from delaftaler.models import Bestyrelsesmoede, Delaftale, Delmaal, DelmaalStatus
 from indikatorer.forms import DanskTalField, PeriodeField
-from indikatorer.models import PROCENT_FEJL, Maaling
+from indikatorer.models import BEGGE_ANTAL, PROCENT_FEJL, Maaling
 from indikatorer.tal import UgyldigtTal, formater_tal, fortolk_tal
 
 if TYPE_CHECKING:
@@ -30,6 +30,10 @@ BEGGE_FEJL = "Slet værdien, eller fjern markeringen »ikke tilgængelig«."
 NEGATIV_FEJL = "Værdien kan ikke være negativ."
 PERIODE_FEJL = "Angiv perioden, fx 2024 eller aug 2024."
 VAERDI_FEJL = "Angiv en værdi, eller markér at den ikke er tilgængelig."
+VAERDI_ELLER_ANTAL_FEJL = (
+    "Angiv en værdi eller tæller og nævner, eller markér at den ikke er tilgængelig."
+)
+ANTAL_OG_IKKE_FEJL = "Slet tæller og nævner, eller fjern markeringen »ikke tilgængelig«."
 SLET_FEJL = (
     "En indtastet måling kan ikke slettes her. "
     "Angiv en værdi, eller markér at den ikke er tilgængelig."
@@ -93,6 +97,27 @@ def tekst_til_html(tekst: str) -> str:
     return "".join(blokke)
 
 
+class HeltalField(forms.Field):
+    """A count typed as '12' or '1.200' (read by the one Danish number parser, so '1.2'
+    is refused rather than read as 12)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> int | None:
+        tekst = str(value or "").strip()
+        if not tekst:
+            return None
+        try:
+            tal = fortolk_tal(tekst) if len(tekst) <= 20 else None
+        except UgyldigtTal as exc:
+            if exc.komma:
+                raise forms.ValidationError(str(exc), code="ugyldigt_heltal") from exc
+            tal = None
+        if tal is None or tal < 0 or tal != tal.to_integral_value() or tal >= 10**9:
+            raise forms.ValidationError("Skriv et helt tal, fx 12.", code="ugyldigt_heltal")
+        return int(tal)
+
+
 # --- One row of the grid -------------------------------------------------------------------
 
 
@@ -101,6 +126,10 @@ class MaalingForm(forms.Form):
 
     periode = PeriodeField(label="Periode", required=False)
     vaerdi = DanskTalField(label="Værdi", required=False)
+    # Only for a share (procent): the persons counted and the population, whose share the
+    # value is (computed from them when no value is typed).
+    taeller = HeltalField(label="Tæller", required=False)
+    naevner = HeltalField(label="Nævner", required=False)
     ikke_tilgaengelig = forms.BooleanField(label="Ikke tilgængelig", required=False)
     begrundelse = forms.CharField(label="Hvorfor ikke", required=False, max_length=300)
     sammenligning = DanskTalField(label="Sammenligning", required=False)
@@ -120,6 +149,8 @@ class MaalingForm(forms.Form):
         initial = kwargs.pop("initial", None) or _initial(raekke.eksisterende, aar)
         super().__init__(*args, initial=initial, **kwargs)
         procent = raekke.indikator.er_procent
+        if not procent:
+            del self.fields["taeller"], self.fields["naevner"]
         beskrivelse = f"{raekke.indikator.navn}, {raekke.sted}"
         for navn, felt in self.fields.items():
             if isinstance(felt.widget, forms.CheckboxInput):
@@ -132,6 +163,10 @@ class MaalingForm(forms.Form):
                 felt.widget.attrs["data-tal"] = "true"
                 if procent:
                     felt.widget.attrs["data-procent"] = "true"
+            if isinstance(felt, HeltalField):
+                felt.widget.attrs.update(
+                    inputmode="numeric", size=5, placeholder=felt.label.lower()
+                )
             if navn == "begrundelse":
                 felt.widget.attrs["data-begrundelse-for"] = self.add_prefix("ikke_tilgaengelig")
         for navn, stoerrelse in (
@@ -153,6 +188,8 @@ class MaalingForm(forms.Form):
         data = self.cleaned_data
         return (
             data.get("vaerdi") is None
+            and data.get("taeller") is None
+            and data.get("naevner") is None
             and not data.get("ikke_tilgaengelig")
             and not data.get("begrundelse")
             and data.get("sammenligning") is None
@@ -179,13 +216,21 @@ class MaalingForm(forms.Form):
             if self.raekke.eksisterende is not None:
                 self.add_error("vaerdi", SLET_FEJL)
             return data
+        taeller, naevner = data.get("taeller"), data.get("naevner")
+        if (taeller is None) != (naevner is None):
+            self.add_error("taeller" if taeller is None else "naevner", BEGGE_ANTAL)
         if data.get("ikke_tilgaengelig"):
             if data.get("vaerdi") is not None:
                 self.add_error("vaerdi", BEGGE_FEJL)
+            if taeller is not None or naevner is not None:
+                self.add_error("taeller" if taeller is not None else "naevner", ANTAL_OG_IKKE_FEJL)
             if not (data.get("begrundelse") or "").strip():
                 self.add_error("begrundelse", BEGRUNDELSE_FEJL)
-        elif data.get("vaerdi") is None:
-            self.add_error("vaerdi", VAERDI_FEJL)
+        elif data.get("vaerdi") is None and (taeller is None or naevner is None):
+            if "taeller" not in self.fields:
+                self.add_error("vaerdi", VAERDI_FEJL)
+            elif taeller is None and naevner is None:
+                self.add_error("vaerdi", VAERDI_ELLER_ANTAL_FEJL)
         if not data.get("periode"):
             self.add_error("periode", PERIODE_FEJL)
         return data
@@ -205,6 +250,8 @@ def _initial(maaling: Maaling | None, aar: int) -> dict:
     return {
         "periode": maaling.periode_tekst,
         "vaerdi": tal,
+        "taeller": "" if maaling.taeller is None else str(maaling.taeller),
+        "naevner": "" if maaling.naevner is None else str(maaling.naevner),
         "ikke_tilgaengelig": maaling.ikke_tilgaengelig,
         "begrundelse": maaling.begrundelse,
         "sammenligning": sammenligning,
@@ -256,27 +303,6 @@ class DelmaalStatusForm(forms.Form):
         status.status = self.cleaned_data["status"]
         status.vurdering = self.cleaned_data["vurdering"].strip()
         return status
-
-
-class HeltalField(forms.Field):
-    """A count typed as '12' or '1.200' (read by the one Danish number parser, so '1.2'
-    is refused rather than read as 12)."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value) -> int | None:
-        tekst = str(value or "").strip()
-        if not tekst:
-            return None
-        try:
-            tal = fortolk_tal(tekst) if len(tekst) <= 20 else None
-        except UgyldigtTal as exc:
-            if exc.komma:
-                raise forms.ValidationError(str(exc), code="ugyldigt_heltal") from exc
-            tal = None
-        if tal is None or tal < 0 or tal != tal.to_integral_value() or tal >= 10**9:
-            raise forms.ValidationError("Skriv et helt tal, fx 12.", code="ugyldigt_heltal")
-        return int(tal)
 
 
 AKTIVITET_TEKSTFELTER = ("udfoert", "justeringer", "fokus_naeste_aar")

@@ -60,7 +60,9 @@ class GitterRaekke:
             return ""
         if m.ikke_tilgaengelig:
             return f"Ikke tilgængelig ({m.periode_tekst})"
-        return f"{self.indikator.formater(m.vaerdi, m.vaerdi_decimaler)} ({m.periode_tekst})"
+        vaerdi = self.indikator.formater(m.vaerdi, m.vaerdi_decimaler)
+        antal = f", {m.taeller} af {m.naevner}" if m.naevner is not None else ""
+        return f"{vaerdi} ({m.periode_tekst}{antal})"
 
     @property
     def baseline_tekst(self) -> str:
@@ -366,6 +368,7 @@ def _konfliktbesked(form: forms.Form, nu, hvad: str) -> str:
 
 FELTER_FRA_PLAN = {"værdi": "vaerdi", "sammenligning": "sammenligning"}
 FELTER_FRA_PLAN |= {"begrundelse": "begrundelse", "periode": "periode"}
+FELTER_FRA_PLAN |= {"tæller": "taeller", "nævner": "naevner"}
 
 
 @dataclass
@@ -415,6 +418,8 @@ def valider_gitter(gitter: Gitter) -> Indtastning | None:
                 boligomraade=raekke.boligomraade,
                 maalgruppe=raekke.maalgruppe,
                 vaerdi=data["vaerdi"],
+                taeller=data.get("taeller"),
+                naevner=data.get("naevner"),
                 ikke_tilgaengelig=data["ikke_tilgaengelig"],
                 begrundelse=data["begrundelse"].strip(),
                 sammenligning=data["sammenligning"],
