@@ -15,9 +15,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from delaftaler.opfoelgning.excel.columns import BOGSTAV, XLSX_MIME
 from delaftaler.opfoelgning.rapport.context import hent_rapport
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
@@ -402,3 +404,127 @@ def test_the_follow_up_grid_refuses_counts_that_cannot_be_in_danish(client, gitt
     assert formular(svar)[_felt(gitter, "andel", "Nordparken", next(iter(felter)))] == [
         next(iter(felter.values()))
     ]
+
+
+# ---- Entry through Excel ---------------------------------------------------------------------
+
+
+def _xlsx(bog) -> bytes:
+    ud = io.BytesIO()
+    bog.save(ud)
+    return ud.getvalue()
+
+
+def _indlaes(client, gitter, indhold: bytes, settings, tmp_path):
+    """Upload, and confirm when the preview allows it; the preview's page either way."""
+    settings.MAALINGER_UPLOAD_DIR = tmp_path / "indlaesninger"
+    sti = gitter["sti"].replace("indtast/", "indlaes/")
+    fil = SimpleUploadedFile("maalinger.xlsx", indhold, content_type=XLSX_MIME)
+    preview = client.post(sti, {"handling": "kontroller", "fil": fil})
+    assert preview.status_code == 200
+    if preview.context.get("token"):
+        assert (
+            client.post(
+                sti, {"handling": "bekraeft", "token": preview.context["token"]}
+            ).status_code
+            == 302
+        )
+    return preview.content.decode().replace("\u00a0", " ")
+
+
+def _skabelon_raekke(ark, indikator: str, sted: str) -> int:
+    return next(
+        nr
+        for nr in range(2, ark.max_row + 1)
+        if ark[f"{BOGSTAV['indikator']}{nr}"].value == indikator
+        and ark[f"{BOGSTAV['sted']}{nr}"].value == sted
+    )
+
+
+def test_the_excel_template_takes_counts_for_shares_and_computes_them(
+    client, gitter, settings, tmp_path
+):
+    svar = client.get(gitter["sti"].replace("indtast/", "skabelon.xlsx"))
+    ark = load_workbook(io.BytesIO(svar.content))["Målinger"]
+    t, n, v = BOGSTAV["taeller"], BOGSTAV["naevner"], BOGSTAV["vaerdi"]
+    assert (ark[f"{t}1"].value, ark[f"{n}1"].value) == ("Tæller", "Nævner")
+    andel = _skabelon_raekke(ark, "Andel unge i job", "Nordparken")
+    antal = _skabelon_raekke(ark, "Antal unge i fritidsjob", "Nordparken")
+    assert not ark[f"{t}{andel}"].protection.locked and not ark[f"{n}{andel}"].protection.locked
+    assert ark[f"{t}{antal}"].protection.locked  # counts belong to shares only
+    ark[f"{t}{andel}"], ark[f"{n}{andel}"] = 47, 416
+    syd = _skabelon_raekke(ark, "Andel unge i job", "Sydparken")
+    ark[f"{v}{syd}"], ark[f"{t}{syd}"], ark[f"{n}{syd}"] = "30,5", "61", "200"
+    html = _indlaes(client, gitter, _xlsx(ark.parent), settings, tmp_path)
+    assert "Gem 2 nye og 0 ændrede målinger" in html
+
+    nord = Maaling.objects.get(boligomraade__navn="Nordparken")
+    assert (nord.taeller, nord.naevner, nord.vaerdi, nord.vaerdi_decimaler) == (
+        47,
+        416,
+        Decimal("11.3"),
+        1,
+    )
+    assert Maaling.objects.get(boligomraade__navn="Sydparken").vaerdi == Decimal("30.5")
+    igen = load_workbook(io.BytesIO(client.get(svar.request["PATH_INFO"]).content))["Målinger"]
+    andel = _skabelon_raekke(igen, "Andel unge i job", "Nordparken")
+    assert (igen[f"{t}{andel}"].value, igen[f"{n}{andel}"].value) == (47, 416)
+    eksport = client.get(gitter["sti"].replace("indtast/", "maalinger.xlsx"))
+    raekker = list(load_workbook(io.BytesIO(eksport.content)).active.values)
+    kolonner = raekker[0]
+    nordparken = next(r for r in raekker if "Nordparken" in r and "Andel unge i job" in r)
+    assert nordparken[kolonner.index("Tæller")] == 47
+    assert nordparken[kolonner.index("Nævner")] == 416
+
+
+@pytest.mark.parametrize(
+    "overskrifter",
+    [
+        ("indikator", "boligområde", "periode", "værdi", "tæller", "nævner", "kilde"),
+        ("Indikator", "Boligområde", "Periode", "Tæller", "Nævner"),  # no værdi column at all
+    ],
+)
+def test_a_long_sheet_with_counts_imports_with_the_share_computed(
+    client, gitter, settings, tmp_path, overskrifter
+):
+    bog = Workbook()
+    bog.active.append(list(overskrifter))
+    for omraade, taeller, naevner in (("Nordparken", 3, 40), ("Sydparken", "1.061", "2.000")):
+        raekke = {"indikator": "Andel unge i job", "boligområde": omraade, "periode": 2024}
+        raekke |= {"værdi": None, "tæller": taeller, "nævner": naevner, "kilde": "Beboerdata"}
+        bog.active.append([raekke[o.lower()] for o in overskrifter])
+    html = _indlaes(client, gitter, _xlsx(bog), settings, tmp_path)
+    assert "Gem 2 nye og 0 ændrede målinger" in html
+    gemt = {m.boligomraade.navn: m for m in Maaling.objects.select_related("boligomraade")}
+    assert (gemt["Nordparken"].vaerdi, gemt["Nordparken"].naevner) == (Decimal("7.5"), 40)
+    assert (gemt["Sydparken"].taeller, gemt["Sydparken"].vaerdi) == (1061, Decimal("53.1"))
+
+
+@pytest.mark.parametrize(
+    ("raekke", "besked"),
+    [
+        (("12,3", 47, 416), "kolonne D »Værdi« 12,3 % passer ikke med tæller og nævner"),
+        ((None, 47, None), "kolonne F »Nævner« Angiv både tæller og nævner, eller ingen af dem."),
+        ((None, "4,5", 40), "kolonne E »Tæller« »4,5« er ikke et antal. Skriv et helt tal"),
+        ((None, 50, 40), "kolonne E »Tæller« Tælleren kan ikke være større end nævneren."),
+    ],
+)
+def test_counts_in_a_sheet_that_cannot_be_are_refused_by_row_and_column(
+    client, gitter, settings, tmp_path, raekke, besked
+):
+    bog = Workbook()
+    bog.active.append(["Indikator", "Boligområde", "Periode", "Værdi", "Tæller", "Nævner"])
+    bog.active.append(["Andel unge i job", "Nordparken", 2024, *raekke])
+    html = _indlaes(client, gitter, _xlsx(bog), settings, tmp_path)
+    tekst = " ".join(re.sub("<[^>]+>", " ", html).split())
+    assert f"række 2 {besked}" in tekst
+    assert not Maaling.objects.exists()
+
+
+def test_a_sheet_without_counts_or_values_says_which_columns_are_missing(
+    client, gitter, settings, tmp_path
+):
+    bog = Workbook()
+    bog.active.append(["Indikator", "Boligområde", "Periode", "Tæller"])
+    html = _indlaes(client, gitter, _xlsx(bog), settings, tmp_path)
+    assert "Kolonnen »Værdi« mangler" in html

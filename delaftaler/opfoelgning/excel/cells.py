@@ -88,6 +88,16 @@ def laes_tal(celle) -> Decimal | None:
     return tal
 
 
+def laes_antal(celle) -> int | None:
+    """A count of persons (tæller or nævner): a whole number, 0 or more."""
+    tal = laes_tal(celle)
+    if tal is None:
+        return None
+    if tal < 0 or tal != tal.to_integral_value() or tal >= 10**9:
+        raise CelleFejl(f"»{vis(celle.value)}« er ikke et antal. Skriv et helt tal, fx 47.")
+    return int(tal)
+
+
 def laes_tekst(celle, *, linjer: bool = False) -> str:
     """A text cell; one line unless `linjer` (a note keeps its line breaks)."""
     vaerdi = celle.value

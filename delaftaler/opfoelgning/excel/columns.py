@@ -2,7 +2,9 @@
 
 A header is matched by its skeleton (`skelet`), so Danish and ASCII spellings, case and
 punctuation do not matter; a plain long-format sheet (indikator, boligområde, periode,
-værdi, kilde) pasted from an LBF Beboerdata extract is read as well as the template.
+værdi, tæller, nævner, kilde) pasted from an LBF Beboerdata extract is read as well as the
+template. Tæller and nævner may be left out (older sheets have neither); værdi may be left
+out when both are there.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ KOLONNER = (
     Kolonne("baseline_datakilde", "Datakilde (baseline)", 22, laast=True),
     Kolonne("periode", "Periode", 11),
     Kolonne("vaerdi", "Værdi", 11),
+    Kolonne("taeller", "Tæller", 9),
+    Kolonne("naevner", "Nævner", 9),
     Kolonne("ikke_tilgaengelig", "Ikke tilgængelig", 14),
     Kolonne("begrundelse", "Begrundelse", 30),
     Kolonne("sammenligning", "Sammenligning", 14),
@@ -82,6 +86,8 @@ _OVERSKRIFTER = {
     ],
     "periode": ["periode", "år", "opgørelsesperiode", "måned"],
     "vaerdi": ["værdi", "vaerdi", "vardi", "value"],
+    "taeller": ["tæller", "taeller", "antal personer"],
+    "naevner": ["nævner", "naevner", "antal i alt", "population"],
     "ikke_tilgaengelig": ["ikke tilgængelig", "ikke tilgaengelig"],
     "begrundelse": ["begrundelse", "hvorfor ikke tilgængelig"],
     "sammenligning": ["sammenligning", "anden baseline", "evt. anden baseline"],
@@ -107,12 +113,17 @@ OVERSKRIFT_NOEGLE = {
     skelet(navn): noegle for noegle, navne in _OVERSKRIFTER.items() for navn in navne
 }
 KRAEVET = ("indikator", "sted", "periode", "vaerdi")
+ANTAL = ("taeller", "naevner")  # together, they can stand in for værdi
 
 # What maalinger_planlaeg calls a field → the column it came from.
 FELT_KOLONNE = {
     "værdi": "vaerdi",
     "vaerdi": "vaerdi",
     "vaerdi_decimaler": "vaerdi",
+    "tæller": "taeller",
+    "taeller": "taeller",
+    "nævner": "naevner",
+    "naevner": "naevner",
     "sammenligning": "sammenligning",
     "sammenligning_decimaler": "sammenligning",
     "sammenligning_label": "sammenligning_label",

@@ -21,6 +21,7 @@ from delaftaler.models import Boligomraade, Delaftale, Opfoelgning
 from delaftaler.opfoelgning.excel.cells import (
     CelleFejl,
     er_tom,
+    laes_antal,
     laes_dato,
     laes_heltal,
     laes_ja_nej,
@@ -31,6 +32,7 @@ from delaftaler.opfoelgning.excel.cells import (
 )
 from delaftaler.opfoelgning.excel.columns import (
     ALLE,
+    ANTAL,
     ARK,
     FELT_KOLONNE,
     IGNORERES,
@@ -235,6 +237,7 @@ def _kolonner(nr: int, vaerdier: list, noegler: list, indl: Indlaesning) -> None
         if n not in indl.kolonner
         and not (indl.skabelon and n == "indikator")
         and not (indl.skabelon and n == "sted" and "boligomraade_id" in indl.kolonner)
+        and not (n == "vaerdi" and all(a in indl.kolonner for a in ANTAL))
     ]
     if mangler:
         navne = " og ".join(f"»{m}«" for m in mangler)
@@ -358,6 +361,8 @@ def _laes_raekke(nr: int, celler: tuple, indl: Indlaesning, opslag: Opslag, opf)
             )
         )
     vaerdi = laes("vaerdi", laes_tal)
+    taeller = laes("taeller", laes_antal)
+    naevner = laes("naevner", laes_antal)
     ikke_tilgaengelig = laes("ikke_tilgaengelig", laes_ja_nej)
     sammenligning = laes("sammenligning", laes_tal)
     udtrukket = laes("udtrukket", laes_dato)
@@ -371,6 +376,8 @@ def _laes_raekke(nr: int, celler: tuple, indl: Indlaesning, opslag: Opslag, opf)
             boligomraade=boligomraade,
             maalgruppe=maalgruppe,
             vaerdi=vaerdi,
+            taeller=taeller,
+            naevner=naevner,
             ikke_tilgaengelig=bool(ikke_tilgaengelig),
             begrundelse=laes_tekst(_celle(celler, indl, "begrundelse")),
             sammenligning=sammenligning,

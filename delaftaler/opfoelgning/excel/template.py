@@ -21,7 +21,15 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from delaftaler.models import Boligomraade, Opfoelgning
-from delaftaler.opfoelgning.excel.columns import ALLE, ARK, BOGSTAV, INPUT, KOLONNER, VEJLEDNING
+from delaftaler.opfoelgning.excel.columns import (
+    ALLE,
+    ANTAL,
+    ARK,
+    BOGSTAV,
+    INPUT,
+    KOLONNER,
+    VEJLEDNING,
+)
 from delaftaler.visning.exports import FORMEL_START
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.periode import formater_periode
@@ -191,7 +199,11 @@ def skabelon(opfoelgning: Opfoelgning) -> bytes:
             if noegle in ("delmaal", "indikator"):
                 celle.alignment = OMBRYD
         for noegle in INPUT:
-            ark.cell(row=r, column=kolonne_nr[noegle]).protection = AABEN
+            celle = ark.cell(row=r, column=kolonne_nr[noegle])
+            if noegle in ANTAL and not ind.er_procent:
+                celle.fill = LAAST_FYLD  # counts belong to shares only
+            else:
+                celle.protection = AABEN
         periode = ark.cell(row=r, column=kolonne_nr["periode"])
         periode.number_format = "@"
         skriv(periode, formater_periode(raekke.periode))
@@ -205,6 +217,8 @@ def skabelon(opfoelgning: Opfoelgning) -> bytes:
                 skriv(ark.cell(row=r, column=kolonne_nr["ikke_tilgaengelig"]), "Ja")
             else:
                 skriv(vaerdi, m.vaerdi, m.vaerdi_decimaler)
+                for noegle in ANTAL:
+                    skriv(ark.cell(row=r, column=kolonne_nr[noegle]), getattr(m, noegle), 0)
             if m.sammenligning is not None:
                 skriv(
                     ark.cell(row=r, column=kolonne_nr["sammenligning"]),
@@ -267,6 +281,24 @@ def _validering(ark, procent: list[int], andre: list[int], sidste: int) -> None:
             for interval in _intervaller(k, andre):
                 dv.add(interval)
         ark.add_data_validation(dv)
+    if procent:
+        antal = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2=str(10**9 - 1),
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorTitle="Ugyldigt antal",
+            error="Skriv et helt antal personer, fx 47.",
+            promptTitle="Antal personer",
+            prompt="Tæller: personerne bag andelen. Nævner: alle, andelen er af.",
+        )
+        for k in (BOGSTAV["taeller"], BOGSTAV["naevner"]):
+            for interval in _intervaller(k, procent):
+                antal.add(interval)
+        ark.add_data_validation(antal)
     if sidste < 2:
         return
     ja = DataValidation(
@@ -302,20 +334,25 @@ VEJLEDNINGSTEKST = (
     "Perioden skal ligge i {aar}.",
     "Værdi: skriv tallet som i Excel, fx 11,3 for 11,3 %. Tallet gemmes med de decimaler, "
     "cellen viser (som baselinen), så 12 i en celle med én decimal bliver 12,0.",
+    "Tæller og Nævner (kun for indikatorer i procent): antallet af personer bag andelen og "
+    "antallet i alt, fx 47 og 416. Står begge der, regnes værdien ud af dem (47 af 416 er "
+    "11,3 %), og Værdi kan stå tom; står værdien der også, skal den passe med dem. Tal, der "
+    "hviler på færre personer end planens mindste antal, vises ikke offentligt.",
     "Ikke tilgængelig: vælg »Ja«, hvis tallet ikke findes, og skriv hvorfor i »Begrundelse«.",
     "Sammenligning og Sammenligning gælder: fx kommunens tal og »Vejle Kommune«.",
     "Datakilde og Data udtrukket: hvor tallet kommer fra, og hvornår det blev trukket "
     "(fx 01.03.{aar}). Tom datakilde: indikatorens datakilde bruges.",
-    "Rækker uden værdi springes over. Eksisterende målinger for året står allerede i arket; "
-    "ret dem, hvis de skal ændres.",
+    "Rækker uden værdi (eller tæller og nævner) springes over. Eksisterende målinger for "
+    "året står allerede i arket; ret dem, hvis de skal ændres.",
     "",
     "Indlæs arket under »Indlæs fra Excel« på opfølgningen for {aar}. Hele filen kontrolleres "
     "først; du ser, hvad der oprettes og ændres, og hver fejl med ark, række og kolonne, før "
     "noget gemmes. Enten gemmes alle rækker, eller ingen.",
     "",
     "Tal fra et udtræk (fx LBF Beboerdata) kan også indlæses i et almindeligt ark med "
-    "kolonnerne Indikator, Boligområde, Periode, Værdi og evt. Kilde, med overskrifterne i "
-    "første række. Indikator og boligområde skal staves som i delaftalen.",
+    "kolonnerne Indikator, Boligområde, Periode, Værdi, Tæller, Nævner og Kilde, med "
+    "overskrifterne i første række (Tæller, Nævner og Kilde kan udelades, og Værdi, når "
+    "Tæller og Nævner står der). Indikator og boligområde skal staves som i delaftalen.",
     "",
     "Delaftale: {delaftale}",
 )
