@@ -118,7 +118,7 @@ def test_template_has_a_row_per_indicator_and_area_with_the_baseline_locked(
     bog = hent_skabelon(sekretariat_client)
     assert bog.sheetnames == ["Målinger", "Vejledning"]
     ark = bog["Målinger"]
-    assert [c.value for c in ark[1]][:16] == [
+    assert [c.value for c in ark[1]][:18] == [
         "Delmål",
         "Indikator",
         "Boligområde/målgruppe",
@@ -128,6 +128,8 @@ def test_template_has_a_row_per_indicator_and_area_with_the_baseline_locked(
         "Datakilde (baseline)",
         "Periode",
         "Værdi",
+        "Tæller",
+        "Nævner",
         "Ikke tilgængelig",
         "Begrundelse",
         "Sammenligning",
@@ -158,12 +160,12 @@ def test_template_has_a_row_per_indicator_and_area_with_the_baseline_locked(
     assert ark.protection.sheet
     for kolonne in "ABCDEFG":
         assert ark[f"{kolonne}{nr}"].protection.locked, kolonne
-    for kolonne in "HIJKLMNOP":
+    for kolonne in "HIJKLMNOPQR":
         assert not ark[f"{kolonne}{nr}"].protection.locked, kolonne
     # The ids that match rows back even if names are edited, hidden.
-    for kolonne in "QRS":
+    for kolonne in "STU":
         assert ark.column_dimensions[kolonne].hidden
-    assert ark[f"Q{nr}"].value == Indikator.objects.get(navn=UNG).pk
+    assert ark[f"S{nr}"].value == Indikator.objects.get(navn=UNG).pk
     assert ark.freeze_panes == "D2"
     assert ark.column_dimensions["B"].width > 30
 
@@ -185,13 +187,13 @@ def test_template_validates_values_in_danish(sekretariat_client, opf):
         "100",
     )
     assert procent.showErrorMessage and "mellem 0 og 100" in procent.error
-    assert for_celle(f"L{procent_raekke}") == [procent]  # the comparison too
+    assert for_celle(f"N{procent_raekke}") == [procent]  # the comparison too
     (antal,) = for_celle(f"I{antal_raekke}")
     assert (antal.type, antal.operator, antal.formula1) == ("decimal", "greaterThanOrEqual", "0")
     assert "0 eller større" in antal.error
-    (ja,) = for_celle(f"J{procent_raekke}")
+    (ja,) = for_celle(f"L{procent_raekke}")
     assert (ja.type, ja.formula1) == ("list", '"Ja"')
-    (dato,) = for_celle(f"O{procent_raekke}")
+    (dato,) = for_celle(f"Q{procent_raekke}")
     assert dato.type == "date" and "dato" in dato.error
 
 
@@ -228,14 +230,14 @@ def test_round_trip_template_filled_in_uploaded_previewed_and_confirmed(
     ark[f"I{raekke(ark, SMAAJOBS, 'Løget By')}"] = 6  # shown as 6,0 like the baseline 5,3
     nr = raekke(ark, FRITIDSJOB, SAMLET)
     ark[f"I{nr}"] = 52
-    ark[f"N{nr}"] = "Egne tal"
-    ark[f"O{nr}"] = datetime.datetime(2025, 3, 1)
-    ark[f"L{nr}"] = 40
-    ark[f"M{nr}"] = "Vejle Kommune"
+    ark[f"P{nr}"] = "Egne tal"
+    ark[f"Q{nr}"] = datetime.datetime(2025, 3, 1)
+    ark[f"N{nr}"] = 40
+    ark[f"O{nr}"] = "Vejle Kommune"
     nr = raekke(ark, AELDRE, "Møllevangen")
-    ark[f"J{nr}"] = "Ja"
-    ark[f"K{nr}"] = "Tallet er ikke opgjort endnu"
-    ark[f"P{nr}"] = "Spørg jobcentret igen i marts."
+    ark[f"L{nr}"] = "Ja"
+    ark[f"M{nr}"] = "Tallet er ikke opgjort endnu"
+    ark[f"R{nr}"] = "Spørg jobcentret igen i marts."
 
     with django_assert_max_num_queries(13):
         preview = upload(sekretariat_client, som_bytes(bog), "Vejle 2024.xlsx")
@@ -297,8 +299,8 @@ def test_second_upload_shows_what_changed_from_what_to_what(
             ark[f"I{raekke(ark, indikator, sted)}"] = "11,25"
     nr = raekke(ark, FRITIDSJOB, SAMLET)
     ark[f"I{nr}"] = None
-    ark[f"J{nr}"] = "Ja"
-    ark[f"K{nr}"] = "Opgøres ikke længere"
+    ark[f"L{nr}"] = "Ja"
+    ark[f"M{nr}"] = "Opgøres ikke længere"
     with django_assert_max_num_queries(13):  # as many as for one new row: no query per row
         preview = upload(sekretariat_client, som_bytes(bog))
     html = tekst(preview)
@@ -812,13 +814,13 @@ def test_export_has_every_measurement_of_every_year_as_numbers(
     assert ark[f"H{vestbyen}"].value == pytest.approx(56.2)
     assert ark[f"H{vestbyen}"].number_format == "0.00"
     nr = next(nr for nr in range(2, 5) if ark[f"E{nr}"].value == "Nørremarken")
-    assert ark[f"I{nr}"].value == "Ja"
-    note = ark[f"O{nr}"]
+    assert ark[f"K{nr}"].value == "Ja"
+    note = ark[f"Q{nr}"]
     assert note.data_type == "s" and note.value.startswith("=HYPERLINK")
     assert note.quotePrefix
     nr = next(nr for nr in range(2, 5) if ark[f"A{nr}"].value == 2024)
     assert ark[f"G{nr}"].value == "aug. 2024"
-    assert ark[f"N{nr}"].value == datetime.datetime(2024, 9, 1)
+    assert ark[f"P{nr}"].value == datetime.datetime(2024, 9, 1)
     with zipfile.ZipFile(io.BytesIO(svar.content)) as z:
         assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")  # no formula anywhere
 

@@ -237,7 +237,8 @@ def _kolonner(nr: int, vaerdier: list, noegler: list, indl: Indlaesning) -> None
         if n not in indl.kolonner
         and not (indl.skabelon and n == "indikator")
         and not (indl.skabelon and n == "sted" and "boligomraade_id" in indl.kolonner)
-        and not (n == "vaerdi" and all(a in indl.kolonner for a in ANTAL))
+        # A plain sheet of counts needs no værdi column; the template always has one.
+        and not (n == "vaerdi" and not indl.skabelon and all(a in indl.kolonner for a in ANTAL))
     ]
     if mangler:
         navne = " og ".join(f"»{m}«" for m in mangler)
