@@ -28,7 +28,7 @@ from delaftaler.publicering.version_pdf import version_pdf
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from indikatorer.diskretion import SEKUNDAER, Diskretion, skjul_samlede
 from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Baseline, Indikator, Maaling
+from indikatorer.models import Baseline, Indikator, Maaling, andel
 from tests.conftest import bruger_med_rolle
 from tests.factories import (
     AktivitetFactory,
@@ -528,3 +528,35 @@ def test_a_sheet_without_counts_or_values_says_which_columns_are_missing(
     bog.active.append(["Indikator", "Boligområde", "Periode", "Tæller"])
     html = _indlaes(client, gitter, _xlsx(bog), settings, tmp_path)
     assert "Kolonnen »Værdi« mangler" in html
+
+
+# ---- The demo ----------------------------------------------------------------------------
+
+
+def test_the_demo_shows_the_rule_at_work_on_its_approved_years(vejle):
+    """A newcomer who runs `make run` sees »<5« in Vejle's public report: the demo's
+    småjobs shares rest on a handful of persons; the real baselines keep no counts."""
+    from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
+
+    sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
+    opret_demo_opfoelgninger(
+        delaftale=vejle,
+        sekretariat=sekretariat,
+        bestyrelse=bestyrelse,
+        render_pdf=lambda o: b"%PDF-1.7 (ikke brugt her)",
+    )
+    maalinger = Maaling.objects.filter(opfoelgning__delaftale=vejle, taeller__isnull=False)
+    assert maalinger.exists()
+    for m in maalinger:
+        assert m.vaerdi == andel(m.taeller, m.naevner, m.vaerdi_decimaler)
+    assert not Baseline.objects.filter(indikator__delmaal__delaftale=vejle, naevner__isnull=False)
+    rapport = hent_rapport(vejle.opfoelgninger.get(aar=2023), offentlig=True)
+    skjulte = [
+        (i.indikator.navn, r.sted)
+        for i in rapport.indikatorer
+        for r in i.raekker
+        for v in r.vaerdier
+        if v.aar == 2023 and v.er_skjult
+    ]
+    assert ("Andel af borgere i småjobs, 18-64 år", "Møllevangen") in skjulte

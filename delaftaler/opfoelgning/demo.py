@@ -1,7 +1,10 @@
 """Demo follow-ups for `make run`: Vejle_21_25 in 2022, 2023 and 2024.
 
 The numbers are made up, derived from the real baselines so the report has a
-plausible development to show, and every value says so in its source and note.
+plausible development to show, and every value says so in its source and note. A
+share's value comes with made-up counts (tæller of nævner) for its area; the småjobs
+shares rest on a handful of persons, so the public report shows the disclosure rule at
+work (»<5«). The real baselines are left as the delaftale has them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from delaftaler.opfoelgning.services import (
     opfoelgning_send,
 )
 from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Indikator
+from indikatorer.models import Indikator, andel
 from indikatorer.tal import med_decimaler
 
 DEMO_AAR = (2022, 2023, 2024)
@@ -49,6 +52,16 @@ def demo_vaerdi(baseline, aar: int) -> Decimal:
         vaerdi = baseline.vaerdi + fortegn * aar_efter * 3 + int(_variation(aar) * 4)
         vaerdi = max(vaerdi, Decimal(0))
     return med_decimaler(vaerdi, baseline.vaerdi_decimaler)
+
+
+def demo_antal(baseline, vaerdi: Decimal) -> tuple[Decimal, int | None, int | None]:
+    """A share's value as the share of made-up counts (a population of 120–500 per area
+    and indicator), or the value alone when it is not a share of an area."""
+    if not baseline.indikator.er_procent or baseline.boligomraade_id is None:
+        return vaerdi, None, None
+    naevner = 120 + int(_variation(baseline.indikator.navn, baseline.sted) * 380)
+    taeller = int((vaerdi * naevner / 100).to_integral_value())
+    return andel(taeller, naevner, baseline.vaerdi_decimaler), taeller, naevner
 
 
 def _gem(obj) -> None:
@@ -81,13 +94,18 @@ def opret_demo_opfoelgninger(
         raekker = []
         for nr, b in enumerate(baselines, start=1):
             mangler = aar == 2024 and b.sted == "Møllevangen" and "småjobs" in b.indikator.navn
+            vaerdi, taeller, naevner = (
+                (None, None, None) if mangler else demo_antal(b, demo_vaerdi(b, aar))
+            )
             raekker.append(
                 MaalingInput(
                     indikator=b.indikator,
                     boligomraade=b.boligomraade,
                     maalgruppe=b.maalgruppe,
                     periode=str(aar),
-                    vaerdi=None if mangler else demo_vaerdi(b, aar),
+                    vaerdi=vaerdi,
+                    taeller=taeller,
+                    naevner=naevner,
                     ikke_tilgaengelig=mangler,
                     begrundelse="Jobcentrets opgørelse er forsinket (demo)." if mangler else "",
                     sammenligning=med_decimaler(b.sammenligning, b.sammenligning_decimaler),
