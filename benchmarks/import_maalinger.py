@@ -58,6 +58,8 @@ def _opsaet_django() -> Path:
 
     call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static files: the pages need the manifest.
+    call_command("collectstatic", "--noinput", verbosity=0)
     return midlertidig
 
 
@@ -119,17 +121,27 @@ def _ark(indikatorer, omraader, antal: int, tillaeg: float = 0.0) -> bytes:
     """A long-format sheet as an extract would have it, written in write-only mode."""
     from openpyxl import Workbook
 
+    from indikatorer.models import andel
+
     bog = Workbook(write_only=True)
     ark = bog.create_sheet("Udtræk")
-    ark.append(["Indikator", "Boligområde", "Periode", "Værdi", "Kilde"])
+    ark.append(["Indikator", "Boligområde", "Periode", "Værdi", "Tæller", "Nævner", "Kilde"])
     n = 0
     for ind in indikatorer:
         for o in omraader:
             for maaned in MAANEDER:
                 if n == antal:
                     break
-                vaerdi = round(5 + (n % 900) / 10 + tillaeg, 1) if ind.er_procent else n % 500
-                ark.append([ind.navn, o.navn, f"{maaned} {AAR}", vaerdi, "LBF Beboerdata"])
+                if ind.er_procent:
+                    # Every other share as counts only (the share computed from them), the
+                    # rest as a share with the counts it must agree with.
+                    naevner = 300 + n % 300
+                    taeller = n % 250 + int(tillaeg * 10)
+                    vaerdi = None if n % 4 == 1 else andel(taeller, naevner, 1)
+                else:
+                    vaerdi, taeller, naevner = n % 500 + int(tillaeg * 10), None, None
+                raekke = [ind.navn, o.navn, f"{maaned} {AAR}", vaerdi, taeller, naevner]
+                ark.append([*raekke, "LBF Beboerdata"])
                 n += 1
     assert n == antal, f"the delaftale has room for {n} rows only"
     ud = io.BytesIO()
@@ -240,12 +252,13 @@ def main() -> None:
         svar = klient.post(
             url,
             {"handling": "kontroller", "fil": SimpleUploadedFile("udtraek.xlsx", fil, XLSX_MIME)},
+            secure=True,  # DEBUG=0: plain HTTP is redirected to HTTPS
         )
         tider_preview.append(time.perf_counter() - start)
         token = re.search(r'name="token" value="([^"]+)"', svar.content.decode())
         assert svar.status_code == 200 and token, svar.status_code
         start = time.perf_counter()
-        svar = klient.post(url, {"handling": "bekraeft", "token": token.group(1)})
+        svar = klient.post(url, {"handling": "bekraeft", "token": token.group(1)}, secure=True)
         tider_bekraeft.append(time.perf_counter() - start)
         assert svar.status_code == 302, svar.status_code
         assert Maaling.objects.count() == args.rows
