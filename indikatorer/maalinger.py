@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from delaftaler.models import Boligomraade, Opfoelgning
-from indikatorer.models import Indikator, Maaling, sted_noegle
+from indikatorer.models import Baseline, Indikator, Maaling, sted_noegle
 from indikatorer.tal import antal_decimaler
 
 FELTER = (
@@ -181,7 +182,64 @@ def maalinger_planlaeg(*, opfoelgning: Opfoelgning, raekker: list[MaalingInput])
             plan.aendrede.append((gammel, forskelle))
         else:
             plan.uaendrede += 1
+    plan.fejl += _samlede_fejl(opfoelgning, eksisterende, plan, raekker)
     return plan
+
+
+def _samlede_fejl(
+    opfoelgning: Opfoelgning, eksisterende: dict, plan: Plan, raekker: list[MaalingInput]
+) -> list[Fejl]:
+    """A value »opgjort samlet for« several areas is pooled from their counts: where the
+    total and every area it covers have tæller and nævner, the total's must be the sums
+    (never an average of the shares). Checked on the year as it would be after saving."""
+    if plan.fejl:
+        return []
+    efter = dict(eksisterende)
+    for m in [*plan.nye, *(m for m, _ in plan.aendrede)]:
+        efter[_maaling_noegle(m)] = m
+    if not any(m.boligomraade_id is None and m.naevner is not None for m in efter.values()):
+        return []  # no total has counts: nothing to check, and no query
+    samlede = list(
+        Baseline.objects.filter(
+            indikator__delmaal__delaftale_id=opfoelgning.delaftale_id, samlet_for__isnull=False
+        )
+        .distinct()
+        .prefetch_related(
+            Prefetch("samlet_for", Boligomraade.objects.only("pk", "navn"), to_attr="omraader")
+        )
+    )
+    kilder = {r.noegle: r.kilde for r in raekker}
+    fejl = []
+    for baseline in samlede:
+        for noegle, total in efter.items():
+            if noegle[:3] != (baseline.indikator_id, None, baseline.maalgruppe):
+                continue
+            periode = noegle[3]
+            dele = [
+                (o, efter.get((baseline.indikator_id, o.pk, "", periode)))
+                for o in baseline.omraader
+            ]
+            if total.naevner is None or any(m is None or m.naevner is None for _, m in dele):
+                continue
+            taeller = sum(m.taeller for _, m in dele)
+            naevner = sum(m.naevner for _, m in dele)
+            if (total.taeller, total.naevner) == (taeller, naevner):
+                continue
+            kilde = kilder.get(noegle) or next(
+                (kilder[k] for k in kilder if k[0] == noegle[0] and k[3] == periode), ""
+            )
+            summen = " + ".join(f"{o.navn} {m.taeller} af {m.naevner}" for o, m in dele)
+            fejl.append(
+                Fejl(
+                    kilde or "Opfølgningen",
+                    "tæller",
+                    f"»{baseline.maalgruppe}« har {total.taeller} af {total.naevner}, men "
+                    f"områdernes tal lagt sammen giver {summen} = {taeller} af {naevner}. "
+                    "Tallet for flere områder samlet skal være summen af deres tællere og "
+                    "nævnere.",
+                )
+            )
+    return fejl
 
 
 @transaction.atomic

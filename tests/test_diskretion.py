@@ -560,3 +560,48 @@ def test_the_demo_shows_the_rule_at_work_on_its_approved_years(vejle):
         if v.aar == 2023 and v.er_skjult
     ]
     assert ("Andel af borgere i småjobs, 18-64 år", "Møllevangen") in skjulte
+
+
+# ---- A total of several areas is pooled from their counts ---------------------------------
+
+
+def test_a_total_of_several_areas_must_pool_their_counts(db):
+    """74 of 240 is Nordparken's 1 of 40 and Sydparken's 73 of 200 together; an average of
+    the shares (2,5 % and 36,5 %: 19,5 %) or any other counts is refused, by row."""
+    sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    helhedsplan = HelhedsplanFactory()
+    nord = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Nordparken")
+    syd = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Sydparken")
+    andel = IndikatorFactory(
+        delmaal=DelmaalFactory(delaftale=DelaftaleFactory(helhedsplan=helhedsplan))
+    )
+    samlet = Baseline(indikator=andel, maalgruppe=SAMLET, periode="2019", taeller=64, naevner=240)
+    samlet.full_clean()
+    samlet.save()
+    samlet.samlet_for.set([nord, syd])
+    aaret = opfoelgning_opret(delaftale=andel.delmaal.delaftale, aar=2024, bruger=sekretariat)
+    dele = [
+        MaalingInput(andel, "2024", boligomraade=nord, taeller=1, naevner=40, kilde="Række 1"),
+        MaalingInput(andel, "2024", boligomraade=syd, taeller=73, naevner=200, kilde="Række 2"),
+    ]
+    forkert = MaalingInput(
+        andel, "2024", maalgruppe=SAMLET, taeller=39, naevner=200, kilde="Række 3"
+    )
+    with pytest.raises(ValidationError) as fejl:
+        maalinger_gem(opfoelgning=aaret, raekker=[*dele, forkert], bruger=sekretariat)
+    assert fejl.value.messages == [
+        f"Række 3, tæller: »{SAMLET}« har 39 af 200, men områdernes tal lagt sammen giver "
+        "Nordparken 1 af 40 + Sydparken 73 af 200 = 74 af 240. Tallet for flere områder "
+        "samlet skal være summen af deres tællere og nævnere."
+    ]
+    assert not Maaling.objects.exists()
+    rigtig = MaalingInput(
+        andel, "2024", maalgruppe=SAMLET, taeller=74, naevner=240, kilde="Række 3"
+    )
+    maalinger_gem(opfoelgning=aaret, raekker=[*dele, rigtig], bruger=sekretariat)
+    assert Maaling.objects.get(maalgruppe=SAMLET).vaerdi == Decimal("30.8")
+    # A later change to one area must keep the saved total true as well.
+    aendret = MaalingInput(andel, "2024", boligomraade=nord, taeller=2, naevner=40, kilde="Række 9")
+    with pytest.raises(ValidationError) as fejl:
+        maalinger_gem(opfoelgning=aaret, raekker=[aendret], bruger=sekretariat)
+    assert fejl.value.messages[0].startswith(f"Række 9, tæller: »{SAMLET}« har 74 af 240")
