@@ -36,6 +36,25 @@ class Punkt(Protocol):
     naevner: int | None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Skjulbar:
+    """A cell of an output under the rule: ``skjult`` is how it reads in public (»<5«,
+    »Skjult«) or ""; ``offentlig`` whether this output is the public's."""
+
+    skjult: str = ""
+    offentlig: bool = True
+
+    @property
+    def er_skjult(self) -> bool:
+        """Hidden on this output (the public's)."""
+        return bool(self.skjult) and self.offentlig
+
+    @property
+    def skjules_offentligt(self) -> bool:
+        """Shown to the plan's staff, marked as hidden from the public."""
+        return bool(self.skjult) and not self.offentlig
+
+
 @dataclass(frozen=True)
 class Diskretion:
     """The rule with one helhedsplan's threshold, for the public or for its staff."""

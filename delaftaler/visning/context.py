@@ -25,30 +25,20 @@ from delaftaler.models import (
     Version,
 )
 from delaftaler.snapshot import fra_snapshot
-from indikatorer.diskretion import Diskretion, skjul_samlede
+from indikatorer.diskretion import Diskretion, Skjulbar, skjul_samlede
 from indikatorer.models import Baseline, Indikator
 
 
 @dataclass(frozen=True)
-class TabelRaekke:
-    """One row of the LBF table. A rowspan of 0 means the cell above covers this row."""
+class TabelRaekke(Skjulbar):
+    """One row of the LBF table. A rowspan of 0 means the cell above covers this row; the
+    baseline may be hidden under disclosure control (``Skjulbar``)."""
 
     delmaal: Delmaal
     delmaal_rowspan: int
     indikator: Indikator
     indikator_rowspan: int
     baseline: Baseline | None
-    # Disclosure control: how the baseline reads in public (»<5«, »Skjult«), or "".
-    skjult: str = ""
-    offentlig: bool = True
-
-    @property
-    def er_skjult(self) -> bool:
-        return bool(self.skjult) and self.offentlig
-
-    @property
-    def skjules_offentligt(self) -> bool:
-        return bool(self.skjult) and not self.offentlig
 
 
 @dataclass(frozen=True)

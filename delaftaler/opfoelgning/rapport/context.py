@@ -39,7 +39,7 @@ from delaftaler.opfoelgning.rapport.charts import (
     udviklingsdiagram,
 )
 from delaftaler.visning.context import indholdsdigest
-from indikatorer.diskretion import SEKUNDAER, Diskretion, skjul_samlede
+from indikatorer.diskretion import SEKUNDAER, Diskretion, Skjulbar, skjul_samlede
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.periode import formater_periode, periode_aar
 from indikatorer.tal import NBSP, formater_tal
@@ -57,25 +57,13 @@ def _kanonisk(tal: Decimal, decimaler: int) -> str:
 
 
 @dataclass(frozen=True)
-class Vaerdi:
-    """One year's value for one place: a måling, or none."""
+class Vaerdi(Skjulbar):
+    """One year's value for one place: a måling, or none; hidden under disclosure control
+    (``Skjulbar``) when the public may not see it."""
 
     aar: int
     maaling: Maaling | None
     decimaler: int | None = None  # the column's, so a column reads 39,0 % / 38,5 %
-    # Disclosure control: »<5« or »Skjult« when the public may not see it, else "".
-    skjult: str = ""
-    offentlig: bool = True
-
-    @property
-    def er_skjult(self) -> bool:
-        """Hidden on this output (the public's)."""
-        return bool(self.skjult) and self.offentlig
-
-    @property
-    def skjules_offentligt(self) -> bool:
-        """Shown to the plan's staff, hidden from the public."""
-        return bool(self.skjult) and not self.offentlig
 
     @property
     def tal(self) -> Decimal | None:
