@@ -170,7 +170,7 @@ class MaalingForm(forms.Form):
             if navn == "begrundelse":
                 felt.widget.attrs["data-begrundelse-for"] = self.add_prefix("ikke_tilgaengelig")
         for navn, stoerrelse in (
-            ("begrundelse", 16),
+            ("begrundelse", 12),
             ("sammenligning_label", 12),
             ("datakilde", 14),
             ("udtrukket", 10),
