@@ -38,6 +38,9 @@ def _opsaet_django() -> None:
         "BENCH_DATABASE_URL", f"sqlite:///{midlertidig / 'bench.sqlite3'}"
     )
     os.environ["PDF_CACHE_DIR"] = str(midlertidig / "pdf-cache")
+    # Collected into the run's own folder: a filled staticfiles/ in the checkout would make
+    # every test client's whitenoise scan it.
+    os.environ["STATIC_ROOT"] = str(midlertidig / "static")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
