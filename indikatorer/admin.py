@@ -9,11 +9,37 @@ from delaftaler.lib.concurrency import SamtidighedAdminMixin
 from delaftaler.lib.forms import ConditionalUniqueFormSetMixin, KolonneEtiketterMixin
 from delaftaler.models import Delmaal
 from indikatorer.forms import BaselineForm
-from indikatorer.models import Baseline, Indikator, Maaling
+from indikatorer.models import Baseline, Indikator, Maaling, samlet_antal_fejl
 
 
 class BaselineFormSet(ConditionalUniqueFormSetMixin, CustomInlineFormSet):
-    """Two rows for the same place and period are refused on the row, not by the database."""
+    """Two rows for the same place and period are refused on the row, not by the database;
+    a row »opgjort samlet for« several areas must pool their counts, where all have them."""
+
+    def clean(self) -> None:
+        super().clean()
+        raekker = [f for f in self.forms if f.is_valid() and f not in self.deleted_forms]
+        pr_sted = {
+            (f.cleaned_data.get("boligomraade"), f.cleaned_data.get("periode")): f.instance
+            for f in raekker
+            if f.cleaned_data.get("boligomraade")
+        }
+        for form in raekker:
+            samlet = form.cleaned_data.get("samlet_for") or []
+            total = form.instance
+            if not samlet or total.naevner is None:
+                continue
+            dele = [(o, pr_sted.get((o, form.cleaned_data.get("periode")))) for o in samlet]
+            if any(b is None or b.naevner is None for _, b in dele):
+                continue
+            besked = samlet_antal_fejl(
+                form.cleaned_data.get("maalgruppe") or "Den samlede opgørelse",
+                total.taeller,
+                total.naevner,
+                [(o.navn, b.taeller, b.naevner) for o, b in dele],
+            )
+            if besked:
+                form.add_error("antal", besked)
 
 
 class BaselineInline(

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from delaftaler.models import Boligomraade, Opfoelgning
-from indikatorer.models import Baseline, Indikator, Maaling, sted_noegle
+from indikatorer.models import Baseline, Indikator, Maaling, samlet_antal_fejl, sted_noegle
 from indikatorer.tal import antal_decimaler
 
 FELTER = (
@@ -221,24 +221,18 @@ def _samlede_fejl(
             ]
             if total.naevner is None or any(m is None or m.naevner is None for _, m in dele):
                 continue
-            taeller = sum(m.taeller for _, m in dele)
-            naevner = sum(m.naevner for _, m in dele)
-            if (total.taeller, total.naevner) == (taeller, naevner):
+            besked = samlet_antal_fejl(
+                baseline.maalgruppe,
+                total.taeller,
+                total.naevner,
+                [(o.navn, m.taeller, m.naevner) for o, m in dele],
+            )
+            if besked is None:
                 continue
             kilde = kilder.get(noegle) or next(
                 (kilder[k] for k in kilder if k[0] == noegle[0] and k[3] == periode), ""
             )
-            summen = " + ".join(f"{o.navn} {m.taeller} af {m.naevner}" for o, m in dele)
-            fejl.append(
-                Fejl(
-                    kilde or "Opfølgningen",
-                    "tæller",
-                    f"»{baseline.maalgruppe}« har {total.taeller} af {total.naevner}, men "
-                    f"områdernes tal lagt sammen giver {summen} = {taeller} af {naevner}. "
-                    "Tallet for flere områder samlet skal være summen af deres tællere og "
-                    "nævnere.",
-                )
-            )
+            fejl.append(Fejl(kilde or "Opfølgningen", "tæller", besked))
     return fejl
 
 

@@ -206,6 +206,23 @@ def andel(taeller: int, naevner: int, decimaler: int) -> Decimal:
     )
 
 
+def samlet_antal_fejl(
+    sted: str, taeller: int, naevner: int, dele: list[tuple[str, int, int]]
+) -> str | None:
+    """A value »opgjort samlet for« several areas pools their counts (sum of tællere over
+    sum of nævnere), never an average of their shares: the Danish error when ``taeller``
+    of ``naevner`` is not the sum of ``dele`` (area, tæller, nævner), else None."""
+    t, n = sum(d[1] for d in dele), sum(d[2] for d in dele)
+    if (taeller, naevner) == (t, n):
+        return None
+    summen = " + ".join(f"{navn} {dt} af {dn}" for navn, dt, dn in dele)
+    return (
+        f"»{sted}« har {taeller} af {naevner}, men områdernes tal lagt sammen giver {summen} "
+        f"= {t} af {n}. Tallet for flere områder samlet skal være summen af deres tællere og "
+        "nævnere."
+    )
+
+
 class Maalepunkt:
     """What a baseline and a måling share when shown: where, the comparison, the period,
     and the counts behind a share."""

@@ -29,6 +29,7 @@ from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from indikatorer.diskretion import SEKUNDAER, Diskretion, skjul_samlede
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Baseline, Indikator, Maaling, andel
+from tests.adminformular import Formular, admin_url
 from tests.conftest import bruger_med_rolle
 from tests.factories import (
     AktivitetFactory,
@@ -605,3 +606,30 @@ def test_a_total_of_several_areas_must_pool_their_counts(db):
     with pytest.raises(ValidationError) as fejl:
         maalinger_gem(opfoelgning=aaret, raekker=[aendret], bruger=sekretariat)
     assert fejl.value.messages[0].startswith(f"Række 9, tæller: »{SAMLET}« har 74 af 240")
+
+
+def test_the_admins_baseline_grid_refuses_a_total_that_does_not_pool_its_areas(client):
+    delmaal = DelmaalFactory()
+    plan = delmaal.delaftale.helhedsplan
+    nord = BoligomraadeFactory(helhedsplan=plan, navn="Nordparken")
+    syd = BoligomraadeFactory(helhedsplan=plan, navn="Sydparken")
+    client.force_login(bruger_med_rolle("sekretariat", SEKRETARIAT))
+    url = admin_url(Indikator, "add") + f"?delmaal={delmaal.pk}"
+    formular = Formular(client.get(url))
+    formular.saet(delmaal=delmaal.pk, navn="Andel unge i job", enhed="procent")
+    dele = [
+        {"boligomraade": nord.pk, "antal_0": "3", "antal_1": "40", "periode": "2019"},
+        {"boligomraade": syd.pk, "antal_0": "61", "antal_1": "200", "periode": "2019"},
+    ]
+    samlet = {"maalgruppe": SAMLET, "samlet_for": [str(nord.pk), str(syd.pk)], "periode": "2019"}
+    formular.raekker("baselines", [*dele, {**samlet, "antal_0": "60", "antal_1": "240"}])
+    svar = client.post(url, formular.data)
+    assert svar.status_code == 200
+    assert (
+        f"»{SAMLET}« har 60 af 240, men områdernes tal lagt sammen giver Nordparken 3 af 40 + "
+        "Sydparken 61 af 200 = 64 af 240."
+    ) in svar.content.decode().replace("&raquo;", "»").replace("&laquo;", "«")
+    assert not Indikator.objects.filter(navn="Andel unge i job").exists()
+    formular.raekker("baselines", [*dele, {**samlet, "antal_0": "64", "antal_1": "240"}])
+    assert client.post(url, formular.data).status_code == 302
+    assert Baseline.objects.get(maalgruppe=SAMLET).vaerdi == Decimal("26.7")
