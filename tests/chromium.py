@@ -5,11 +5,17 @@ Browser side (Playwright's sync API in Debian's Chromium, launched as in
 
 - ``chromium(playwright)`` launches the browser without any download;
 - ``new_context(browser, viewport)`` opens a Danish browser context with
-  ``bypass_csp=True``: Playwright injects axe as an inline ``<script>``, which the
-  coming strict Content-Security-Policy would otherwise block (the page's own CSP
-  compliance is a matter for separate tests, in a context without the bypass);
-- ``axe_violations(page)`` injects ``node_modules/axe-core/axe.min.js`` and returns the
-  WCAG 2.0/2.1 A and AA violations of the page as loaded;
+  ``bypass_csp=True`` that preloads ``node_modules/axe-core/axe.min.js`` into every page
+  (an init script: parsed once per page before the page's own scripts, instead of a
+  ``<script>`` tag injected after load, which the strict Content-Security-Policy would
+  block; the page's own CSP compliance is tests/browser/test_csp_browser.py's matter,
+  in a context without the bypass);
+- ``axe_violations(page)`` returns the WCAG 2.0/2.1 A and AA violations of the page as
+  loaded, once its web fonts are in (colour contrast depends on the rendered text);
+- ``log_ind(context, live_server_url, bruger)`` logs a user in by giving the context a
+  session cookie, as ``Client.force_login`` does; logging in through the real form is
+  tested where the form is the point (tests/browser/test_overblik_browser.py,
+  test_aaret_browser.py, test_csp_browser.py and others);
 - ``format_violations(violations)`` turns them into a readable failure message.
 
 HTML side:
@@ -51,6 +57,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.test import Client
 
 BASE_DIR = Path(settings.BASE_DIR)
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -74,8 +81,22 @@ def chromium(playwright):
 
 
 def new_context(browser, viewport: dict | None = None):
-    """A Danish context for axe checks; see the module docstring for ``bypass_csp``."""
-    return browser.new_context(locale="da-DK", viewport=viewport or DESKTOP, bypass_csp=True)
+    """A Danish context for axe checks, axe preloaded; see the module docstring."""
+    _require(AXE_JS)
+    context = browser.new_context(locale="da-DK", viewport=viewport or DESKTOP, bypass_csp=True)
+    context.add_init_script(path=str(AXE_JS))
+    return context
+
+
+def log_ind(context, live_server_url: str, bruger) -> None:
+    """Log ``bruger`` in for every page of ``context`` without the login form: a session
+    made the way ``django.test.Client.force_login`` makes it, as the context's cookie."""
+    klient = Client()
+    klient.force_login(bruger)
+    cookie = klient.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server_url, "httpOnly": True}]
+    )
 
 
 def _require(path: Path) -> None:
@@ -92,10 +113,14 @@ def axe_violations(page) -> list[dict]:
     """
     _require(AXE_JS)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        page.add_script_tag(path=str(AXE_JS))  # a context not made by new_context
     result = page.evaluate(
         """async (tags) => {
-            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            await document.fonts.ready;
+            const r = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags},
+                resultTypes: ['violations'],
+            });
             return r.violations.map(v => ({
                 id: v.id,
                 impact: v.impact,

@@ -15,7 +15,7 @@ from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Kommentar, Opfoelgning
 from delaftaler.opfoelgning.services import opfoelgning_opret, opfoelgning_send
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
-from tests.chromium import axe_violations, format_violations, new_context
+from tests.chromium import axe_violations, format_violations, log_ind, new_context
 from tests.conftest import VEJLE, data_migrationernes_raekker
 
 KODE = "hemmelig-kode-123"
@@ -46,14 +46,11 @@ def _axe(page) -> None:
 def test_the_board_comments_on_a_delmaal_and_approves_from_the_report(browser, live_server, sendt):
     delmaal = sendt.delaftale.delmaal.order_by("raekkefoelge", "pk")[1]
     context = new_context(browser)
+    log_ind(context, live_server.url, get_user_model().objects.get(username="bestyrelse"))
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:
-        page.goto(f"{live_server.url}/admin/login/?next={RAPPORT}")
-        page.get_by_label("Brugernavn").fill("bestyrelse")
-        page.get_by_label("Adgangskode").fill(KODE)
-        page.get_by_role("button", name="Log ind").click()
-        page.wait_for_load_state("load")
+        page.goto(f"{live_server.url}{RAPPORT}")
         _axe(page)
 
         omraade = page.locator(f"#kommentarer-{delmaal.pk}")

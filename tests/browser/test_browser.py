@@ -43,8 +43,12 @@ def logget_ind(page, live_server):
     return page
 
 
-def test_staff_edits_a_baseline_of_a_fixture_delaftale(logget_ind, live_server):
+def test_staff_edit_baselines_and_reorder_delmaal(logget_ind, live_server):
+    """One session of a secretariat member (logged in through the form): a baseline is
+    edited from the change list's search, a wrong one is refused in Danish with the input
+    kept, and the delmål are reordered by dragging."""
     page = logget_ind
+    # Edit a baseline, found through the indikator list's search.
     page.get_by_role("link", name="Indikatorer", exact=True).click()
     page.locator("#searchbar").fill("18-29")
     page.keyboard.press("Enter")
@@ -67,9 +71,7 @@ def test_staff_edits_a_baseline_of_a_fixture_delaftale(logget_ind, live_server):
     page.goto(f"{live_server.url}/admin/indikatorer/indikator/{baseline.indikator_id}/change/")
     expect(raekke.locator("input[name$='-vaerdi']")).to_have_value("17,45")
 
-
-def test_a_wrong_baseline_shows_a_danish_error_and_keeps_the_input(logget_ind, live_server):
-    page = logget_ind
+    # A wrong baseline shows a Danish error and keeps the input.
     baseline = Baseline.objects.get(
         indikator__navn__endswith="18-29 år", boligomraade__navn="Nørremarken"
     )
@@ -86,9 +88,7 @@ def test_a_wrong_baseline_shows_a_danish_error_and_keeps_the_input(logget_ind, l
     baseline.refresh_from_db()
     assert baseline.vaerdi_tekst == "11,3\u00a0%"
 
-
-def test_staff_reorders_delmaal_by_dragging(logget_ind, live_server):
-    page = logget_ind
+    # The delmål are reordered by dragging.
     delaftale_id = Delmaal.objects.first().delaftale_id
     page.goto(f"{live_server.url}/admin/delaftaler/delaftale/{delaftale_id}/change/")
     raekker = page.locator("#delmaal-group tbody tr.has_original")

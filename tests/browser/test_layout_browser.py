@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import SEKRETARIAT
-from tests.chromium import PHONE, axe_violations, format_violations, new_context
+from tests.chromium import PHONE, axe_violations, format_violations, log_ind, new_context
 from tests.conftest import VEJLE, bruger_med_rolle, data_migrationernes_raekker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,9 @@ def _passer_og_axe(page, url: str) -> tuple[list, str]:
     return page.evaluate(FOR_BREDT), format_violations(axe_violations(page))
 
 
-def test_the_grid_and_the_admin_forms_fit_a_laptop(browser, live_server):
+def test_the_pages_people_work_in_fit_their_screens(browser, live_server):
+    """The grid and the admin forms on a laptop, then the public page on a phone: one
+    load of Vejle for both."""
     delaftale = _vejle()
     bruger = bruger_med_rolle("sekretariat", SEKRETARIAT)
     opfoelgning_opret(delaftale=delaftale, aar=AAR, bruger=bruger)
@@ -61,13 +63,9 @@ def test_the_grid_and_the_admin_forms_fit_a_laptop(browser, live_server):
     ]
 
     context = new_context(browser, LAPTOP)
+    log_ind(context, live_server.url, bruger)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Brugernavn").fill("sekretariat")
-    page.get_by_label("Adgangskode").fill("hemmelig-kode-123")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state("load")
     try:
         fejl = {}
         for sti in sider:
@@ -97,9 +95,7 @@ def test_the_grid_and_the_admin_forms_fit_a_laptop(browser, live_server):
         context.close()
     assert not fejl, "\n\n".join(f"{sti}: {tekst}" for sti, tekst in fejl.items())
 
-
-def test_the_public_delaftale_page_fits_a_phone(browser, live_server):
-    delaftale = _vejle()
+    # The public delaftale page on a phone.
     url = f"{live_server.url}/{delaftale.helhedsplan.slug}/{delaftale.indsatsomraade.slug}/"
     context = new_context(browser, PHONE)
     page = context.new_page()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from delaftaler.models import NotifikationArt, Notifikationsfravalg
 from delaftaler.roller import LEDER
-from tests.chromium import axe_violations, format_violations, html_errors, new_context
+from tests.chromium import axe_violations, format_violations, html_errors, log_ind, new_context
 from tests.conftest import data_migrationernes_raekker
 
 KODE = "hemmelig-kode-123"
@@ -26,12 +26,10 @@ def test_the_settings_page_is_accessible_and_turns_an_email_off(browser, live_se
     bruger.groups.add(Group.objects.get(name=LEDER))
     context = new_context(browser)
     try:
+        log_ind(context, live_server.url, bruger)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/admin/login/?next={URL}")
-        page.get_by_label("Brugernavn").fill("leder")
-        page.get_by_label("Adgangskode").fill(KODE)
-        page.get_by_role("button", name="Log ind").click()
+        page.goto(f"{live_server.url}{URL}")
         expect(page.get_by_role("heading", level=1)).to_have_text("E-mails")
         fejl = html_errors(page.request.get(f"{live_server.url}{URL}").text(), filename=URL)
         assert fejl == [], "\n".join(fejl)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Delaftale
 from delaftaler.roller import LEDER
-from tests.chromium import axe_violations, format_violations, new_context
+from tests.chromium import axe_violations, format_violations, log_ind, new_context
 from tests.conftest import VEJLE, data_migrationernes_raekker
 
 KODE = "hemmelig-kode-123"
@@ -40,13 +40,10 @@ def test_a_leder_creates_a_delaftale_from_the_standard_texts_and_sees_the_checkl
     browser, live_server, vejle
 ):
     context = new_context(browser)
+    log_ind(context, live_server.url, get_user_model().objects.get(username="leder"))
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/udkast/")
-    page.get_by_label("Brugernavn").fill("leder")
-    page.get_by_label("Adgangskode").fill(KODE)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/udkast/")
 
     page.get_by_role("link", name="Ny delaftale").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ny delaftale")

@@ -15,14 +15,13 @@ from tests.publicering.test_sammenligning import url
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_history_and_comparison_pages_have_no_axe_violations(live_server):
+def test_history_and_comparison_pages_have_no_axe_violations(browser, live_server):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from playwright.sync_api import sync_playwright
 
     from delaftaler.indlaesning import indlaes_fil
     from delaftaler.roller import SEKRETARIAT
-    from tests.chromium import axe_violations, chromium, format_violations, new_context
+    from tests.chromium import axe_violations, format_violations, log_ind, new_context
     from tests.conftest import VEJLE
 
     data_migrationernes_raekker()
@@ -40,15 +39,10 @@ def test_history_and_comparison_pages_have_no_axe_violations(live_server):
         url(vejle, fra="v1", til="udkast"),
         reverse("delaftaler:historik", args=[vejle.helhedsplan.slug, "beskaeftigelse"]),
     ]
-    with sync_playwright() as p:
-        browser = chromium(p)
-        context = new_context(browser)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/admin/login/?next={sider[0]}")
-        page.get_by_label("Brugernavn").fill("sekretariat")
-        page.get_by_label("Adgangskode").fill("kode-123-abc")
-        page.get_by_role("button", name="Log ind").click()
-        page.wait_for_load_state()
+    context = new_context(browser)
+    log_ind(context, live_server.url, bruger)
+    page = context.new_page()
+    try:
         for side in sider:
             page.goto(f"{live_server.url}{side}")
             overskrift = page.locator("h1").inner_text()
@@ -56,5 +50,5 @@ def test_history_and_comparison_pages_have_no_axe_violations(live_server):
             assert page.locator("ins").count() > 0
             vold = axe_violations(page)
             assert not vold, f"{side}: {format_violations(vold)}"
+    finally:
         context.close()
-        browser.close()

@@ -98,14 +98,6 @@ def proeve_urls(settings):
     settings.ROOT_URLCONF = __name__
 
 
-def _indlaes_begge():
-    # Transactional tests flush the database afterwards, data migrations included:
-    # re-create LBF's indsatsområder the way the data migration does.
-    data_migrationernes_raekker()
-    indlaes_fil(VEJLE)
-    indlaes_fil(VIBORG)
-
-
 def _side(browser, viewport):
     context = new_context(browser, viewport)
     page = context.new_page()
@@ -113,14 +105,9 @@ def _side(browser, viewport):
     return context, page
 
 
-def _axe(browser, url, viewport=DESKTOP):
-    context, page = _side(browser, viewport)
-    try:
-        svar = page.goto(url)
-        assert svar is not None and svar.status == 200, f"{url}: {svar and svar.status}"
-        return axe_violations(page)
-    finally:
-        context.close()
+def _aabn(page, url: str) -> None:
+    svar = page.goto(url)
+    assert svar is not None and svar.status == 200, f"{url}: {svar and svar.status}"
 
 
 # --- the real public pages -------------------------------------------------------------
@@ -128,51 +115,55 @@ def _axe(browser, url, viewport=DESKTOP):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("sti", SIDER)
-def test_public_page_has_no_axe_violations(browser, live_server, sti):
-    _indlaes_begge()
-    fejl = _axe(browser, live_server.url + sti)
-    assert fejl == [], format_violations(fejl)
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_delaftale_page_on_a_phone_has_no_axe_violations(browser, live_server):
-    _indlaes_begge()
-    fejl = _axe(browser, live_server.url + SIDER[1], viewport=PHONE)
-    assert fejl == [], format_violations(fejl)
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("sti", SIDER)
-def test_public_page_fits_a_phone_without_sideways_scrolling(browser, live_server, sti):
-    """WCAG 1.4.10 (reflow): at 390 px only a scroll container may be wider than the
-    screen, e.g. a wide table in <section class="table--responsive-scroll" tabindex="0"
-    aria-label="…">, never the page itself."""
-    _indlaes_begge()
-    context, page = _side(browser, PHONE)
-    try:
-        page.goto(live_server.url + sti)
-        for_brede = page.evaluate(
-            """(bredde) => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > bredde + 1)
-                .filter(e => !e.parentElement.closest('.table--responsive-scroll'))
-                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
-            PHONE["width"],
-        )
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], for_brede
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("sti", SIDER)
-def test_public_page_is_valid_html(client, db, sti):
+def test_public_pages_pass_axe_and_fit_a_phone(browser, live_server):
+    """Each public page passes axe on a desktop; on a phone the delaftale page passes axe
+    too, and no page is wider than the screen (WCAG 1.4.10, reflow: at 390 px only a
+    scroll container may be wider, e.g. a wide table in <section
+    class="table--responsive-scroll" tabindex="0" aria-label="…">, never the page). One
+    walk, one context per screen size; the failures name their page."""
+    # Transactional tests flush the database afterwards, data migrations included:
+    # re-create LBF's indsatsområder the way the data migration does.
+    data_migrationernes_raekker()
     indlaes_fil(VEJLE)
     indlaes_fil(VIBORG)
-    svar = client.get(sti)
-    assert svar.status_code == 200
-    fejl = html_errors(svar.content.decode())
+    fejl = []
+    context, page = _side(browser, DESKTOP)
+    try:
+        for sti in SIDER:
+            _aabn(page, live_server.url + sti)
+            if vold := axe_violations(page):
+                fejl.append(f"{sti} (skrivebord): {format_violations(vold)}")
+    finally:
+        context.close()
+    context, page = _side(browser, PHONE)
+    try:
+        for sti in SIDER:
+            _aabn(page, live_server.url + sti)
+            if sti == SIDER[1] and (vold := axe_violations(page)):
+                fejl.append(f"{sti} (telefon): {format_violations(vold)}")
+            for_brede = page.evaluate(
+                """(bredde) => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > bredde + 1)
+                    .filter(e => !e.parentElement.closest('.table--responsive-scroll'))
+                    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+                PHONE["width"],
+            )
+            if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+                fejl.append(f"{sti} (telefon) er bredere end skærmen: {for_brede}")
+    finally:
+        context.close()
+    assert fejl == [], "\n\n".join(fejl)
+
+
+def test_public_pages_are_valid_html(client, db):
+    """Every public page, on one load of both delaftaler; the failures name their page."""
+    indlaes_fil(VEJLE)
+    indlaes_fil(VIBORG)
+    fejl = []
+    for sti in SIDER:
+        svar = client.get(sti)
+        assert svar.status_code == 200, sti
+        fejl += [f"{sti}: {f}" for f in html_errors(svar.content.decode(), filename=sti)]
     assert fejl == [], "\n".join(fejl)
 
 
@@ -181,18 +172,18 @@ def test_public_page_is_valid_html(client, db, sti):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "telefon"])
-def test_base_template_has_no_axe_violations(browser, live_server, proeve_urls, viewport):
-    fejl = _axe(browser, live_server.url + "/proeve/", viewport)
-    assert fejl == [], format_violations(fejl)
+def test_base_template_on_the_probe_page(browser, live_server, proeve_urls):
+    """Axe on a desktop and a phone; the page's structure on a phone; the print
+    stylesheet; and dkfds' CSS is served by the live server."""
+    with urllib.request.urlopen(f"{live_server.url}/static/dkfds/css/dkfds.min.css") as svar:
+        assert svar.status == 200
+        assert svar.headers["Content-Type"].startswith("text/css")
 
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_base_template_structure(browser, live_server, proeve_urls):
     context, page = _side(browser, PHONE)
     try:
-        page.goto(live_server.url + "/proeve/")
+        _aabn(page, live_server.url + "/proeve/")
+        fejl = axe_violations(page)
+        assert fejl == [], "telefon: " + format_violations(fejl)
         assert page.title() == "Prøveside – Delaftaler"
         assert page.evaluate("document.documentElement.lang") == "da"
         # dkfds' CSS and font are loaded (not the browser's default serif).
@@ -217,13 +208,12 @@ def test_base_template_structure(browser, live_server, proeve_urls):
     finally:
         context.close()
 
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_print_stylesheet_hides_navigation(browser, live_server, proeve_urls):
     context, page = _side(browser, DESKTOP)
     try:
-        page.goto(live_server.url + "/proeve/")
+        _aabn(page, live_server.url + "/proeve/")
+        fejl = axe_violations(page)
+        assert fejl == [], "skrivebord: " + format_violations(fejl)
+        # The print stylesheet hides the navigation.
         page.emulate_media(media="print")
         for skjult in [
             ".skipnav",
@@ -235,8 +225,16 @@ def test_print_stylesheet_hides_navigation(browser, live_server, proeve_urls):
             assert page.locator(skjult).first.is_hidden(), skjult
         assert page.locator("h1").evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"
         assert page.locator("tr").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+
+        # The harness: a select without its label is reported by rule, help and target.
+        page.emulate_media(media="screen")
+        page.evaluate("document.querySelector('label[for=boligomraade]').remove()")
+        fejl = axe_violations(page)
     finally:
         context.close()
+    assert [v["id"] for v in fejl] == ["select-name"]
+    besked = format_violations(fejl)
+    assert "select-name" in besked and "#boligomraade" in besked and fejl[0]["help"] in besked
 
 
 def test_staff_see_their_work_areas_in_the_header(client, admin_user, proeve_urls):
@@ -262,28 +260,7 @@ def test_html_errors_reports_rule_line_and_source():
     assert any("no-implicit-close" in f for f in fejl), fejl
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_axe_violations_names_rule_help_and_target(browser, live_server, proeve_urls):
-    context, page = _side(browser, DESKTOP)
-    try:
-        page.goto(live_server.url + "/proeve/")
-        page.evaluate("document.querySelector('label[for=boligomraade]').remove()")
-        fejl = axe_violations(page)
-    finally:
-        context.close()
-    assert [v["id"] for v in fejl] == ["select-name"]
-    besked = format_violations(fejl)
-    assert "select-name" in besked and "#boligomraade" in besked and fejl[0]["help"] in besked
-
-
 # --- dkfds' static files -------------------------------------------------------------------
-
-
-def test_dkfds_css_is_served_by_the_live_server(live_server):
-    with urllib.request.urlopen(f"{live_server.url}/static/dkfds/css/dkfds.min.css") as svar:
-        assert svar.status == 200
-        assert svar.headers["Content-Type"].startswith("text/css")
 
 
 def test_dkfds_css_references_only_files_the_finders_find():
