@@ -46,7 +46,7 @@ from indikatorer.tal import fortolk_tal
 from tests.chromium import html_errors
 from tests.conftest import bruger_med_rolle
 from tests.factories import BaselineFactory, BoligomraadeFactory, IndikatorFactory
-from tests.offentlig.test_pdf import normaliser, outline, skrifter
+from tests.offentlig.test_pdf import normaliser, outline, sider, skrifter
 from tests.test_fixtures import FORSOERGEDE_18_29, FRITIDSJOB, SMAAJOBS
 
 # Vejle, the users and the years are built once for the module (tests/conftest.py).
@@ -509,7 +509,7 @@ def laes(indhold: bytes) -> PdfReader:
 
 
 def pdftekst(indhold: bytes) -> str:
-    return normaliser(" ".join(s.extract_text() for s in laes(indhold).pages))
+    return normaliser(" ".join(sider(laes(indhold))))
 
 
 def test_page_and_pdf_show_the_same_values(aarene, sekretariat_client):
@@ -542,11 +542,11 @@ def test_the_pdf_has_title_language_tags_fonts_outline_and_page_numbers(aarene, 
             assert "/FontFile2" in beskrivelse or "/FontFile3" in beskrivelse, navn
 
     n = len(reader.pages)
-    for nr, side in enumerate(reader.pages, start=1):
-        side = normaliser(side.extract_text())
+    for nr, side in enumerate(sider(reader), start=1):
+        side = normaliser(side)
         assert f"Side {nr} af {n}" in side
         assert "Vejle_21_25 – Beskæftigelse – Opfølgning 2024" in side
-    assert normaliser(reader.pages[0].extract_text()).endswith(f"Side 1 af {n}")
+    assert normaliser(sider(reader)[0]).endswith(f"Side 1 af {n}")
 
     bogmaerker = outline(reader)
     assert [t for niveau, t, _ in bogmaerker if niveau == 1] == [
