@@ -1,3 +1,4 @@
+import hashlib
 import importlib
 import os
 from pathlib import Path
@@ -237,3 +238,55 @@ def _tom_sidecache(settings):
     mikrocache.ryd()
     settings.SIDECACHE_SEKUNDER = 0
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pdf_cache_i_tmp(tmp_path_factory):
+    """The PDF cache on disk goes to a folder of the test run's own, never the real
+    var/pdf-cache: a PDF cached by an earlier run would hide a render, and tests would fill
+    the developer's cache with their PDFs. (With PDF_CACHE=database it stays in the test
+    database.)"""
+    if settings.PDF_CACHE != "fil":
+        yield None
+        return
+    mappe = tmp_path_factory.mktemp("pdf-cache")
+    caches_ = {**settings.CACHES, "pdf": {**settings.CACHES["pdf"], "LOCATION": mappe}}
+    with override_settings(CACHES=caches_, PDF_CACHE_DIR=mappe):
+        yield mappe
+
+
+@pytest.fixture(autouse=True)
+def _tom_pdf_cache(_pdf_cache_i_tmp):
+    """Every test starts with an empty PDF cache, so a PDF another test cached never hides a
+    render (or a render count)."""
+    from django.core.cache import caches
+
+    if _pdf_cache_i_tmp is not None:
+        caches["pdf"].clear()
+
+
+@pytest.fixture(scope="module")
+def _genbrugte_pdfer() -> dict[str, bytes]:
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def genbrugt_pdf(request, _genbrugte_pdfer, monkeypatch):
+    """WeasyPrint renders identical HTML to identical bytes (tests/offentlig/test_pdf.py
+    proves it), and a render takes seconds: within a module, a PDF already rendered from
+    the very same HTML is handed back instead of rendered again. The app's code runs as
+    before, cache, render count (``render_pdf``'s calls) and all; only WeasyPrint's work is
+    reused. Tests of the render itself are marked ``egen_pdf`` and always render."""
+    if request.node.get_closest_marker("egen_pdf") is not None:
+        return
+    from delaftaler.visning import pdf
+
+    rigtig = pdf.render_pdf
+
+    def render_pdf(html: str) -> bytes:
+        noegle = hashlib.sha256(html.encode()).hexdigest()
+        if noegle not in _genbrugte_pdfer:
+            _genbrugte_pdfer[noegle] = rigtig(html)
+        return _genbrugte_pdfer[noegle]
+
+    monkeypatch.setattr(pdf, "render_pdf", render_pdf)

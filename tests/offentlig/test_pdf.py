@@ -56,19 +56,6 @@ QUERIES_FOERSTE = 6 if connection.vendor == "postgresql" else 4
 QUERIES = 2
 
 
-@pytest.fixture(autouse=True)
-def egen_pdf_cache(settings, tmp_path):
-    """Every test gets an empty PDF cache of its own (the real backend, on disk)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "pdf": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": tmp_path / "pdf-cache",
-            "TIMEOUT": None,
-        },
-    }
-
-
 def normaliser(tekst: str) -> str:
     return re.sub(r"\s+", " ", tekst.replace("\u00a0", " ")).strip()
 
@@ -84,8 +71,16 @@ def laes(svar) -> PdfReader:
     return PdfReader(io.BytesIO(svar.content))
 
 
+_SIDETEKSTER: dict[bytes, list[str]] = {}
+
+
 def sider(reader: PdfReader) -> list[str]:
-    return [side.extract_text() for side in reader.pages]
+    """The pages' text, read once per PDF: pypdf takes a while over a long one, and many
+    tests read the same PDF."""
+    noegle = hashlib.sha256(reader.stream.getvalue()).digest()
+    if noegle not in _SIDETEKSTER:
+        _SIDETEKSTER[noegle] = [side.extract_text() for side in reader.pages]
+    return _SIDETEKSTER[noegle]
 
 
 def tekst(reader: PdfReader) -> str:
@@ -186,7 +181,7 @@ def test_page_one_counts_the_pages_and_every_page_has_header_and_footer(client, 
         assert f"Side {nr} af {n}" in side
         assert "Vejle_21_25 – Beskæftigelse" in side
         assert re.search(r"Version 1 · Gældende version af \d\d\.\d\d\.\d{4}", side)
-    assert normaliser(reader.pages[0].extract_text()).endswith(f"Side 1 af {n}")
+    assert normaliser(sider(reader)[0]).endswith(f"Side 1 af {n}")
 
 
 def test_metadata_language_tags_and_fonts(client, vejle):
@@ -371,6 +366,7 @@ def test_the_fetcher_serves_our_static_files():
     assert font.read(4) == b"\x00\x01\x00\x00"
 
 
+@pytest.mark.egen_pdf
 def test_rendered_html_cannot_reach_files_or_hosts(monkeypatch):
     """Stored HTML pointing outside gets nothing, and the PDF embeds nothing of it."""
     forbindelser = []
@@ -414,7 +410,7 @@ def test_rendered_html_cannot_reach_files_or_hosts(monkeypatch):
     reader = PdfReader(io.BytesIO(indhold))
     assert b"root:" not in indhold
     assert "/EmbeddedFiles" not in (reader.trailer["/Root"].get("/Names") or {})
-    assert "Brødtekst" in reader.pages[0].extract_text()
+    assert "Brødtekst" in sider(reader)[0]
 
 
 # ---- Page and PDF share one partial -------------------------------------------------------
@@ -438,6 +434,7 @@ def test_page_and_pdf_have_the_same_sections_in_the_same_order(client, vejle):
     assert [t for niveau, t, _ in bogmaerker if niveau == 3] == aktiviteter_paa_siden
 
 
+@pytest.mark.egen_pdf
 def test_the_pdf_keeps_its_styles_and_fonts_with_hashed_static_files(
     client, vejle, settings, tmp_path
 ):
@@ -454,6 +451,14 @@ def test_the_pdf_keeps_its_styles_and_fonts_with_hashed_static_files(
     reader = PdfReader(io.BytesIO(pdf.render_pdf(html)))
     navne = list(skrifter(reader))
     assert navne and all("IBM-Plex-Sans" in n for n in navne), navne
+
+
+@pytest.mark.egen_pdf
+def test_the_same_html_renders_to_the_same_bytes(vejle):
+    """What lets tests reuse a PDF rendered from identical HTML (``genbrugt_pdf`` in
+    tests/conftest.py): WeasyPrint puts no time or random identifier into it."""
+    html = pdf.pdf_html(*_vejle_visning_og_tabel())
+    assert pdf.render_pdf(html) == pdf.render_pdf(html)
 
 
 def _vejle_visning_og_tabel():

@@ -26,6 +26,9 @@ from delaftaler.roller import SEKRETARIAT
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Indikator, Maaling
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 NBSP = "\u00a0"
 P = "/vejle-21-25/beskaeftigelse/opfoelgning/2024/"
 INDLAES = P + "indlaes/"

@@ -16,6 +16,7 @@ from html import unescape
 from unittest.mock import patch
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -25,7 +26,7 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject
 
 from aktiviteter.models import AktivitetStatus
-from delaftaler.models import Delmaal, DelmaalStatus, GodkendtRapport, Opfoelgning
+from delaftaler.models import Delaftale, Delmaal, DelmaalStatus, GodkendtRapport, Opfoelgning
 from delaftaler.opfoelgning.rapport import charts as diagrammer
 from delaftaler.opfoelgning.rapport.context import beregn_aendring, hent_rapport
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
@@ -37,14 +38,19 @@ from delaftaler.opfoelgning.services import (
     opfoelgning_opret,
     opfoelgning_send,
 )
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from delaftaler.visning import pdf as pdf_modul
 from indikatorer.maalinger import MaalingInput, maalinger_gem
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.tal import fortolk_tal
 from tests.chromium import html_errors
+from tests.conftest import bruger_med_rolle
 from tests.factories import BaselineFactory, BoligomraadeFactory, IndikatorFactory
-from tests.offentlig.test_pdf import normaliser, outline, skrifter
+from tests.offentlig.test_pdf import normaliser, outline, sider, skrifter
 from tests.test_fixtures import FORSOERGEDE_18_29, FRITIDSJOB, SMAAJOBS
+
+# Vejle, the users and the years are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.delt_data, pytest.mark.django_db]
 
 P = "/vejle-21-25/beskaeftigelse/opfoelgning/"
 FRITIDSJOB_STED = "Opgjort samlet for Nørremarken og Løget Høj"
@@ -77,22 +83,6 @@ MAALINGER = {
 
 
 # ---- Building the data ------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def tomme_cacher(settings, tmp_path):
-    """Every test gets empty caches of its own: the PDF cache on disk, and the charts'."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "pdf": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": tmp_path / "pdf-cache",
-            "TIMEOUT": None,
-        },
-    }
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 def raekker(delaftale, liste) -> list[MaalingInput]:
@@ -132,8 +122,7 @@ DELMAAL_SMAAJOBS = "Øge andelen af udsatte borgere i småjobs"
 DELMAAL_FRITIDSJOB = "Flere unge får et fritidsjob"
 
 
-@pytest.fixture
-def aarene(vejle, sekretariat_bruger) -> dict[int, Opfoelgning]:
+def _byg_aarene(vejle, sekretariat_bruger) -> dict[int, Opfoelgning]:
     """Drafts for 2022–2024 with measurements, delmål statuses and activity statuses."""
     ud = {}
     for aar in AAR:
@@ -156,6 +145,34 @@ def aarene(vejle, sekretariat_bruger) -> dict[int, Opfoelgning]:
         fokus_naeste_aar=f"<p>{NAESTE_AAR_FRA} til ordinære job.</p>",
     )
     return ud
+
+
+@pytest.fixture(scope="module")
+def _modulets_aar(_vejle_i_modulet, modul_db, django_db_blocker) -> dict[int, int]:
+    """The users and the three years, built once for the module (``delt_data``): each test
+    changes them only inside its own savepoint. The same data in every test also gives the
+    same report HTML, so the module renders each PDF once (``genbrugt_pdf``)."""
+    with django_db_blocker.unblock():
+        vejle = Delaftale.objects.get(pk=_vejle_i_modulet)
+        bruger_med_rolle("bestyrelse", BESTYRELSE)
+        sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
+        return {aar: o.pk for aar, o in _byg_aarene(vejle, sekretariat).items()}
+
+
+@pytest.fixture
+def sekretariat_bruger(_modulets_aar, db):
+    return get_user_model().objects.get(username="sekretariat")
+
+
+@pytest.fixture
+def bestyrelse_bruger(_modulets_aar, db):
+    return get_user_model().objects.get(username="bestyrelse")
+
+
+@pytest.fixture
+def aarene(_modulets_aar, vejle) -> dict[int, Opfoelgning]:
+    """Fresh instances each test, so no test sees what another changed in memory."""
+    return {aar: Opfoelgning.objects.get(pk=pk) for aar, pk in _modulets_aar.items()}
 
 
 def send(o, sekretariat_bruger):
@@ -268,7 +285,9 @@ def test_each_column_of_an_indicator_shows_one_number_of_decimals(
     vejle, sekretariat_bruger, sekretariat_client
 ):
     """»38,5 % / 39 % / 29,1 %« in one column reads »38,5 % / 39,0 % / 29,1 %«; what is
-    stored keeps the decimals it was given."""
+    stored keeps the decimals it was given. A delaftale without the module's years."""
+    Maaling.objects.filter(opfoelgning__delaftale=vejle).delete()
+    Opfoelgning.objects.filter(delaftale=vejle).delete()
     Baseline.objects.filter(
         indikator__navn=FORSOERGEDE_18_29, boligomraade__navn="Vestbyen"
     ).update(vaerdi=Decimal("16.80"), vaerdi_decimaler=2)
@@ -490,7 +509,7 @@ def laes(indhold: bytes) -> PdfReader:
 
 
 def pdftekst(indhold: bytes) -> str:
-    return normaliser(" ".join(s.extract_text() for s in laes(indhold).pages))
+    return normaliser(" ".join(sider(laes(indhold))))
 
 
 def test_page_and_pdf_show_the_same_values(aarene, sekretariat_client):
@@ -523,11 +542,11 @@ def test_the_pdf_has_title_language_tags_fonts_outline_and_page_numbers(aarene, 
             assert "/FontFile2" in beskrivelse or "/FontFile3" in beskrivelse, navn
 
     n = len(reader.pages)
-    for nr, side in enumerate(reader.pages, start=1):
-        side = normaliser(side.extract_text())
+    for nr, side in enumerate(sider(reader), start=1):
+        side = normaliser(side)
         assert f"Side {nr} af {n}" in side
         assert "Vejle_21_25 – Beskæftigelse – Opfølgning 2024" in side
-    assert normaliser(reader.pages[0].extract_text()).endswith(f"Side 1 af {n}")
+    assert normaliser(sider(reader)[0]).endswith(f"Side 1 af {n}")
 
     bogmaerker = outline(reader)
     assert [t for niveau, t, _ in bogmaerker if niveau == 1] == [

@@ -16,6 +16,9 @@ from delaftaler.visning.table import IndikatorTabel
 from indikatorer.models import Baseline, Indikator
 from tests.factories import AktivitetFactory, PartFactory
 
+# The real delaftaler are loaded once for the module (tests/conftest.py).
+pytestmark = pytest.mark.delt_data
+
 ADM = Version.Art.ADMINISTRATIV
 FAG = Version.Art.FAGLIG
 
@@ -32,10 +35,9 @@ def _snapshot(delaftale):
 
 @pytest.mark.parametrize("fixture", ["vejle", "viborg"])
 def test_a_snapshot_renders_exactly_as_the_tables_it_was_taken_from(
-    db, request, fixture, django_assert_num_queries
+    vejle, viborg, fixture, django_assert_num_queries
 ):
-    # `db` is named so pytest-django orders this test with the other database tests.
-    delaftale = request.getfixturevalue(fixture)
+    delaftale = {"vejle": vejle, "viborg": viborg}[fixture]
     live = hent_udkast(delaftale)
     indhold = tag_snapshot(live)
     with django_assert_num_queries(0):
