@@ -13,12 +13,16 @@ so a worker usually starts one browser.
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.chromium import chromium
 from tests.smtp import smtp, smtp_server  # noqa: F401 (a real SMTP server for e-mail steps)
 
 _delt: dict = {}  # "playwright" and "browser" while they run
+
+# A step's page may take seconds to come when the whole suite shares two cores; the
+# default 5 s made assertions on what does come fail now and then.
+expect.set_options(timeout=15_000)
 
 
 def _stop() -> None:
