@@ -8,7 +8,14 @@ from django import forms
 
 from indikatorer.models import BEGGE_ANTAL, Baseline
 from indikatorer.periode import UgyldigPeriode, formater_periode, fortolk_periode
-from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, formater_tal, fortolk_tal
+from indikatorer.tal import (
+    MAKS_DECIMALER,
+    UgyldigtTal,
+    antal_decimaler,
+    formater_tal,
+    fortolk_tal,
+    som_antal,
+)
 
 
 class DanskTalField(forms.Field):
@@ -53,6 +60,28 @@ class PeriodeField(forms.CharField):
             raise forms.ValidationError(str(exc), code="ugyldig_periode") from exc
 
 
+class HeltalField(forms.Field):
+    """A count typed as '12' or '1.200' (read by the one Danish number parser, so '1.2'
+    is refused rather than read as 12)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value) -> int | None:
+        tekst = str(value or "").strip()
+        if not tekst:
+            return None
+        try:
+            tal = fortolk_tal(tekst) if len(tekst) <= 20 else None
+        except UgyldigtTal as exc:
+            if exc.komma:
+                raise forms.ValidationError(str(exc), code="ugyldigt_heltal") from exc
+            tal = None
+        antal = som_antal(tal) if tal is not None else None
+        if antal is None:
+            raise forms.ValidationError("Skriv et helt tal, fx 12.", code="ugyldigt_heltal")
+        return antal
+
+
 class AntalWidget(forms.MultiWidget):
     """Tæller over nævner in one cell of the grid, so it still fits a laptop screen."""
 
@@ -78,13 +107,8 @@ class AntalField(forms.MultiValueField):
     widget = AntalWidget
 
     def __init__(self, **kwargs):
-        tal = {
-            "min_value": 0,
-            "max_value": 10**9 - 1,
-            "error_messages": {"invalid": "Skriv et helt antal, fx 47."},
-        }
         super().__init__(
-            fields=[forms.IntegerField(**tal), forms.IntegerField(**tal)],
+            fields=[HeltalField(required=False), HeltalField(required=False)],
             require_all_fields=False,
             required=False,
             error_messages={"incomplete": BEGGE_ANTAL},

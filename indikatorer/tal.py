@@ -51,6 +51,16 @@ def fortolk_tal(tekst: str) -> Decimal:
     return Decimal(f"{fundet['fortegn']}{heltal}{brok}")
 
 
+MAKS_ANTAL = 10**9 - 1  # what a PositiveIntegerField holds on every database
+
+
+def som_antal(tal: Decimal) -> int | None:
+    """A number read as a count of persons or things: whole, 0 to MAKS_ANTAL; else None."""
+    if tal < 0 or tal != tal.to_integral_value() or tal > MAKS_ANTAL:
+        return None
+    return int(tal)
+
+
 def antal_decimaler(tal: Decimal) -> int:
     eksponent = tal.as_tuple().exponent
     return max(0, -eksponent) if isinstance(eksponent, int) else 0

@@ -633,3 +633,13 @@ def test_the_admins_baseline_grid_refuses_a_total_that_does_not_pool_its_areas(c
     formular.raekker("baselines", [*dele, {**samlet, "antal_0": "64", "antal_1": "240"}])
     assert client.post(url, formular.data).status_code == 302
     assert Baseline.objects.get(maalgruppe=SAMLET).vaerdi == Decimal("26.7")
+
+
+def test_counts_are_read_with_the_danish_number_parser_everywhere(indikator):
+    """»1.200« is twelve hundred in the admin's grid as in the follow-up's; »1,5« is no count."""
+    form = _grid_form(indikator, antal_0="47", antal_1="1.200")
+    assert form.is_valid(), form.errors
+    assert (form.save().naevner, form.instance.vaerdi) == (1200, Decimal("3.9"))
+    halv = _grid_form(indikator, antal_0="1,5", antal_1="40")
+    assert not halv.is_valid()
+    assert halv.errors["antal"] == ["Skriv et helt tal, fx 12."]

@@ -18,9 +18,9 @@ from django import forms
 from aktiviteter.models import Aktivitet, AktivitetStatus
 from delaftaler.lib.forms import DatoTilOgMedIDagField
 from delaftaler.models import Bestyrelsesmoede, Delaftale, Delmaal, DelmaalStatus
-from indikatorer.forms import DanskTalField, PeriodeField
+from indikatorer.forms import DanskTalField, HeltalField, PeriodeField
 from indikatorer.models import BEGGE_ANTAL, PROCENT_FEJL, Maaling
-from indikatorer.tal import UgyldigtTal, formater_tal, fortolk_tal
+from indikatorer.tal import formater_tal
 
 if TYPE_CHECKING:
     from delaftaler.opfoelgning.grid import GitterRaekke
@@ -95,27 +95,6 @@ def tekst_til_html(tekst: str) -> str:
         else:
             blokke.append("<p>" + "<br>".join(escape(linje) for linje in linjer) + "</p>")
     return "".join(blokke)
-
-
-class HeltalField(forms.Field):
-    """A count typed as '12' or '1.200' (read by the one Danish number parser, so '1.2'
-    is refused rather than read as 12)."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value) -> int | None:
-        tekst = str(value or "").strip()
-        if not tekst:
-            return None
-        try:
-            tal = fortolk_tal(tekst) if len(tekst) <= 20 else None
-        except UgyldigtTal as exc:
-            if exc.komma:
-                raise forms.ValidationError(str(exc), code="ugyldigt_heltal") from exc
-            tal = None
-        if tal is None or tal < 0 or tal != tal.to_integral_value() or tal >= 10**9:
-            raise forms.ValidationError("Skriv et helt tal, fx 12.", code="ugyldigt_heltal")
-        return int(tal)
 
 
 # --- One row of the grid -------------------------------------------------------------------

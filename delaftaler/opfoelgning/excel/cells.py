@@ -13,7 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from indikatorer.periode import UgyldigPeriode, fortolk_periode
-from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, fortolk_tal
+from indikatorer.tal import MAKS_DECIMALER, UgyldigtTal, antal_decimaler, fortolk_tal, som_antal
 
 MAKS_VIST_TEKST = 60
 
@@ -93,9 +93,10 @@ def laes_antal(celle) -> int | None:
     tal = laes_tal(celle)
     if tal is None:
         return None
-    if tal < 0 or tal != tal.to_integral_value() or tal >= 10**9:
+    antal = som_antal(tal)
+    if antal is None:
         raise CelleFejl(f"»{vis(celle.value)}« er ikke et antal. Skriv et helt tal, fx 47.")
-    return int(tal)
+    return antal
 
 
 def laes_tekst(celle, *, linjer: bool = False) -> str:

@@ -33,7 +33,7 @@ from delaftaler.opfoelgning.excel.columns import (
 from delaftaler.visning.exports import FORMEL_START
 from indikatorer.models import Baseline, Indikator, Maaling
 from indikatorer.periode import formater_periode
-from indikatorer.tal import antal_decimaler
+from indikatorer.tal import MAKS_ANTAL, antal_decimaler
 
 LAAST_FYLD = PatternFill("solid", fgColor="F2F2F2")
 OVERSKRIFT_FYLD = PatternFill("solid", fgColor="D9E2F3")
@@ -286,7 +286,7 @@ def _validering(ark, procent: list[int], andre: list[int], sidste: int) -> None:
             type="whole",
             operator="between",
             formula1="0",
-            formula2=str(10**9 - 1),
+            formula2=str(MAKS_ANTAL),
             allow_blank=True,
             showErrorMessage=True,
             showInputMessage=True,
