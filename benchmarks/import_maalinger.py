@@ -171,7 +171,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--profile", action="store_true", help="cProfile one import")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="import",
+        choices=["import", "genimport"],
+        help="cProfile one import (or one re-import with every value changed)",
+    )
     args = parser.parse_args()
     _opsaet_django()
 
@@ -209,9 +215,11 @@ def main() -> None:
         import pstats
 
         tom()
+        if args.profile == "genimport":
+            importer()
         profil = cProfile.Profile()
         profil.enable()
-        importer()
+        importer(aendret if args.profile == "genimport" else fil)
         profil.disable()
         pstats.Stats(profil).sort_stats("cumulative").print_stats(25)
         return

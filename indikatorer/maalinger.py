@@ -252,12 +252,14 @@ def maalinger_gem(*, opfoelgning: Opfoelgning, raekker: list[MaalingInput], brug
     for m in plan.nye:
         m.aendret = nu
     Maaling.objects.bulk_create(plan.nye, batch_size=1000)
-    # Write only the fields that changed, grouped by which ones: a re-imported sheet mostly
-    # changes the values alone, and bulk_update's cost grows with rows × fields.
-    grupper: dict[tuple[str, ...], list[Maaling]] = {}
-    for m, forskelle in plan.aendrede:
+    # Changed rows are written whole: deleted and inserted again under their own ids.
+    # bulk_update builds a CASE WHEN per row and field in Python, which made a re-imported
+    # sheet of 10 000 rows take twice as long as importing it new. Nothing refers to a
+    # Maaling and the year is locked, so the rows are the same rows afterwards.
+    aendrede = [m for m, _ in plan.aendrede]
+    for m in aendrede:
         m.aendret = nu
-        grupper.setdefault(tuple(f for f in FELTER if f in forskelle), []).append(m)
-    for felter, maalinger in grupper.items():
-        Maaling.objects.bulk_update(maalinger, [*felter, "aendret"], batch_size=1000)
+    for start in range(0, len(aendrede), 900):
+        Maaling.objects.filter(pk__in=[m.pk for m in aendrede[start : start + 900]]).delete()
+    Maaling.objects.bulk_create(aendrede, batch_size=1000)
     return plan

@@ -314,8 +314,14 @@ def test_second_upload_shows_what_changed_from_what_to_what(
     assert "<td>Værdi</td><td>10,9</td><td>(tom)</td>" in html  # a count shown without %
     assert "<td>Ikke tilgængelig</td><td>Nej</td><td>Ja</td>" in html
     assert "<td>Begrundelse</td><td>(tom)</td><td>Opgøres ikke længere</td>" in html
+    foer = {m.pk: m.aendret for m in Maaling.objects.all()}
     bekraeft(sekretariat_client, preview)
     gemt = maalinger()
+    # The corrected rows are the same rows (same ids); the untouched keep their time.
+    efter = {m.pk: m.aendret for m in Maaling.objects.all()}
+    assert efter.keys() == foer.keys()
+    assert sum(efter[pk] != foer[pk] for pk in foer) == 6
+    assert efter[gemt[(UNG, "Vestbyen", "2024")].pk] == foer[gemt[(UNG, "Vestbyen", "2024")].pk]
     assert gemt[(UNG, "Nørremarken", "2024")].vaerdi == Decimal("11.2")
     m = gemt[(SMAAJOBS, "Vestbyen", "2024")]
     assert (m.vaerdi, m.vaerdi_decimaler) == (Decimal("11.25"), 2)
