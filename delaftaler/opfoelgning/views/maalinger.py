@@ -12,18 +12,12 @@ spreadsheets are the secretariat's work, so those are a 403.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -32,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from delaftaler.adgang import hent_til_redigering
+from delaftaler.lib.uploads import VentendeUploads
 from delaftaler.models import Opfoelgning
 from delaftaler.opfoelgning.excel.columns import XLSX_MIME
 from delaftaler.opfoelgning.excel.export import maalinger_eksport
@@ -47,10 +42,7 @@ from indikatorer.models import Maaling
 from indikatorer.tal import antal_decimaler, formater_tal
 
 PERMS = ("indikatorer.add_maaling", "indikatorer.change_maaling")
-SESSION_NOEGLE = "maalinger_indlaesninger"
-LEVETID = 60 * 60  # an upload waits an hour for its confirmation
-MAKS_VENTENDE = 5
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+UPLOADS = VentendeUploads("maalinger_indlaesninger", ".xlsx")
 MAKS_VIST = 300
 
 
@@ -128,76 +120,6 @@ class UploadForm(forms.Form):
         return indhold
 
 
-def _mappe() -> Path:
-    mappe = Path(getattr(settings, "MAALINGER_UPLOAD_DIR", None) or Path(settings.BASE_DIR) / "var")
-    mappe.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return mappe
-
-
-def _ryd_op(mappe: Path) -> None:
-    graense = time.time() - LEVETID
-    for sti in mappe.glob("*.xlsx"):
-        try:
-            if sti.stat().st_mtime < graense:
-                sti.unlink()
-        except OSError:
-            pass
-
-
-def _gem_upload(request: HttpRequest, opfoelgning: Opfoelgning, indhold: bytes, navn: str):
-    mappe = _mappe()
-    _ryd_op(mappe)
-    token = secrets.token_urlsafe(24)
-    fd = os.open(mappe / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as ud:
-        ud.write(indhold)
-    ventende = {
-        t: v
-        for t, v in request.session.get(SESSION_NOEGLE, {}).items()
-        if v["tid"] > time.time() - LEVETID
-    }
-    for gammel in sorted(ventende, key=lambda t: ventende[t]["tid"])[: -MAKS_VENTENDE + 1]:
-        _slet_upload(request, gammel, ventende)
-    ventende[token] = {
-        "bruger": request.user.pk,
-        "opfoelgning": opfoelgning.pk,
-        "sha256": hashlib.sha256(indhold).hexdigest(),
-        "navn": navn[:200],
-        "tid": time.time(),
-    }
-    request.session[SESSION_NOEGLE] = ventende
-    return token
-
-
-def _hent_upload(request: HttpRequest, token: str, opfoelgning: Opfoelgning):
-    """The bytes of an upload waiting in this session for this follow-up, or None."""
-    if not TOKEN.match(token or ""):
-        return None, None
-    upload = request.session.get(SESSION_NOEGLE, {}).get(token)
-    if (
-        not upload
-        or upload["bruger"] != request.user.pk
-        or upload["opfoelgning"] != opfoelgning.pk
-        or upload["tid"] < time.time() - LEVETID
-    ):
-        return None, None
-    try:
-        indhold = (_mappe() / f"{token}.xlsx").read_bytes()
-    except OSError:
-        return None, None
-    if hashlib.sha256(indhold).hexdigest() != upload["sha256"]:
-        return None, None
-    return indhold, upload["navn"]
-
-
-def _slet_upload(request: HttpRequest, token: str, ventende: dict | None = None) -> None:
-    ventende = request.session.get(SESSION_NOEGLE, {}) if ventende is None else ventende
-    ventende.pop(token, None)
-    request.session[SESSION_NOEGLE] = ventende
-    if TOKEN.match(token or ""):
-        (_mappe() / f"{token}.xlsx").unlink(missing_ok=True)
-
-
 @kun_sekretariat
 @require_http_methods(["GET", "POST"])
 def maalinger_indlaes(request: HttpRequest, helhedsplan: str, indsats: str, aar: int):
@@ -225,17 +147,21 @@ def maalinger_indlaes(request: HttpRequest, helhedsplan: str, indsats: str, aar:
     except UgyldigFil as exc:
         form.add_error("fil", str(exc))
         return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": form})
-    token = _gem_upload(request, opfoelgning, indhold, navn) if visning.kan_gemmes else ""
+    token = (
+        UPLOADS.gem(request, objekt=opfoelgning.pk, indhold=indhold, navn=navn)
+        if visning.kan_gemmes
+        else ""
+    )
     return _preview(request, kontekst, visning, navn, token)
 
 
 def _bekraeft(request: HttpRequest, opfoelgning: Opfoelgning, kontekst: dict, handling: str):
     token = request.POST.get("token", "")
     if handling == "annuller":
-        _slet_upload(request, token)
+        UPLOADS.slet(request, token)
         messages.info(request, "Indlæsningen er annulleret. Intet er gemt.")
         return redirect(request.path)
-    indhold, navn = _hent_upload(request, token, opfoelgning)
+    indhold, navn = UPLOADS.hent(request, token, objekt=opfoelgning.pk)
     if indhold is None:
         fejl = (
             "Den indlæste fil findes ikke længere (den venter højst en time). Intet er "
@@ -245,12 +171,12 @@ def _bekraeft(request: HttpRequest, opfoelgning: Opfoelgning, kontekst: dict, ha
             request, "opfoelgning/indlaes.html", {**kontekst, "form": UploadForm(), "fejl": fejl}
         )
     if opfoelgning.er_laast:
-        _slet_upload(request, token)
+        UPLOADS.slet(request, token)
         return render(request, "opfoelgning/indlaes.html", {**kontekst, "form": UploadForm()})
     try:
         indl = laes_maalinger(indhold, opfoelgning=opfoelgning)
     except UgyldigFil as exc:  # cannot happen for a file that passed, unless code changed
-        _slet_upload(request, token)
+        UPLOADS.slet(request, token)
         return render(
             request,
             "opfoelgning/indlaes.html",
@@ -262,7 +188,7 @@ def _bekraeft(request: HttpRequest, opfoelgning: Opfoelgning, kontekst: dict, ha
         except ValidationError:
             pass
         else:
-            _slet_upload(request, token)
+            UPLOADS.slet(request, token)
             messages.success(
                 request,
                 f"{len(plan.nye)} {'måling' if len(plan.nye) == 1 else 'målinger'} er "
@@ -272,7 +198,7 @@ def _bekraeft(request: HttpRequest, opfoelgning: Opfoelgning, kontekst: dict, ha
             return redirect(request.path)
     # Something changed since the preview (e.g. the year was approved, or a colleague
     # saved the same numbers): nothing is written; show the preview anew, with its errors.
-    _slet_upload(request, token)
+    UPLOADS.slet(request, token)
     opfoelgning.refresh_from_db()
     visning = maalinger_forhaandsvis(indhold, opfoelgning=opfoelgning)
     return _preview(request, {**kontekst, "laast": opfoelgning.er_laast}, visning, navn, "")
