@@ -54,7 +54,9 @@ def indlaes_fil(sti: Path, *, godkendt: date | None = None) -> Resultat:
         raise IndlaesningsFejl(f"{sti.name}: {exc}") from exc
 
 
-def _gem(obj: models.Model, sted: str) -> None:
+def _gem(obj: models.Model, sted: str, *, bruger=None, aarsag: str = "") -> None:
+    obj._history_user = bruger
+    obj._change_reason = aarsag or None
     try:
         obj.full_clean()
     except ValidationError as exc:
@@ -81,9 +83,23 @@ def _tal(tekst: str | None, sted: str) -> tuple[Any, int]:
 
 
 @transaction.atomic
-def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> Resultat:
+def indlaes_delaftale(
+    *,
+    data: dict[str, Any],
+    godkendt: date | None = None,
+    publicer: bool = True,
+    helhedsplan: Helhedsplan | None = None,
+    bruger=None,
+    aarsag: str = "",
+) -> Resultat:
     """``godkendt``: the day the bestyrelse approved the delaftale, if known; its first
-    version then says so (a delaftale is faglig as a whole)."""
+    version then says so (a delaftale is faglig as a whole).
+
+    ``publicer=False`` leaves a new delaftale a draft (the Word import, unless asked to
+    publish); ``helhedsplan`` loads it into that plan whatever name the data gives, and
+    a delaftale that already exists there is then refused rather than left alone.
+    ``bruger`` and ``aarsag`` go into the history of every row written."""
+    hvem = {"bruger": bruger, "aarsag": aarsag}
     godkendt_tid = timezone.make_aware(datetime.combine(godkendt, time(12))) if godkendt else None
     try:
         plan_data, aftale_data = data["helhedsplan"], data["delaftale"]
@@ -93,7 +109,7 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
     except Indsatsomraade.DoesNotExist as exc:
         raise IndlaesningsFejl(f"ukendt indsatsområde »{aftale_data['indsatsomraade']}«.") from exc
 
-    plan = Helhedsplan.objects.filter(navn=plan_data["navn"]).first()
+    plan = helhedsplan or Helhedsplan.objects.filter(navn=plan_data["navn"]).first()
     if plan is None:
         plan = Helhedsplan(
             navn=plan_data["navn"],
@@ -102,8 +118,13 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
             gyldig_fra=date.fromisoformat(plan_data["gyldig_fra"]),
             gyldig_til=date.fromisoformat(plan_data["gyldig_til"]),
         )
-        _gem(plan, "helhedsplan")
+        _gem(plan, "helhedsplan", **hvem)
     eksisterende = Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).first()
+    if eksisterende and helhedsplan is not None:
+        raise IndlaesningsFejl(
+            f"{plan.navn} har allerede en delaftale for {indsatsomraade.navn}. Ret den i "
+            "stedet, eller indlæs dokumentet i en anden helhedsplan."
+        )
     if eksisterende:
         if not eksisterende.versioner.exists():
             version_foerste(delaftale=eksisterende, godkendt=godkendt_tid)
@@ -118,7 +139,7 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
                 afdelinger=omraade_data.get("afdelinger", ""),
                 raekkefoelge=nr,
             )
-            _gem(omraade, f"boligområde {nr}")
+            _gem(omraade, f"boligområde {nr}", **hvem)
             omraader[omraade.navn] = omraade
 
     aftale = Delaftale(
@@ -128,16 +149,16 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
         gyldig_til=date.fromisoformat(aftale_data["gyldig_til"]),
         **{felt: aftale_data.get(felt, "") for felt in Delaftale.TEKSTFELTER},
     )
-    _gem(aftale, "delaftale")
+    _gem(aftale, "delaftale", **hvem)
 
     for nr, part_data in enumerate(aftale_data.get("parter", []), start=1):
         part = Part(delaftale=aftale, raekkefoelge=nr, **part_data)
-        _gem(part, f"part {nr}")
+        _gem(part, f"part {nr}", **hvem)
 
     delmaal_efter_nr: dict[int, Delmaal] = {}
     for nr, delmaal_data in enumerate(aftale_data.get("delmaal", []), start=1):
         delmaal = Delmaal(delaftale=aftale, tekst=delmaal_data["tekst"], raekkefoelge=nr)
-        _gem(delmaal, f"delmål {nr}")
+        _gem(delmaal, f"delmål {nr}", **hvem)
         delmaal_efter_nr[nr] = delmaal
         for i_nr, ind_data in enumerate(delmaal_data.get("indikatorer", []), start=1):
             sted = f"delmål {nr}, indikator {i_nr}"
@@ -146,20 +167,23 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
                 raekkefoelge=i_nr,
                 **{k: v for k, v in ind_data.items() if k != "baselines"},
             )
-            _gem(indikator, sted)
+            _gem(indikator, sted, **hvem)
             for b_nr, b_data in enumerate(ind_data.get("baselines", []), start=1):
-                _indlaes_baseline(indikator, b_data, omraader, f"{sted}, baseline {b_nr}", b_nr)
+                _indlaes_baseline(
+                    indikator, b_data, omraader, f"{sted}, baseline {b_nr}", b_nr, hvem
+                )
 
     for nr, akt_data in enumerate(aftale_data.get("aktiviteter", []), start=1):
         data_uden_delmaal = {k: v for k, v in akt_data.items() if k != "delmaal"}
         aktivitet = Aktivitet(delaftale=aftale, raekkefoelge=nr, **data_uden_delmaal)
-        _gem(aktivitet, f"aktivitet {nr}")
+        _gem(aktivitet, f"aktivitet {nr}", **hvem)
         try:
             aktivitet.delmaal.set([delmaal_efter_nr[i] for i in akt_data.get("delmaal", [])])
         except KeyError as exc:
             raise IndlaesningsFejl(f"aktivitet {nr}: ukendt delmål nr. {exc}.") from exc
-    # The agreement as signed is its first published version.
-    version_foerste(delaftale=aftale, godkendt=godkendt_tid)
+    if publicer:
+        # The agreement as signed is its first published version.
+        version_foerste(delaftale=aftale, bruger=bruger, godkendt=godkendt_tid)
     return Resultat(aftale, oprettet=True)
 
 
@@ -169,6 +193,7 @@ def _indlaes_baseline(
     omraader: dict[str, Boligomraade],
     sted: str,
     raekkefoelge: int,
+    hvem: dict,
 ) -> None:
     def omraade(navn: str) -> Boligomraade:
         try:
@@ -196,6 +221,6 @@ def _indlaes_baseline(
         datakilde=data.get("datakilde", ""),
         raekkefoelge=raekkefoelge,
     )
-    _gem(baseline, sted)
+    _gem(baseline, sted, **hvem)
     if data.get("samlet_for"):
         baseline.samlet_for.set([omraade(navn) for navn in data["samlet_for"]])

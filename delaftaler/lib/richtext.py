@@ -42,3 +42,9 @@ class RigTekstField(ProseEditorField):
 
     def formfield(self, **kwargs):
         return super().formfield(form_class=RigTekstFormField, sanitize=True, **kwargs)
+
+
+def rens_rigtekst(html: str) -> str:
+    """HTML from outside (a Word document) cleaned with the admin's allow-list, for showing
+    before it is saved (saving cleans it again)."""
+    return RigTekstField().sanitize(html or "")
