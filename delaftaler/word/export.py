@@ -26,11 +26,11 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -106,6 +106,7 @@ SKEMA_RAEKKER = (
 # A4 portrait with the PDF's margins (static/delaftaler/pdf.css); the columns share the
 # 172 mm between them.
 MARGENER = {"top_margin": 22, "right_margin": 18, "bottom_margin": 22, "left_margin": 20}
+SATSBREDDE = 210 - 20 - 18
 LBF_BREDDER = (28, 34, 32, 24, 20, 34)
 EGENSKAB_BREDDER = (44, 24, 20, 26, 22, 36)
 SKEMA_BREDDER = (45, 127)
@@ -204,15 +205,23 @@ def _versionslinje(visning: DelaftaleVisning) -> str:
 
 
 def _sidehoved_og_fod(sektion, visning: DelaftaleVisning) -> None:
-    """The PDF's running header (title) and footer (version, »Side X af Y«)."""
+    """The PDF's running header (plan and area) and footer (version, »Side X af Y«)."""
     hoved = sektion.header.paragraphs[0]
-    hoved.text = tekst(visning.fuld_titel)
+    hoved.text = tekst(f"{visning.helhedsplan.navn} – {visning.delaftale.indsatsomraade.navn}")
     fod = sektion.footer.paragraphs[0]
+    # The page number flush right; the template's own tab stops (for Letter) cleared.
+    stop = fod.paragraph_format.tab_stops
+    for twips in (4680, 9360):
+        stop.add_tab_stop(Twips(twips), WD_TAB_ALIGNMENT.CLEAR)
+    stop.add_tab_stop(Mm(SATSBREDDE), WD_TAB_ALIGNMENT.RIGHT)
     fod.add_run(tekst(_versionslinje(visning)))
     fod.add_run("\tSide ")
     _felt(fod, "PAGE", "1")
     fod.add_run(" af ")
     _felt(fod, "NUMPAGES", "1")
+    for afsnit in (hoved, fod):
+        for koersel in afsnit.runs:
+            koersel.font.size = Pt(8)
 
 
 def _felt(paragraf: Paragraph, kode: str, vist: str) -> None:
@@ -220,6 +229,11 @@ def _felt(paragraf: Paragraph, kode: str, vist: str) -> None:
     felt = OxmlElement("w:fldSimple")
     felt.set(qn("w:instr"), f" {kode} ")
     koersel = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    stoerrelse = OxmlElement("w:sz")
+    stoerrelse.set(qn("w:val"), "16")
+    rpr.append(stoerrelse)
+    koersel.append(rpr)
     t = OxmlElement("w:t")
     t.text = vist
     koersel.append(t)
