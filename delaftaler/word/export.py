@@ -313,11 +313,11 @@ def _parter(dokument: DocxDocument, visning: DelaftaleVisning) -> None:
         for part in gruppe.parter:
             afsnit = dokument.add_paragraph(style="List Bullet")
             afsnit.add_run(tekst(part.navn)).bold = part.type == "organ"
-            resten = f" – {part.titel}" if part.titel else ""
-            if part.organisation:
-                resten += f", {part.organisation}"
-            if resten:
-                afsnit.add_run(tekst(resten))
+            # Each field its own run: the text reads as on the page, the runs tell them apart.
+            for skille, felt in ((" – ", part.titel), (", ", part.organisation)):
+                if felt:
+                    afsnit.add_run(skille)
+                    afsnit.add_run(tekst(felt))
             kontakt = " · ".join(x for x in (part.email, part.telefon) if x)
             if kontakt:
                 linje = afsnit.add_run()
@@ -391,11 +391,14 @@ def _baselineceller(celler: list[_Cell], raekke: TabelRaekke) -> None:
     vaerdi = raekke.skjult if raekke.er_skjult else b.vaerdi_tekst
     afsnit = celler[2].paragraphs[0]
     if b.sted:
-        afsnit.add_run(tekst(f"{b.sted} "))
+        afsnit.add_run(tekst(b.sted))
+        afsnit.add_run(" ")
     afsnit.add_run(tekst(vaerdi))
     if b.sammenligning_tekst:
-        label = f" {b.sammenligning_label}" if b.sammenligning_label else ""
-        _skriv(celler[3], f"{b.sammenligning_tekst}{label}")
+        _skriv(celler[3], b.sammenligning_tekst)
+        if b.sammenligning_label:
+            celler[3].paragraphs[0].add_run(" ")
+            celler[3].paragraphs[0].add_run(tekst(b.sammenligning_label))
     _skriv(celler[4], b.periode_tekst)
     _skriv(celler[5], b.datakilde_tekst)
     if b.samlet_liste:

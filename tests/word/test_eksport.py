@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
@@ -223,12 +224,23 @@ def test_an_area_with_afdelinger_names_them(vejle):
 
 
 def test_parts_are_bullets_under_their_groups_with_the_bodys_name_in_bold(client, vejle, viborg):
-    vejle_afsnit = afsnit(aabn(hent(client, URL["Vejle_21_25"]).content))
+    dok_vejle = aabn(hent(client, URL["Vejle_21_25"]).content)
+    vejle_afsnit = afsnit(dok_vejle)
     start = vejle_afsnit.index(("Heading 2", "Samarbejdspartnere i Arbejdsmarkedsforvaltningen"))
     assert vejle_afsnit[start + 1] == (
         "List Bullet",
         "Daniel Bomholt – arbejdsmarkedschef, Arbejdsmarkedsforvaltningen",
     )
+    # Each field its own run, so a reader need not split the text at » – « and », «.
+    daniel = next(p for p in dok_vejle.paragraphs if p.text.startswith("Daniel Bomholt"))
+    assert [r.text for r in daniel.runs] == [
+        "Daniel Bomholt",
+        " – ",
+        "arbejdsmarkedschef",
+        ", ",
+        "Arbejdsmarkedsforvaltningen",
+    ]
+    assert not daniel.runs[0].bold
     parter = [t for s, t in vejle_afsnit if s == "List Bullet"]
     assert (
         len([p for p in parter if " – " in p and "forvaltningen" in p])
@@ -294,6 +306,17 @@ def test_every_baseline_stands_in_the_table_in_danish(client, vejle, viborg, pla
     else:
         assert f"Karup afd. 8 60,87{NBSP}%" in alt and f"Ringparken 56,20{NBSP}%" in alt
         assert f"79,42{NBSP}% Viborg Kommune" in alt
+        foerste = t.rows[1].cells
+        assert [r.text for r in foerste[2].paragraphs[0].runs] == [
+            "Karup afd. 8",
+            " ",
+            f"60,87{NBSP}%",
+        ]
+        assert [r.text for r in foerste[3].paragraphs[0].runs] == [
+            f"79,42{NBSP}%",
+            " ",
+            "Viborg Kommune",
+        ]
         assert sum(r[2] == "Data kommer" for r in raekker) == 2
 
 
@@ -691,3 +714,18 @@ def test_in_a_table_cell_the_first_paragraph_is_used_and_a_heading_is_bold():
         (" og ", None, None),
         ("kursiv", None, True),
     ]
+
+
+def test_the_word_addresses_shadow_no_pdf_address_and_none_shadows_them():
+    navne = {
+        "/vejle-21-25/beskaeftigelse.pdf": "delaftale_pdf",
+        "/vejle-21-25/beskaeftigelse.docx": "delaftale_docx",
+        "/vejle-21-25/beskaeftigelse/versioner/2.pdf": "version_pdf",
+        "/vejle-21-25/beskaeftigelse/versioner/2.docx": "version_docx",
+        "/vejle-21-25/beskaeftigelse/udkast.pdf": "udkast_pdf",
+        "/vejle-21-25/beskaeftigelse/udkast.docx": "udkast_docx",
+        "/vejle-21-25/beskaeftigelse/": "delaftale",
+        "/vejle-21-25/beskaeftigelse/udkast/": "udkast",
+    }
+    assert {sti: resolve(sti).url_name for sti in navne} == navne
+    assert {resolve(sti).namespace for sti in navne} == {"delaftaler"}
