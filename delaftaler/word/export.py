@@ -31,7 +31,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
-from docx.table import Table, _Cell
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from delaftaler.visning.context import DelaftaleVisning, TabelRaekke
@@ -298,9 +298,9 @@ def _hoved(dokument: DocxDocument, visning: DelaftaleVisning) -> None:
     )
     vaerdier = (plan.navn, visning.delaftale.periode_tekst, plan.kommune, omraader)
     tabel = _tabel(dokument, len(NOEGLETAL), NOEGLETAL_BREDDER)
-    for raekke, etiket, vaerdi in zip(tabel.rows, NOEGLETAL, vaerdier, strict=True):
-        _fed(raekke.cells[0], etiket)
-        raekke.cells[1].paragraphs[0].add_run(tekst(vaerdi))
+    for raekke, etiket, vaerdi in zip(tabel, NOEGLETAL, vaerdier, strict=True):
+        _fed(raekke[0], etiket)
+        raekke[1].paragraphs[0].add_run(tekst(vaerdi))
 
 
 def _parter(dokument: DocxDocument, visning: DelaftaleVisning) -> None:
@@ -336,7 +336,7 @@ def _delmaal_og_indikatorer(dokument: DocxDocument, visning: DelaftaleVisning) -
     tabel = _tabel(dokument, len(raekker) + 1, LBF_BREDDER, kolonner=LBF_KOLONNER)
     delmaal_start = indikator_start = 1
     for nr, (delmaal, raekke) in enumerate(raekker, start=1):
-        celler = tabel.rows[nr].cells
+        celler = tabel[nr]
         if raekke is None:  # a delmål without indikatorer: its row alone
             _skriv(celler[0], delmaal.tekst)
             delmaal_start = nr + 1
@@ -358,7 +358,7 @@ def _delmaal_og_indikatorer(dokument: DocxDocument, visning: DelaftaleVisning) -
     _overskrift(dokument, EGENSKABER, 2)
     indikatorer = [i for d in visning.delmaal for i in d.indikator_liste]
     tabel = _tabel(dokument, len(indikatorer) + 1, EGENSKAB_BREDDER, kolonner=EGENSKAB_KOLONNER)
-    for raekke, i in zip(tabel.rows[1:], indikatorer, strict=True):
+    for raekke, i in zip(tabel[1:], indikatorer, strict=True):
         enhed = i.get_enhed_display()
         if i.enhed == i.Enhed.ANDET:
             enhed += f" ({i.enhed_tekst})"
@@ -370,7 +370,7 @@ def _delmaal_og_indikatorer(dokument: DocxDocument, visning: DelaftaleVisning) -
             "Ja" if i.lbf_standard else "Nej",
             i.datakilde,
         )
-        for celle, vaerdi in zip(raekke.cells, vaerdier, strict=True):
+        for celle, vaerdi in zip(raekke, vaerdier, strict=True):
             _skriv(celle, vaerdi)
 
 
@@ -443,9 +443,9 @@ def _aktivitetsskemaer(dokument: DocxDocument, visning: DelaftaleVisning) -> Non
             # Also keeps Word from joining two tables into one.
             dokument.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         tabel = _tabel(dokument, len(SKEMA_RAEKKER), SKEMA_BREDDER)
-        for raekke, etiket in zip(tabel.rows, SKEMA_RAEKKER, strict=True):
-            _fed(raekke.cells[0], etiket)
-        c = [r.cells[1] for r in tabel.rows]
+        for raekke, etiket in zip(tabel, SKEMA_RAEKKER, strict=True):
+            _fed(raekke[0], etiket)
+        c = [r[1] for r in tabel]
         _skriv(c[0], a.navn)
         for i, delmaal in enumerate(a.delmaal_liste):
             if i:
@@ -464,25 +464,32 @@ def _aktivitetsskemaer(dokument: DocxDocument, visning: DelaftaleVisning) -> Non
 
 def _tabel(
     dokument: DocxDocument, antal: int, bredder: tuple[int, ...], *, kolonner: tuple = ()
-) -> Table:
-    """A »Table Grid« table of fixed column widths; with ``kolonner`` its first row is a
-    header row Word repeats on every page."""
+) -> list[list[_Cell]]:
+    """A »Table Grid« table of fixed column widths, as its rows of cells; with ``kolonner``
+    its first row is a header row Word repeats on every page, and no row breaks across
+    pages.
+
+    The cells are taken from the XML once: python-docx finds a cell by walking the whole
+    table, which costs seconds on a delaftale of hundreds of rows."""
     tabel = dokument.add_table(rows=antal, cols=len(bredder))
     tabel.style = dokument.styles["Table Grid"]
     tabel.alignment = WD_TABLE_ALIGNMENT.LEFT
     tabel.autofit = False
     for kolonne, mm in zip(tabel.columns, bredder, strict=True):
         kolonne.width = Mm(mm)
-        for celle in kolonne.cells:
+    raekker = tabel._tbl.tr_lst
+    celler = [[_Cell(tc, tabel) for tc in tr.tc_lst] for tr in raekker]
+    for raekke in celler:
+        for celle, mm in zip(raekke, bredder, strict=True):
             celle.width = Mm(mm)
     if kolonner:
-        hoved = tabel.rows[0]
-        trpr = hoved._tr.get_or_add_trPr()
-        for element in ("w:cantSplit", "w:tblHeader"):  # the schema's order
-            trpr.append(OxmlElement(element))
-        for celle, navn in zip(hoved.cells, kolonner, strict=True):
+        # Short rows: none is split over two pages (cantSplit precedes tblHeader).
+        for tr in raekker:
+            tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        raekker[0].trPr.append(OxmlElement("w:tblHeader"))
+        for celle, navn in zip(celler[0], kolonner, strict=True):
             _fed(celle, navn)
-    return tabel
+    return celler
 
 
 def _skriv(celle: _Cell, vaerdi: object) -> None:
@@ -494,10 +501,13 @@ def _fed(celle: _Cell, vaerdi: str) -> None:
     celle.paragraphs[0].add_run(tekst(vaerdi)).bold = True
 
 
-def _flet(tabel: Table, fra: int, til: int, kolonne: int) -> None:
-    """One cell down rows ``fra``–``til``: only the top one has text, so nothing moves."""
+def _flet(tabel: list[list[_Cell]], fra: int, til: int, kolonne: int) -> None:
+    """One cell down rows ``fra``–``til`` (Word's vertical merge): only the top one has
+    text, the others continue it."""
     if til > fra:
-        tabel.cell(fra, kolonne).merge(tabel.cell(til, kolonne))
+        tabel[fra][kolonne]._tc.vMerge = "restart"
+        for raekke in tabel[fra + 1 : til + 1]:
+            raekke[kolonne]._tc.vMerge = "continue"
 
 
 def _og(dele: list[str]) -> str:
