@@ -6,6 +6,7 @@ from delaftaler.opfoelgning import urls as opfoelgning_urls
 from delaftaler.oprettelse import urls as oprettelse_urls
 from delaftaler.overblik import urls as overblik_urls
 from delaftaler.publicering import urls as publicering_urls
+from delaftaler.word import urls as word_urls
 
 app_name = "delaftaler"
 
@@ -23,6 +24,8 @@ urlpatterns = [
     # Mit overblik, log ind and log ud (overblik/urls.py).
     path("", include(overblik_urls)),
     path("", include(publicering_urls)),
+    # The delaftale as Word (word/urls.py): …/<indsats>.docx, its versions' and the draft's.
+    path("", include(word_urls)),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include(opfoelgning_urls)),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),
     path("<slug:helhedsplan>/<slug:indsats>/", views.delaftale_side, name="delaftale"),
