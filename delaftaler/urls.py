@@ -6,6 +6,7 @@ from delaftaler.opfoelgning import urls as opfoelgning_urls
 from delaftaler.oprettelse import urls as oprettelse_urls
 from delaftaler.overblik import urls as overblik_urls
 from delaftaler.publicering import urls as publicering_urls
+from delaftaler.word import urls as word_urls
 
 app_name = "delaftaler"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
     path("", include(oprettelse_urls)),  # »Ny delaftale«: /udkast/ny/
+    path("", include(word_urls)),  # Word in (/udkast/ny/word/) and out (….docx)
     # Mit overblik, log ind and log ud (overblik/urls.py).
     path("", include(overblik_urls)),
     path("", include(publicering_urls)),
