@@ -21,7 +21,9 @@ urlpatterns = [
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
     path("", include(oprettelse_urls)),  # »Ny delaftale«: /udkast/ny/
-    path("", include(word_urls)),  # Word in (/udkast/ny/word/) and out (….docx)
+    # Word (word/urls.py): in at /udkast/ny/word/, out as …/<indsats>.docx, its versions'
+    # and the draft's.
+    path("", include(word_urls)),
     # Mit overblik, log ind and log ud (overblik/urls.py).
     path("", include(overblik_urls)),
     path("", include(publicering_urls)),

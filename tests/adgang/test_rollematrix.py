@@ -194,6 +194,9 @@ SIDER = [
     Raekke("delaftaler:versioner", "", _delaftale("delaftaler:versioner"), OFFENTLIG),
     Raekke("delaftaler:version", "", _delaftale("delaftaler:version", 1), OFFENTLIG),
     Raekke("delaftaler:version_pdf", "", _delaftale("delaftaler:version_pdf", 1), OFFENTLIG),
+    # The same versions as Word, public like their PDFs.
+    Raekke("delaftaler:delaftale_docx", "", _delaftale("delaftaler:delaftale_docx"), OFFENTLIG),
+    Raekke("delaftaler:version_docx", "", _delaftale("delaftaler:version_docx", 1), OFFENTLIG),
     Raekke("delaftaler:indikatorer_csv", "", _delaftale("delaftaler:indikatorer_csv"), OFFENTLIG),
     Raekke("delaftaler:indikatorer_xlsx", "", _delaftale("delaftaler:indikatorer_xlsx"), OFFENTLIG),
     # Mit overblik, logging in (someone logged in goes on to Mit overblik) and out (POST).
@@ -273,7 +276,12 @@ SIDER = [
     ),
     *(
         Raekke(navn, "", _delaftale(navn), svar(LOGIN, 200, 200, 200, 200, 404))
-        for navn in ("delaftaler:udkast", "delaftaler:udkast_vis", "delaftaler:udkast_pdf")
+        for navn in (
+            "delaftaler:udkast",
+            "delaftaler:udkast_vis",
+            "delaftaler:udkast_pdf",
+            "delaftaler:udkast_docx",
+        )
     ),
     # »Ny delaftale«: those who may add delaftaler, in their own helhedsplaner (another
     # plan's staff see the page for theirs); the board may not. An empty form is a 400.
