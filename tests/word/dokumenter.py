@@ -789,3 +789,22 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
 
 def kopi(data: dict[str, Any]) -> dict[str, Any]:
     return deepcopy(data)
+
+
+# --- The damage of the real Vejle document, for shape (a) ---------------------------------
+
+VEJLE_SKADER: dict[str, Any] = {
+    "delt_raekke": ("Andel af beboere på ydelser, 18-64 år", "Vestbyen"),
+    "alene_omraade": ("Andel af borgere i småjobs, 18-64 år", "Nørremarken"),
+    "overskrift_igen_efter": 7,
+    # The list of activities as the source writes it, differing from the schemas' names.
+    "listenavne": [
+        "Vejen til beskæftigelse – Aktivitetsparate over 30",
+        "Håndholdt indsats for udsatte unge (Aktivitetsparate under 30)",
+        "Rekrutteringsevents med det lokale erhvervsliv",
+        "Tættere på beskæftigelse, via sundhed og trivsel – Idræt i dagtimerne",
+        "Tjansen",
+    ],
+    "skadet_skema": 2,  # Rekrutteringsevents: »Aktivitetsnavn:**…****Formål:**«
+}
+VIBORG_BLANDET: dict[str, Any] = {"par_paa_to_linjer": True, "fortsaet_efter": 2}
