@@ -81,9 +81,13 @@ def _tal(tekst: str | None, sted: str) -> tuple[Any, int]:
 
 
 @transaction.atomic
-def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> Resultat:
+def indlaes_delaftale(
+    *, data: dict[str, Any], godkendt: date | None = None, publicer: bool = True
+) -> Resultat:
     """``godkendt``: the day the bestyrelse approved the delaftale, if known; its first
-    version then says so (a delaftale is faglig as a whole)."""
+    version then says so (a delaftale is faglig as a whole). ``publicer=False`` leaves the
+    delaftale a draft without a version (a Word import the secretariat reviews first);
+    the fixtures are loaded as published, the agreement as signed."""
     godkendt_tid = timezone.make_aware(datetime.combine(godkendt, time(12))) if godkendt else None
     try:
         plan_data, aftale_data = data["helhedsplan"], data["delaftale"]
@@ -105,7 +109,7 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
         _gem(plan, "helhedsplan")
     eksisterende = Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).first()
     if eksisterende:
-        if not eksisterende.versioner.exists():
+        if publicer and not eksisterende.versioner.exists():
             version_foerste(delaftale=eksisterende, godkendt=godkendt_tid)
         return Resultat(eksisterende, oprettet=False)
 
@@ -158,8 +162,9 @@ def indlaes_delaftale(*, data: dict[str, Any], godkendt: date | None = None) -> 
             aktivitet.delmaal.set([delmaal_efter_nr[i] for i in akt_data.get("delmaal", [])])
         except KeyError as exc:
             raise IndlaesningsFejl(f"aktivitet {nr}: ukendt delmål nr. {exc}.") from exc
-    # The agreement as signed is its first published version.
-    version_foerste(delaftale=aftale, godkendt=godkendt_tid)
+    if publicer:
+        # The agreement as signed is its first published version.
+        version_foerste(delaftale=aftale, godkendt=godkendt_tid)
     return Resultat(aftale, oprettet=True)
 
 

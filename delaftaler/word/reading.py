@@ -1694,16 +1694,18 @@ class _Laeser:
                 data["boligomraade"] = kendt
             else:
                 data["maalgruppe"] = sted
-                self.usikker(
-                    DELMAAL,
-                    f"»{sted}« (ved »{ind.navn}«) er ikke et af "
-                    + (
-                        "boligområderne"
-                        if self.omraader_fra_tabel
-                        else "helhedsplanens boligområder"
+                # Beside the document's own list of areas a target group is no surprise.
+                if self.plan_omraader or self.omraader_fra_tabel:
+                    self.usikker(
+                        DELMAAL,
+                        f"»{sted}« (ved »{ind.navn}«) er ikke et af "
+                        + (
+                            "boligområderne"
+                            if self.omraader_fra_tabel
+                            else "helhedsplanens boligområder"
+                        )
+                        + " og er læst som en målgruppe.",
                     )
-                    + " og er læst som en målgruppe.",
-                )
         elif samlet_navne_tekst:
             data["samlet_for"] = self._samlet_for(samlet_navne_tekst, b.samlet, ind.navn)
             data["maalgruppe"] = samlet_tekst or b.samlet

@@ -164,15 +164,15 @@ def _kontroller_arkiv(arkiv: zipfile.ZipFile) -> None:
         if fil.flag_bits & 0x1:
             raise WordFejl(KRYPTERET)
         udpakket += fil.file_size
+        forhold = fil.file_size / max(fil.compress_size, 1)
+        if fil.file_size > 1024 * 1024 and forhold > MAKS_KOMPRIMERING:
+            raise WordFejl(ZIP_BOMBE)
         if fil.file_size > MAKS_DEL_UDPAKKET:
             raise WordFejl(
                 f"Filen er for stor til at blive læst: delen »{fil.filename}« fylder "
                 f"{mb_tekst(fil.file_size)} udpakket og må højst fylde "
                 f"{mb_tekst(MAKS_DEL_UDPAKKET)}."
             )
-        forhold = fil.file_size / max(fil.compress_size, 1)
-        if fil.file_size > 1024 * 1024 and forhold > MAKS_KOMPRIMERING:
-            raise WordFejl(ZIP_BOMBE)
     if udpakket > MAKS_UDPAKKET:
         raise WordFejl(
             f"Filen fylder {mb_tekst(udpakket)} udpakket og må højst fylde "
