@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, cached_property
 from typing import Any
 
 from docx import Document
@@ -112,8 +113,27 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
+@cache
 def _w(navn: str) -> str:
     return f"{{{W}}}{navn}"
+
+
+_INDRE_LOEB = frozenset(
+    _w(n)
+    for n in (
+        "hyperlink",
+        "ins",
+        "smartTag",
+        "fldSimple",
+        "customXml",
+        "moveTo",
+        "sdtContent",
+        "dir",
+        "bdo",
+    )
+)
+_TAB = frozenset((_w("tab"), _w("ptab")))
+_TEGNING = frozenset((_w("drawing"), _w("pict"), f"{{{MC}}}AlternateContent"))
 
 
 _SAND = {"1", "true", "on", ""}
@@ -136,20 +156,24 @@ class Afsnit:
     liste: tuple[str, int] | None = None  # ("ul" | "ol", level from 0)
     i_celle: bool = False
 
-    @property
+    @cached_property
     def tekst(self) -> str:
         """The text with line breaks as \\n, spaces normalised, ends stripped."""
         return "\n".join(
             _ren(linje) for linje in "".join(s.tekst for s in self.stykker).split("\n")
         )
 
-    @property
+    @cached_property
     def linjer(self) -> list[str]:
         return [linje for linje in self.tekst.split("\n") if linje]
 
-    @property
+    @cached_property
     def flad(self) -> str:
         return " ".join(self.linjer)
+
+    @cached_property
+    def noegle(self) -> str:
+        return _noegle(self.flad)
 
     @property
     def helt_fed(self) -> bool:
@@ -439,17 +463,7 @@ class _Dokument:
             tag = barn.tag
             if tag == _w("r"):
                 yield from self._loeb(barn, ekstra, i_celle)
-            elif tag in (
-                _w("hyperlink"),
-                _w("ins"),
-                _w("smartTag"),
-                _w("fldSimple"),
-                _w("customXml"),
-                _w("moveTo"),
-                _w("sdtContent"),
-                _w("dir"),
-                _w("bdo"),
-            ):
+            elif tag in _INDRE_LOEB:
                 yield from self._stykker(barn, ekstra, i_celle)
             elif tag == _w("sdt"):
                 indhold = barn.find(_w("sdtContent"))
@@ -474,7 +488,7 @@ class _Dokument:
             if tag == _w("t"):
                 if barn.text:
                     yield Stykke(barn.text, fed, kursiv)
-            elif tag in (_w("tab"), _w("ptab")):
+            elif tag in _TAB:
                 yield Stykke(" ", fed, kursiv)
             elif tag == _w("br"):
                 if (barn.get(_w("type")) or "textWrapping") == "textWrapping":
@@ -483,7 +497,7 @@ class _Dokument:
                 yield Stykke("\n")
             elif tag == _w("noBreakHyphen"):
                 yield Stykke("-", fed, kursiv)
-            elif tag in (_w("drawing"), _w("pict"), f"{{{MC}}}AlternateContent"):
+            elif tag in _TEGNING:
                 ekstra.extend(self._tekstbokse(barn, i_celle))
 
     def _tekstbokse(self, el: Any, i_celle: bool) -> list[Afsnit]:
@@ -705,8 +719,8 @@ _VEJLEDNING = [
 _VEJLEDNING_NOEGLER = [_noegle(t)[:45] for t in _VEJLEDNING]
 
 
-def _er_vejledning(tekst: str) -> bool:
-    n = _noegle(tekst)
+def _er_vejledning(n: str) -> bool:
+    """n: a paragraph's key (_noegle)."""
     return len(n) >= 20 and any(n.startswith(v) for v in _VEJLEDNING_NOEGLER)
 
 
@@ -714,7 +728,7 @@ EGENSKABER = "egenskaber"
 KOMMUNALE_MAAL = "kommunale målsætninger"
 
 # (section, the phrase a styled heading starts with, the phrase a plain paragraph starts with)
-_OVERSKRIFTER = [
+_OVERSKRIFTER_TEKST = [
     (PARTER, "delaftalens parter", "delaftalens parter"),
     (DELMAAL, "delmål og indikatorer", "delmål og indikatorer for indsatsområdet"),
     (EGENSKABER, "indikatorernes egenskaber", "indikatorernes egenskaber"),
@@ -723,6 +737,8 @@ _OVERSKRIFTER = [
     (KOMMUNAL, "sammenhæng med den kommunale indsats", "sammenhæng med den kommunale indsats"),
     (REVISION, "revision af delaftalen", "revision af delaftalen"),
 ]
+_OVERSKRIFTER = [(s, _noegle(kort), _noegle(lang)) for s, kort, lang in _OVERSKRIFTER_TEKST]
+_KOMMUNALE_MAAL_NOEGLE = _noegle(KOMMUNALE_MAAL)
 _AKTIVITETER_LBF = _noegle("Aktiviteter, som skal bidrage til indfrielsen af delmålene")
 
 
@@ -730,19 +746,19 @@ def _sektionsoverskrift(a: Afsnit) -> str | None:
     tekst = a.flad
     if not tekst or len(tekst) > 300:
         return None
-    n = _noegle(tekst)
+    n = a.noegle
     stylet = a.overskrift is not None and a.overskrift >= 1
     markeret = stylet or a.helt_fed or tekst.rstrip().endswith((":", ")", "):"))
     if n.startswith(_AKTIVITETER_LBF):
         return SKEMAER if "skema" in n else AKTIVITETER
     if stylet and n == "aktiviteter":
         return AKTIVITETER
-    if stylet and n == _noegle(KOMMUNALE_MAAL):
+    if stylet and n == _KOMMUNALE_MAAL_NOEGLE:
         return KOMMUNALE_MAAL
     for sektion, kort, lang in _OVERSKRIFTER:
-        if stylet and n.startswith(_noegle(kort)):
+        if stylet and n.startswith(kort):
             return sektion
-        if n.startswith(_noegle(lang)) and (markeret or n == _noegle(lang)):
+        if n.startswith(lang) and (markeret or n == lang):
             return sektion
     return None
 
@@ -867,14 +883,14 @@ class _Indikator:
 class _Delmaal:
     tekst: str
     indikatorer: list[_Indikator] = field(default_factory=list)
+    efter_noegle: dict[str, _Indikator] = field(default_factory=dict)
 
     def indikator(self, navn: str) -> _Indikator:
-        for i in self.indikatorer:
-            if _noegle(i.navn) == _noegle(navn):
-                return i
-        ny = _Indikator(navn)
-        self.indikatorer.append(ny)
-        return ny
+        noegle = _noegle(navn)
+        if noegle not in self.efter_noegle:
+            self.efter_noegle[noegle] = _Indikator(navn)
+            self.indikatorer.append(self.efter_noegle[noegle])
+        return self.efter_noegle[noegle]
 
 
 _SAMLET = re.compile(r"opgjort\s+samlet\s+for\b", re.I)
@@ -885,6 +901,7 @@ class _Laeser:
         self.blokke = blokke
         self.plan = helhedsplan
         self.usikkerheder: list[Usikkerhed] = []
+        self._sagt: set[Usikkerhed] = set()
         self.uplaceret: list[Uplaceret] = []
         self.sektioner: dict[str, list[Blok]] = {s: [] for s in SEKTIONER}
         self.egenskaber: list[Tabel] = []
@@ -901,7 +918,8 @@ class _Laeser:
 
     def usikker(self, sektion: str, tekst: str) -> None:
         u = Usikkerhed(sektion, tekst)
-        if u not in self.usikkerheder:
+        if u not in self._sagt:
+            self._sagt.add(u)
             self.usikkerheder.append(u)
 
     def uplacer(self, sektion: str, tekst: str) -> None:
@@ -977,7 +995,7 @@ class _Laeser:
                     sektion = KOMMUNAL
                 sektion = ny
                 continue
-            if _er_vejledning(blok.flad):
+            if _er_vejledning(blok.noegle):
                 continue
             if blok.overskrift == 0 or (
                 sektion == STAMDATA and not self.titel and _TITEL.match(blok.flad)
@@ -1381,6 +1399,7 @@ class _Laeser:
         delmaal: list[_Delmaal] = []
         forrige: dict[str, Any] = {}  # the previous row's delmål, indikator and area
         ventende_omraade: str | None = None
+        gentagne = self._raekker_pr_indikator(raekker)
         i = 0
         # Which indikator names recur within a delmål: only those carry an area down rows.
         while i < len(raekker):
@@ -1471,7 +1490,7 @@ class _Laeser:
                 omraade is None
                 and not nyt_omraade
                 and forrige.get("omraade")
-                and self._gentages(raekker, navn)
+                and gentagne[_noegle(navn)] > 1
             ):
                 omraade = forrige["omraade"]
             indikator = dm.indikator(navn)
@@ -1488,19 +1507,15 @@ class _Laeser:
             return True
         return self.omraader_fra_tabel and tekst in self.omraader
 
-    def _gentages(self, raekker: list[dict[str, Any]], navn: str) -> bool:
-        """Whether this indikator fills more than one row of the table: then the table is
-        read area by area, and a row without an area belongs to the area above."""
-        antal = 0
-        n = _noegle(navn)
+    def _raekker_pr_indikator(self, raekker: list[dict[str, Any]]) -> Counter[str]:
+        """How many rows each indikator fills: one filling several means the table is read
+        area by area, and a row without an area belongs to the area above."""
+        antal: Counter[str] = Counter()
         for r in raekker:
             celle = r.get("indikator")
-            if celle is None or celle.fortsat:
-                continue
-            _, rest = self._indikator_og_omraade(celle.linjer, celle.flad)
-            if _noegle(rest) == n:
-                antal += 1
-        return antal > 1
+            if celle is not None and not celle.fortsat:
+                antal[_noegle(self._indikator_og_omraade(celle.linjer, celle.flad)[1])] += 1
+        return antal
 
     def _indikator_og_omraade(self, linjer: list[str], tekst: str) -> tuple[str | None, str]:
         if len(linjer) > 1 and self._er_omraadenavn(linjer[0]):
@@ -1807,11 +1822,13 @@ class _Laeser:
         ud: dict[int, dict[str, Any]] = {}
         if not raekker:
             return ud
-        ledige = list(indikatorer)
+        ledige: dict[str, list[_Indikator]] = {}
+        for i in indikatorer:
+            ledige.setdefault(_noegle(i.navn), []).append(i)
         for tekster in raekker:
             r = dict(zip(roller, tekster, strict=False))
             navn = r.get("indikator", "")
-            ind = next((i for i in ledige if _noegle(i.navn) == _noegle(navn)), None)
+            ind = ledige[_noegle(navn)].pop(0) if ledige.get(_noegle(navn)) else None
             if ind is None:
                 self.usikker(
                     DELMAAL,
@@ -1819,7 +1836,6 @@ class _Laeser:
                     "delmål og indikatorer; rækken er ikke brugt.",
                 )
                 continue
-            ledige.remove(ind)
             egenskab: dict[str, Any] = {}
             if "maalgruppe" in r:
                 egenskab["maalgruppe"] = r["maalgruppe"]
@@ -1844,7 +1860,7 @@ class _Laeser:
             if "datakilde" in r:
                 egenskab["datakilde"] = _ren(r["datakilde"])
             ud[id(ind)] = egenskab
-        for ind in ledige:
+        for ind in (i for rest in ledige.values() for i in rest):
             self.usikker(DELMAAL, f"»{ind.navn}« mangler i »Indikatorernes egenskaber«.")
         return ud
 
@@ -1858,12 +1874,11 @@ class _Laeser:
             )
             if isinstance(a, Afsnit)
         ]
+        navne = {_noegle(akt["navn"]): akt["navn"] for akt in aktiviteter if akt["navn"]}
         behold = []
         for a in afsnit:
             tekst = a.flad
-            match = (
-                _aktivitet_i_listen(tekst, aktiviteter) if (a.liste or len(tekst) <= 200) else None
-            )
+            match = _aktivitet_i_listen(tekst, navne) if (a.liste or len(tekst) <= 200) else None
             if match is None:
                 behold.append(a)
                 continue
@@ -2153,7 +2168,7 @@ def _omraader_i_tabellen(raekker: list[dict[str, Any]]) -> list[str]:
         celle = r.get("indikator")
         if celle is not None and not celle.fortsat and celle.flad:
             indikatorer.append(celle)
-    ord_lister = [c.flad.split() for c in indikatorer]
+    prefikser = _Prefikser([c.flad.split() for c in indikatorer])
     for nr, r in enumerate(raekker):
         celle = r.get("indikator")
         har_tal = any(
@@ -2175,7 +2190,7 @@ def _omraader_i_tabellen(raekker: list[dict[str, Any]]) -> list[str]:
             ):
                 tilfoej(celle.linjer[0])
             else:
-                prefiks = _prefiks(ordene, ord_lister)
+                prefiks = prefikser.find(ordene)
                 if prefiks:
                     tilfoej(prefiks)
         vaerdi = r.get("vaerdi")
@@ -2197,25 +2212,38 @@ def _omraader_i_tabellen(raekker: list[dict[str, Any]]) -> list[str]:
     return fundne
 
 
-def _prefiks(ordene: list[str], alle: list[list[str]]) -> str | None:
-    """A 1–4 word capitalised prefix, when another indikator text ends with the same words
-    (at least two) after no prefix or a different one of 1–4 capitalised words."""
+def _kan_vaere_navn(ord_: tuple[str, ...]) -> bool:
+    return 1 <= len(ord_) <= 4 and ord_[0][:1].isupper()
 
-    def kan_vaere_navn(ord_: list[str]) -> bool:
-        return 1 <= len(ord_) <= 4 and ord_[0][:1].isupper()
 
-    for andre in alle:
-        if andre == ordene:
-            continue
-        k = 0
-        while k < min(len(ordene), len(andre)) and ordene[-1 - k] == andre[-1 - k]:
-            k += 1
-        if k < 2:
-            continue
-        mit, andet = ordene[: len(ordene) - k], andre[: len(andre) - k]
-        if kan_vaere_navn(mit) and (not andet or kan_vaere_navn(andet)):
-            return " ".join(mit)
-    return None
+class _Prefikser:
+    """The indikator texts by their endings, to find an area written before an indikator:
+    a 1–4 word capitalised prefix, when another text ends with the same words (at least
+    two) after no prefix or after a different name (»Nørremarken Andel …« / »Vestbyen
+    Andel …«; not »Andel« of »Andel …« / »Løget By Andel …«, whose common ending is
+    longer). Built once, so a table of thousands of rows is read in linear time."""
+
+    def __init__(self, tekster: list[list[str]]) -> None:
+        self.efter_slutning: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        for ordene in tekster:
+            for k in range(0, 5):
+                if len(ordene) - k < 2:
+                    break
+                self.efter_slutning.setdefault(tuple(ordene[k:]), set()).add(tuple(ordene[:k]))
+
+    def find(self, ordene: list[str]) -> str | None:
+        for k in range(1, 5):
+            if len(ordene) - k < 2:
+                break
+            mit = tuple(ordene[:k])
+            if not _kan_vaere_navn(mit):
+                return None
+            for andet in self.efter_slutning.get(tuple(ordene[k:]), ()):
+                if andet == mit:
+                    continue
+                if not andet or (_kan_vaere_navn(andet) and andet[-1] != mit[-1]):
+                    return " ".join(mit)
+        return None
 
 
 _LAVERE = ("nedbring", "reducer", "færre", "mindsk", "sænk", "begræns", "nedsæt", "forebyg")
@@ -2317,21 +2345,19 @@ def _med_tekst(a: Afsnit, tekst: str) -> Afsnit:
     return Afsnit(ud, None, a.liste, a.i_celle)
 
 
-def _aktivitet_i_listen(tekst: str, aktiviteter: list[dict[str, Any]]) -> str | None:
+def _aktivitet_i_listen(tekst: str, navne: dict[str, str]) -> str | None:
     """The activity a line of the name list names (our export adds »(ressourceestimat)«;
-    real lists word names a little differently from their schemas)."""
-    bedste, bedste_grad = None, 0.0
-    for a in aktiviteter:
-        navn = a["navn"]
-        if not navn:
-            continue
-        for kandidat in (tekst, _uden_parentes(tekst)):
-            if _noegle(kandidat) == _noegle(navn):
-                return navn
-            grad = _ligner(kandidat, navn)
-            if grad > bedste_grad:
-                bedste, bedste_grad = navn, grad
-    return bedste if bedste_grad >= 0.75 else None
+    real lists word names a little differently from their schemas). ``navne``: the
+    schemas' names by their keys."""
+    kandidater = [_noegle(tekst), _noegle(_uden_parentes(tekst))]
+    for k in kandidater:
+        if k in navne:
+            return navne[k]
+    for k in kandidater:
+        taet = difflib.get_close_matches(k, list(navne), n=1, cutoff=0.75)
+        if taet:
+            return navne[taet[0]]
+    return None
 
 
 __all__ = ["SEKTIONER", "Laesning", "Uplaceret", "Usikkerhed", "WordFejl", "laes_docx"]
