@@ -126,7 +126,7 @@ def indlaes_delaftale(
             "stedet, eller indlæs dokumentet i en anden helhedsplan."
         )
     if eksisterende:
-        if not eksisterende.versioner.exists():
+        if publicer and not eksisterende.versioner.exists():
             version_foerste(delaftale=eksisterende, godkendt=godkendt_tid)
         return Resultat(eksisterende, oprettet=False)
 
