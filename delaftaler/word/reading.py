@@ -1131,8 +1131,9 @@ class _Laeser:
             omraader = [
                 {"navn": o.navn, "afdelinger": o.afdelinger} for o in self.plan.boligomraader.all()
             ]
-            for navn, afd in self.dok_omraader:
-                if self._kendt_omraade(navn) is None:
+            i_planen = {_noegle(o["navn"]) for o in omraader}
+            for navn, afd in self.dok_omraader or [(n, "") for n in self.omraader]:
+                if _noegle(navn) not in i_planen:
                     omraader.append({"navn": navn, "afdelinger": afd})
                     self.usikker(
                         STAMDATA,

@@ -35,6 +35,45 @@ NOEGLER = {
 }
 
 
+PLAN = {"navn": "", "kommune": "", "boligomraader": []}
+OMRAADE = {"navn": "", "afdelinger": ""}
+AFTALE = {
+    "indsatsomraade": "",
+    "gyldig_fra": "",
+    "gyldig_til": "",
+    "parter": [],
+    "delmaal": [],
+    "aktiviteter": [],
+    **dict.fromkeys(Delaftale.TEKSTFELTER, ""),
+}
+PART = dict.fromkeys(
+    ["type", "gruppe", "navn", "titel", "organisation", "email", "telefon", "beskrivelse"], ""
+)
+INDIKATOR = {
+    **dict.fromkeys(["navn", "maalgruppe", "enhed", "retning", "datakilde"], ""),
+    "lbf_standard": False,
+}
+BASELINE = {
+    **dict.fromkeys(
+        ["boligomraade", "maalgruppe", "vaerdi", "sammenligning", "sammenligning_label"], ""
+    ),
+    **dict.fromkeys(["periode", "datakilde"], ""),
+    "afventer": False,
+    "samlet_for": [],
+}
+AKTIVITET = {
+    **dict.fromkeys(
+        ["navn", "formaal", "maalgrupper", "indhold_og_praksis", "ansvar_og_roller"], ""
+    ),
+    "ressourceestimat": "",
+    "delmaal": [],
+}
+
+
+def _med(raekke: dict, standard: dict) -> dict:
+    return {**standard, **{k: v for k, v in raekke.items() if v is not None}}
+
+
 @dataclass
 class Noter:
     usikre: list[str] = field(default_factory=list)
@@ -69,11 +108,30 @@ class Gennemsyn:
 
     @property
     def plan(self) -> dict:
-        return self.data.get("helhedsplan", {})
+        plan = _med(self.data.get("helhedsplan", {}), PLAN)
+        plan["boligomraader"] = [_med(o, OMRAADE) for o in plan["boligomraader"]]
+        return plan
 
     @property
     def aftale(self) -> dict:
-        return self.data.get("delaftale", {})
+        """The delaftale as read, every key the review page shows present."""
+        aftale = _med(self.data.get("delaftale", {}), AFTALE)
+        aftale["parter"] = [_med(p, PART) for p in aftale["parter"]]
+        aftale["aktiviteter"] = [_med(a, AKTIVITET) for a in aftale["aktiviteter"]]
+        aftale["delmaal"] = [
+            {
+                "tekst": d.get("tekst", ""),
+                "indikatorer": [
+                    {
+                        **_med(i, INDIKATOR),
+                        "baselines": [_med(b, BASELINE) for b in i.get("baselines", [])],
+                    }
+                    for i in d.get("indikatorer", [])
+                ],
+            }
+            for d in aftale["delmaal"]
+        ]
+        return aftale
 
     @property
     def noter(self) -> dict[str, Noter]:
