@@ -1132,14 +1132,10 @@ class _Laeser:
                 {"navn": o.navn, "afdelinger": o.afdelinger} for o in self.plan.boligomraader.all()
             ]
             i_planen = {_noegle(o["navn"]) for o in omraader}
-            for navn, afd in self.dok_omraader or [(n, "") for n in self.omraader]:
+            afdelinger = {_noegle(n): a for n, a in self.dok_omraader}
+            for navn in self.omraader:
                 if _noegle(navn) not in i_planen:
-                    omraader.append({"navn": navn, "afdelinger": afd})
-                    self.usikker(
-                        STAMDATA,
-                        f"»{navn}« er ikke et af helhedsplanens boligområder; det oprettes, "
-                        "når delaftalen indlæses.",
-                    )
+                    omraader.append({"navn": navn, "afdelinger": afdelinger.get(_noegle(navn), "")})
             return {
                 "navn": self.plan.navn,
                 "kommune": self.plan.kommune,
@@ -1363,6 +1359,22 @@ class _Laeser:
     def _vaelg_omraader(self, raekker: list[dict[str, Any]]) -> None:
         if self.plan_omraader:
             self.omraader = list(self.plan_omraader)
+            # A document about other areas than the plan's (another plan's agreement, or
+            # areas added since) must not have their names read as part of the indikator.
+            kendte = {_noegle(o) for o in self.omraader}
+            andre = [
+                n
+                for n in [n for n, _ in self.dok_omraader] or _omraader_i_tabellen(raekker)
+                if _noegle(n) not in kendte
+            ]
+            if andre:
+                self.omraader += andre
+                self.usikker(
+                    STAMDATA,
+                    "Dokumentet nævner boligområder, som helhedsplanen ikke har: "
+                    f"{', '.join(andre)}. De oprettes i helhedsplanen, når delaftalen "
+                    "indlæses; er det den forkerte helhedsplan, så annullér.",
+                )
             return
         if self.dok_omraader:
             self.omraader = [n for n, _ in self.dok_omraader]

@@ -129,9 +129,7 @@ def indhold(delaftale: Delaftale) -> dict:
 
 
 @pytest.mark.parametrize("navn", ["vejle", "viborg"])
-def test_a_delaftale_exported_as_word_and_imported_again_is_the_same(
-    request, navn, kopiby, leder
-):
+def test_a_delaftale_exported_as_word_and_imported_again_is_the_same(request, navn, kopiby, leder):
     original = request.getfixturevalue(navn)
     ny = word_indlaes(
         indhold=_eksport(original), filnavn=f"{navn}.docx", helhedsplan=kopiby, bruger=leder
@@ -223,9 +221,7 @@ def test_the_review_page_shows_every_section_and_the_uncertain_places_then_confi
     assert not kopiby.delaftaler.exists()
 
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    svar = client.post(
-        URL, {"handling": "bekraeft", "token": token, "helhedsplan": kopiby.slug}
-    )
+    svar = client.post(URL, {"handling": "bekraeft", "token": token, "helhedsplan": kopiby.slug})
     ny = kopiby.delaftaler.get()
     assert svar.status_code == 302
     assert svar["Location"] == reverse("delaftaler:udkast", args=[kopiby.slug, "beskaeftigelse"])
@@ -238,9 +234,7 @@ def test_the_review_page_shows_every_section_and_the_uncertain_places_then_confi
     )
     assert (nb.vaerdi, nb.vaerdi_decimaler) == (Decimal("11.3"), 1)
     # Used once: confirming again finds no waiting file and saves nothing more.
-    svar = client.post(
-        URL, {"handling": "bekraeft", "token": token, "helhedsplan": kopiby.slug}
-    )
+    svar = client.post(URL, {"handling": "bekraeft", "token": token, "helhedsplan": kopiby.slug})
     assert svar.status_code == 400
     assert "findes ikke længere" in svar.content.decode()
     assert kopiby.delaftaler.count() == 1

@@ -329,18 +329,37 @@ def test_without_the_plan_a_name_that_is_the_indsatsomraade_is_said():
 
 
 @pytest.mark.django_db
-def test_an_area_the_plan_does_not_have_becomes_a_target_group_and_is_said():
+@pytest.mark.parametrize("form", ["blandet", "lbf"])
+def test_an_area_the_plan_does_not_have_is_added_to_it_and_said(form):
     data = _data(VEJLE)
     plan_data = copy.deepcopy(data["helhedsplan"])
     plan_data["boligomraader"] = [o for o in plan_data["boligomraader"] if o["navn"] != "Vestbyen"]
     plan = _opret_plan(plan_data)
 
-    laesning = laes_docx(_byg("blandet", "vejle"), helhedsplan=plan)
+    laesning = laes_docx(_byg(form, "vejle"), helhedsplan=plan)
 
-    baselines = laesning.data["delaftale"]["delmaal"][0]["indikatorer"][0]["baselines"]
-    assert baselines[1] | {"maalgruppe": "Vestbyen"} == baselines[1]
-    assert "boligomraade" not in baselines[1]
-    assert _har(laesning, "»Vestbyen«", "ikke et af helhedsplanens boligområder")
+    indikator = laesning.data["delaftale"]["delmaal"][0]["indikatorer"][0]
+    assert indikator["navn"] == "Andel offentligt forsørgede fuldtidspersoner, 18-29 år"
+    assert indikator["baselines"][1]["boligomraade"] == "Vestbyen"
+    assert "Vestbyen" in [o["navn"] for o in laesning.data["helhedsplan"]["boligomraader"]]
+    assert _har(laesning, "Vestbyen", "som helhedsplanen ikke har")
+
+
+@pytest.mark.django_db
+def test_another_plans_document_keeps_its_areas_apart_from_the_indikator_and_says_so():
+    """Randers' agreement chosen for Vejle's plan by mistake: its areas are still areas
+    (not »Nordbyen Andel …« as an indikator), and the review says they are new."""
+    plan = _opret_plan(_data(VEJLE)["helhedsplan"])
+
+    laesning = laes_docx(_byg("lbf", "randers"), helhedsplan=plan)
+
+    randers = _data(RANDERS)["delaftale"]["delmaal"][0]["indikatorer"][0]
+    indikator = laesning.data["delaftale"]["delmaal"][0]["indikatorer"][0]
+    assert indikator["navn"] == randers["navn"]
+    assert [b.get("boligomraade") for b in indikator["baselines"]] == [
+        b.get("boligomraade") for b in randers["baselines"]
+    ]
+    assert _har(laesning, "som helhedsplanen ikke har", "Nordbyen")
 
 
 # --- Into the database ---------------------------------------------------------------
