@@ -44,7 +44,12 @@ def _byg(form: str, navn: str, data: dict[str, Any] | None = None) -> bytes:
         )
     if form == "blandet":
         return dokumenter.blandet(
-            data, **(dokumenter.VIBORG_BLANDET if navn == "viborg" else {"fortsaet_efter": 3})
+            data,
+            **{
+                "vejle": dokumenter.VEJLE_BLANDET,
+                "viborg": dokumenter.VIBORG_BLANDET,
+                "randers": dokumenter.RANDERS_BLANDET,
+            }[navn],
         )
     return dokumenter.som_eksporten(data)
 
@@ -160,6 +165,24 @@ def test_the_mixed_viborg_shape_reads_data_kommer_and_the_kommune_comparison():
     assert grad["retning"] == "hoejere"
     assert _har(laesning, "»Beskæftigelsesgraden«", "højere er bedre", "indikatoren måler")
     assert _har(laesning, "»Beskæftigelsesgraden«", "enheden »procent« er valgt ud fra navnet")
+
+
+def test_an_area_in_a_column_of_its_own_is_read_as_the_baselines_area():
+    data = _data(VEJLE)
+
+    laesning = laes_docx(dokumenter.blandet(data, omraade_kolonne=True))
+
+    assert forskelle(laesning.data["delaftale"]["delmaal"], data["delaftale"]["delmaal"]) == []
+
+
+@pytest.mark.parametrize(
+    "periode", ["1.8.2025 til 31.7.2029", "1.8.2025 – 31.7.2029", "1. august 2025 - 31. juli 2029"]
+)
+def test_the_period_is_read_as_written_in_the_template(periode):
+    laesning = laes_docx(dokumenter.som_lbf_skabelon(_data(VIBORG), periode_tekst=periode))
+
+    aftale = laesning.data["delaftale"]
+    assert (aftale["gyldig_fra"], aftale["gyldig_til"]) == ("2025-08-01", "2029-07-31")
 
 
 def test_a_target_group_in_the_baseline_cell_is_read_as_maalgruppe_not_as_an_area():
