@@ -814,7 +814,10 @@ def _skema_etiket(tekst: str) -> tuple[str, str] | None:
 
 # --- Numbers, periods and dates -----------------------------------------------------------
 
-_VAERDI_SLUT = re.compile(r"(?:^|\s)(?P<tal>[-+]?\d[\d.,]*)\s*(?P<pct>%)?\s*$")
+# A value at the end of a cell's line: »11,3 %«, »47«, or with a unit, »12 timer«.
+_ENHED = r"(?:%|\s(?!år\b)[a-zæøå.]{1,12})"
+_VAERDI_SLUT = re.compile(rf"(?:^|\s)(?P<tal>[-+]?\d[\d.,]*)\s*{_ENHED}?\s*$")
+_KUN_VAERDI = re.compile(rf"[-+]?\d[\d.,]*\s*{_ENHED}?|data\s+kommer\.?", re.I)
 _DATA_KOMMER = re.compile(r"(?:^|\s)data\s+kommer\s*[.!]?\s*$", re.I)
 _ALDER = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})\s*-?\s*år(?:ige)?\b", re.I)
 _DATO = re.compile(
@@ -844,17 +847,25 @@ class _Tal:
     tekst: str | None  # Danish as written, without %: "11,3"
     procent: bool
     fejl: str | None = None  # what was written when it could not be read
+    enhed: str = ""  # a unit written after the number: »12 timer«
+
+
+_MED_ENHED = re.compile(r"^(?P<tal>[-+]?\d[\d.,]*)\s+(?P<enhed>[^\d%]+)$")
 
 
 def _laes_tal(raa: str) -> _Tal:
     tekst = _ren(raa)
     procent = "%" in tekst
     tal = tekst.replace("%", "").strip()
+    enhed = ""
+    m = _MED_ENHED.match(tal)
+    if m:
+        tal, enhed = m.group("tal"), m.group("enhed").strip()
     try:
         fortolk_tal(tal)
     except ValueError:
         return _Tal(None, procent, fejl=tekst)
-    return _Tal(tal, procent)
+    return _Tal(tal, procent, enhed=enhed)
 
 
 # --- The reading --------------------------------------------------------------------------
@@ -906,7 +917,7 @@ class _Laeser:
         self.sektioner: dict[str, list[Blok]] = {s: [] for s in SEKTIONER}
         self.egenskaber: list[Tabel] = []
         self.delmaal_tabeller: list[Tabel] = []
-        self.kommunale: list[Afsnit] = []
+        self.kommunale: list[Blok] = []
         self.titel = ""
         self.stamdata: dict[str, Any] = {}
         self.plan_omraader: list[str] = (
@@ -982,17 +993,15 @@ class _Laeser:
                 elif sektion == EGENSKABER:
                     self.sektioner[DELMAAL].append(blok)
                 elif sektion == KOMMUNALE_MAAL:
-                    self.kommunale.append(blok)  # type: ignore[arg-type]
+                    self.kommunale.append(blok)
                 else:
                     self.sektioner[sektion].append(blok)
                 continue
             if not blok.tekst.strip():
-                continue
+                continue  # an empty paragraph between a table and its continuation
+            sidste_var_delmaalstabel = False
             ny = _sektionsoverskrift(blok)
             if ny is not None:
-                sidste_var_delmaalstabel = False
-                if ny == KOMMUNALE_MAAL and sektion not in (KOMMUNAL, KOMMUNALE_MAAL):
-                    sektion = KOMMUNAL
                 sektion = ny
                 continue
             if _er_vejledning(blok.noegle):
@@ -1572,10 +1581,7 @@ class _Laeser:
             return []
 
         def kun_vaerdi(linje: str) -> bool:
-            return bool(
-                re.fullmatch(r"[-+]?\d[\d.,]*\s*%?", linje)
-                or re.fullmatch(r"data\s+kommer\.?", linje, re.I)
-            )
+            return bool(_KUN_VAERDI.fullmatch(linje))
 
         nogen_ren = any(kun_vaerdi(linje) for linje in rene)
         par: list[tuple[str | None, str]] = []
@@ -1659,14 +1665,24 @@ class _Laeser:
             "lbf_standard": False,
             "baselines": baselines,
         }
+        enheder = Counter(b.vaerdi.enhed for b in ind.baselines if b.vaerdi and b.vaerdi.enhed)
         if egenskab:
             data.update({k: v for k, v in egenskab.items() if v is not None})
-            return data
+            if data["enhed"] == "andet" and not data.get("enhed_tekst"):
+                data["enhed_tekst"] = enheder.most_common(1)[0][0] if enheder else ""
+                if not enheder:
+                    self.usikker(
+                        DELMAAL,
+                        f"»{ind.navn}« har »Anden enhed«, men ingen enhed står ved tallene.",
+                    )
+            return _uden_enhed_i_label(data)
+        if enheder and not procent:
+            data["enhed"], data["enhed_tekst"] = "andet", enheder.most_common(1)[0][0]
         gaet = []
         ligner_andel = bool(re.match(r"^(andel|procent)", ind.navn, re.I)) or (
             "grad" in ind.navn.lower()
         )
-        if not procent and (not har_tal or ligner_andel):
+        if not procent and not enheder and (not har_tal or ligner_andel):
             data["enhed"] = "antal" if re.match(r"^antal\b", ind.navn, re.I) else "procent"
             gaet.append(
                 f"enheden »{data['enhed']}« er valgt ud fra navnet"
@@ -1694,7 +1710,7 @@ class _Laeser:
             + "."
         )
         self.usikker(DELMAAL, tekst)
-        return data
+        return _uden_enhed_i_label(data)
 
     def _baseline_data(self, ind: _Indikator, b: _Baseline) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -1847,8 +1863,9 @@ class _Laeser:
             elif enhed:
                 egenskab["enhed"] = "andet"
                 tekst = _ren(r["enhed"])
-                m = re.match(r"^anden enhed\s*\((.+)\)$", tekst, re.I)
-                egenskab["enhed_tekst"] = m.group(1) if m else tekst
+                m = re.match(r"^anden enhed\s*(?:\((.+)\))?$", tekst, re.I)
+                # »Anden enhed« alone: the unit is the one written after the values.
+                egenskab["enhed_tekst"] = (m.group(1) or "") if m else tekst
             retning = _noegle(r.get("retning", ""))
             if retning.startswith("lavere"):
                 egenskab["retning"] = "lavere"
@@ -2058,6 +2075,18 @@ class _Laeser:
 # --- Helpers of the reading ---------------------------------------------------------------
 
 
+def _uden_enhed_i_label(data: dict[str, Any]) -> dict[str, Any]:
+    """»15 timer Randers Kommune«: the unit written after the other baseline is no part of
+    what it is compared with."""
+    enhed = data.get("enhed_tekst", "")
+    if data["enhed"] == "andet" and enhed:
+        for b in data["baselines"]:
+            label = b["sammenligning_label"]
+            if label == enhed or label.startswith(f"{enhed} "):
+                b["sammenligning_label"] = label[len(enhed) :].strip()
+    return data
+
+
 def _er_overskriftsraekke(noegler: list[str]) -> bool:
     return any(n.startswith("delmål") for n in noegler) and any(
         n.startswith("indikator") for n in noegler
@@ -2196,10 +2225,7 @@ def _omraader_i_tabellen(raekker: list[dict[str, Any]]) -> list[str]:
         vaerdi = r.get("vaerdi")
         if vaerdi is not None:
             linjer = [_ren(linje) for linje in vaerdi.linjer if _ren(linje)]
-            rene = [
-                bool(re.fullmatch(r"[-+]?\d[\d.,]*\s*%?|data\s+kommer\.?", linje, re.I))
-                for linje in linjer
-            ]
+            rene = [bool(_KUN_VAERDI.fullmatch(linje)) for linje in linjer]
             for i, linje in enumerate(linjer):
                 if rene[i]:
                     continue

@@ -239,10 +239,16 @@ def dato(iso: str, *, nul: bool = True) -> str:
     return f"{d.day:02d}.{d.month:02d}.{d.year}" if nul else f"{d.day}.{d.month}.{d.year}"
 
 
-def procent(tal: str | None, enhed: str, *, nbsp: bool = True) -> str:
+def med_enhed(tal: str | None, ind: dict[str, Any], *, nbsp: bool = True) -> str:
+    """The number as the page writes it: »11,3 %«, »47«, »12 timer«."""
     if tal is None:
         return ""
-    return f"{tal}{NBSP if nbsp else ' '}%" if enhed == "procent" else tal
+    mellemrum = NBSP if nbsp else " "
+    if ind["enhed"] == "procent":
+        return f"{tal}{mellemrum}%"
+    if ind["enhed"] == "andet":
+        return f"{tal}{mellemrum}{ind['enhed_tekst']}"
+    return tal
 
 
 def gem(dokument: Any) -> bytes:
@@ -431,10 +437,10 @@ def _lbf_tabel(
             elif omraade and omraade != forrige_omraade:
                 navn = f"{omraade} {navn}"
             forrige_omraade = omraade
-            vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"])
+            vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind)
             if b.get("maalgruppe") and not b.get("samlet_for"):
                 vaerdi = f"{b['maalgruppe']} {vaerdi}"
-            anden = procent(b["sammenligning"], ind["enhed"])
+            anden = med_enhed(b["sammenligning"], ind)
             if anden and b["sammenligning_label"]:
                 anden += f" {b['sammenligning_label']}"
             periode = b["periode"]
@@ -555,12 +561,12 @@ def blandet(
                 b = gruppe_[0]
                 if omraade_kolonne:
                     saet_tekst(celler[2], _sted(b) or "")
-                    vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"])
+                    vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind)
                     saet_tekst(celler[3], vaerdi)
                     celler = celler[:2] + celler[3:]
                 else:
                     saet_tekst(celler[2], _baselinecelle(ind, gruppe_, par_paa_to_linjer))
-                anden = procent(b["sammenligning"], ind["enhed"], nbsp=False)
+                anden = med_enhed(b["sammenligning"], ind, nbsp=False)
                 saet_tekst(
                     celler[3],
                     [anden.replace(" %", "%"), b["sammenligning_label"]]
@@ -606,7 +612,7 @@ def _baselinecelle(
 ) -> list[str]:
     linjer = []
     for b in baselines:
-        vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"], nbsp=False)
+        vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind, nbsp=False)
         if to_linjer:
             vaerdi = vaerdi.replace(" %", "%")
         sted = _sted(b)
@@ -743,10 +749,10 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
                 if b is None:
                     saet_tekst(raekke.cells[5], ind["datakilde"])
                     continue
-                vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"])
+                vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind)
                 sted = _sted(b)
                 saet_tekst(raekke.cells[2], f"{sted} {vaerdi}" if sted else vaerdi)
-                anden = procent(b["sammenligning"], ind["enhed"])
+                anden = med_enhed(b["sammenligning"], ind)
                 if anden and b["sammenligning_label"]:
                     anden += f" {b['sammenligning_label']}"
                 saet_tekst(raekke.cells[3], anden)
@@ -766,7 +772,7 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
         for celle, tekst in zip(hoved.cells, EGENSKABER, strict=True):
             saet_tekst(celle, tekst)
         gentag_overskrift(hoved)
-        enheder = {"procent": "Procent", "antal": "Antal"}
+        enheder = {"procent": "Procent", "antal": "Antal", "andet": "Anden enhed"}
         retninger = {"hoejere": "Højere er bedre", "lavere": "Lavere er bedre"}
         for dm in aftale["delmaal"]:
             for ind in dm["indikatorer"]:
@@ -776,7 +782,7 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
                     [
                         ind["navn"],
                         ind["maalgruppe"],
-                        enheder.get(ind["enhed"], ind.get("enhed_tekst", "")),
+                        enheder[ind["enhed"]],
                         retninger[ind["retning"]],
                         "Ja" if ind["lbf_standard"] else "Nej",
                         ind["datakilde"],

@@ -185,10 +185,33 @@ def test_the_period_is_read_as_written_in_the_template(periode):
     assert (aftale["gyldig_fra"], aftale["gyldig_til"]) == ("2025-08-01", "2029-07-31")
 
 
+def _indikator(laesning: Laesning, navn: str) -> dict[str, Any]:
+    return next(
+        i
+        for d in laesning.data["delaftale"]["delmaal"]
+        for i in d["indikatorer"]
+        if i["navn"] == navn
+    )
+
+
+@pytest.mark.parametrize("form", ["lbf", "blandet", "eksport"])
+def test_a_unit_written_after_the_numbers_is_the_indikators_unit(form):
+    laesning = laes_docx(_byg(form, "randers"))
+
+    timer = _indikator(laesning, "Timer med lektiehjælp pr. uge")
+    assert (timer["enhed"], timer["enhed_tekst"]) == ("andet", "timer")
+    assert [
+        (b["vaerdi"], b["sammenligning"], b["sammenligning_label"]) for b in timer["baselines"]
+    ] == [
+        ("12", "15", "Randers Kommune"),
+        ("8,5", "15", "Randers Kommune"),
+    ]
+
+
 def test_a_target_group_in_the_baseline_cell_is_read_as_maalgruppe_not_as_an_area():
     laesning = laes_docx(_byg("blandet", "randers"))
 
-    lektiecafe = laesning.data["delaftale"]["delmaal"][0]["indikatorer"][1]
+    lektiecafe = _indikator(laesning, "Antal unge i lektiecafé")
     assert [(b.get("maalgruppe"), b["vaerdi"]) for b in lektiecafe["baselines"]] == [
         ("Piger 14-17 år", "23"),
         ("Drenge 14-17 år", "17"),
