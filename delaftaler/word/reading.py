@@ -746,7 +746,7 @@ def _sektionsoverskrift(a: Afsnit) -> str | None:
     tekst = a.flad
     if not tekst or len(tekst) > 300:
         return None
-    n = a.noegle
+    n = re.sub(r"^(?:\d+ )+", "", a.noegle)  # »3. Delmål og indikatorer …«
     stylet = a.overskrift is not None and a.overskrift >= 1
     markeret = stylet or a.helt_fed or tekst.rstrip().endswith((":", ")", "):"))
     if n.startswith(_AKTIVITETER_LBF):

@@ -540,3 +540,42 @@ def test_a_value_inside_a_content_control_is_read():
     laesning = laes_docx(ud.getvalue())
 
     assert laesning.data["helhedsplan"]["navn"] == "Vejle_21_25"
+
+
+@pytest.mark.django_db
+def test_a_document_that_is_no_delaftale_is_read_without_error_and_refused_when_loaded():
+    dokument = Document()
+    dokument.add_paragraph("Kære beboere, her er årets nyhedsbrev.")
+    ud = io.BytesIO()
+    dokument.save(ud)
+
+    laesning = laes_docx(ud.getvalue())
+
+    assert laesning.uplaceret[0].tekst == "Kære beboere, her er årets nyhedsbrev."
+    assert _har(laesning, "Titlen »Delaftale for indsatsområdet …« blev ikke fundet")
+    assert _har(laesning, "Tabellen over delmål og indikatorer blev ikke fundet")
+    with pytest.raises(IndlaesningsFejl, match="ukendt indsatsområde"):
+        indlaes_delaftale(data=laesning.data, publicer=False)
+
+
+@pytest.mark.django_db
+def test_a_delaftale_without_its_period_is_said_and_refused_in_danish_when_loaded():
+    docx = dokumenter.som_lbf_skabelon(_data(VEJLE), periode_tekst="gælder hele perioden")
+
+    laesning = laes_docx(docx)
+
+    assert _har(laesning, "»gælder hele perioden« kan ikke læses som to datoer")
+    with pytest.raises(IndlaesningsFejl, match="helhedsplanens startdato: »« er ikke en dato"):
+        indlaes_delaftale(data=laesning.data, publicer=False)
+
+
+def test_numbered_section_headings_are_recognised():
+    dokument = Document(io.BytesIO(dokumenter.som_eksporten(_data(VIBORG))))
+    for nr, afsnit in enumerate(p for p in dokument.paragraphs if p.style.name == "Heading 1"):
+        afsnit.runs[0].text = f"{nr + 1}. {afsnit.runs[0].text}"
+    ud = io.BytesIO()
+    dokument.save(ud)
+
+    laesning = laes_docx(ud.getvalue())
+
+    assert forskelle(laesning.data, _data(VIBORG)) == []
