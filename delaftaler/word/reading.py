@@ -1027,7 +1027,7 @@ class _Laeser:
     # Stamdata --------------------------------------------------------------------------
 
     def _laes_stamdata(self) -> None:
-        strøm = self._som_afsnit(STAMDATA, self.sektioner[STAMDATA], etiket_tabel=_stamdata_etiket)
+        strøm = self._som_afsnit(self.sektioner[STAMDATA], etiket_tabel=_stamdata_etiket)
         felt: str | None = None
         for a in strøm:
             if isinstance(a, tuple):  # (label, value cell) from a two-column table
@@ -1047,6 +1047,8 @@ class _Laeser:
                     self._stamdata_vaerdi(felt, [rest])
                     felt = None if felt != "boligomraader" else felt
                 continue
+            if felt == "boligomraader" and not (a.liste or (len(tekst) <= 80 and tekst[-1] != ".")):
+                felt = None  # the list of areas has ended
             if felt:
                 self._stamdata_vaerdi(felt, a.linjer)
                 if felt != "boligomraader":
@@ -1077,9 +1079,8 @@ class _Laeser:
         if tekst and felt not in self.stamdata:
             self.stamdata[felt] = tekst
 
-    def _som_afsnit(
-        self, sektion: str, blokke: list[Blok], *, etiket_tabel: Any
-    ) -> list[Afsnit | tuple[str, Celle]]:
+    @staticmethod
+    def _som_afsnit(blokke: list[Blok], *, etiket_tabel: Any) -> list[Afsnit | tuple[str, Celle]]:
         """Blocks as a stream of paragraphs: a two-column table whose left cells are labels
         becomes (label, value) pairs, any other table its cells' paragraphs in order."""
         ud: list[Afsnit | tuple[str, Celle]] = []
@@ -1197,7 +1198,7 @@ class _Laeser:
     def _laes_parter(self) -> tuple[list[dict[str, Any]], str]:
         strøm = [
             a if isinstance(a, Afsnit) else Afsnit([Stykke(f"{a[0]}: {a[1].flad}")])
-            for a in self._som_afsnit(PARTER, self.sektioner[PARTER], etiket_tabel=lambda t: None)
+            for a in self._som_afsnit(self.sektioner[PARTER], etiket_tabel=lambda t: None)
         ]
         parter: list[dict[str, Any]] = []
         beskrivelser: list[list[Afsnit]] = []
@@ -1259,16 +1260,7 @@ class _Laeser:
                 beskrivelser.append([])
                 continue
             if self._er_organnavn(a):
-                parter.append(
-                    {
-                        "type": "organ",
-                        "gruppe": gruppe,
-                        "navn": tekst.rstrip(" :"),
-                        "titel": "",
-                        "organisation": "",
-                        "beskrivelse": "",
-                    }
-                )
+                parter.append(_organ(gruppe, tekst.rstrip(" :")))
                 beskrivelser.append([])
                 continue
             if not parter:
@@ -1278,16 +1270,7 @@ class _Laeser:
                     tekst,
                 )
                 if organ:
-                    parter.append(
-                        {
-                            "type": "organ",
-                            "gruppe": gruppe,
-                            "navn": organ.group("navn"),
-                            "titel": "",
-                            "organisation": "",
-                            "beskrivelse": "",
-                        }
-                    )
+                    parter.append(_organ(gruppe, organ.group("navn")))
                     beskrivelser.append([a])
                     self.usikker(
                         PARTER,
@@ -1886,9 +1869,7 @@ class _Laeser:
     def _laes_aktiviteter_indledning(self, aktiviteter: list[dict[str, Any]]) -> str:
         afsnit = [
             a
-            for a in self._som_afsnit(
-                AKTIVITETER, self.sektioner[AKTIVITETER], etiket_tabel=lambda t: None
-            )
+            for a in self._som_afsnit(self.sektioner[AKTIVITETER], etiket_tabel=lambda t: None)
             if isinstance(a, Afsnit)
         ]
         navne = {_noegle(akt["navn"]): akt["navn"] for akt in aktiviteter if akt["navn"]}
@@ -1908,7 +1889,7 @@ class _Laeser:
         return _rigtekst(behold)
 
     def _laes_skemaer(self, delmaal: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        strøm = self._som_afsnit(SKEMAER, self.sektioner[SKEMAER], etiket_tabel=_skema_etiket)
+        strøm = self._som_afsnit(self.sektioner[SKEMAER], etiket_tabel=_skema_etiket)
         aktiviteter: list[dict[str, Any]] = []
         felter: list[dict[str, list[Afsnit]]] = []
         felt: str | None = None
@@ -2085,6 +2066,17 @@ def _uden_enhed_i_label(data: dict[str, Any]) -> dict[str, Any]:
             if label == enhed or label.startswith(f"{enhed} "):
                 b["sammenligning_label"] = label[len(enhed) :].strip()
     return data
+
+
+def _organ(gruppe: str, navn: str) -> dict[str, Any]:
+    return {
+        "type": "organ",
+        "gruppe": gruppe,
+        "navn": navn,
+        "titel": "",
+        "organisation": "",
+        "beskrivelse": "",
+    }
 
 
 def _er_overskriftsraekke(noegler: list[str]) -> bool:
