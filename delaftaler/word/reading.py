@@ -20,6 +20,13 @@ Three kinds of outcome, so a person can review before anything is saved:
   was chosen.
 - ``uplaceret``: text that belongs nowhere, quoted. LBF's fixed guidance paragraphs are
   recognised and dropped: every delaftale has them, and the page prints them itself.
+
+What it does not read: page headers and footers, footnotes, comments and images; tracked
+changes are read as if accepted (insertions kept, deletions dropped); text boxes are read
+as paragraphs where they stand. Inside a table cell a heading is a bold paragraph (as
+our export writes it), so h3 and h4 there both come back as h4, and a short paragraph
+all in bold becomes one. Among the parties, the »ansvarlige« text is known by its first
+word (»Ansvarlig…«); any other paragraph after a party is its description.
 """
 
 from __future__ import annotations
@@ -1391,9 +1398,9 @@ class _Laeser:
         delmaal: list[_Delmaal] = []
         forrige: dict[str, Any] = {}  # the previous row's delmål, indikator and area
         ventende_omraade: str | None = None
+        # Only an indikator filling several rows carries an area down to a row without one.
         gentagne = self._raekker_pr_indikator(raekker)
         i = 0
-        # Which indikator names recur within a delmål: only those carry an area down rows.
         while i < len(raekker):
             r = raekker[i]
             tekst = {rolle: c.flad for rolle, c in r.items()}
