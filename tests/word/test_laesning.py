@@ -365,6 +365,22 @@ def test_the_plan_given_supplies_name_kommune_period_and_areas_when_the_document
     assert not _har(laesning, "kommunen")
 
 
+@pytest.mark.django_db
+def test_a_document_without_its_period_takes_the_plans_and_says_so():
+    data = _data(VEJLE)
+    plan = _opret_plan(data["helhedsplan"])
+    docx = dokumenter.som_lbf_skabelon(data, periode_tekst="hele helhedsplanens periode")
+
+    laesning = laes_docx(docx, helhedsplan=plan)
+
+    aftale = laesning.data["delaftale"]
+    assert (aftale["gyldig_fra"], aftale["gyldig_til"]) == ("2021-12-01", "2025-11-30")
+    assert _har(laesning, "angiver ikke delaftalens periode; helhedsplanens periode er brugt")
+    # The plan's areas are the ones read against: none inferred from the table.
+    assert laesning.data["helhedsplan"]["boligomraader"] == data["helhedsplan"]["boligomraader"]
+    assert forskelle(aftale["delmaal"], data["delaftale"]["delmaal"]) == []
+
+
 def test_without_the_plan_a_name_that_is_the_indsatsomraade_is_said():
     docx = dokumenter.som_lbf_skabelon(_data(VIBORG), navn_i_feltet="Beskæftigelse")
 
