@@ -20,6 +20,13 @@ Three kinds of outcome, so a person can review before anything is saved:
   was chosen.
 - ``uplaceret``: text that belongs nowhere, quoted. LBF's fixed guidance paragraphs are
   recognised and dropped: every delaftale has them, and the page prints them itself.
+
+What it does not read: page headers and footers, footnotes, comments and images; tracked
+changes are read as if accepted (insertions kept, deletions dropped); text boxes are read
+as paragraphs where they stand. Inside a table cell a heading is a bold paragraph (as
+our export writes it), so h3 and h4 there both come back as h4, and a short paragraph
+all in bold becomes one. Among the parties, the »ansvarlige« text is known by its first
+word (»Ansvarlig…«); any other paragraph after a party is its description.
 """
 
 from __future__ import annotations
@@ -746,7 +753,7 @@ def _sektionsoverskrift(a: Afsnit) -> str | None:
     tekst = a.flad
     if not tekst or len(tekst) > 300:
         return None
-    n = a.noegle
+    n = re.sub(r"^(?:\d+ )+", "", a.noegle)  # »3. Delmål og indikatorer …«
     stylet = a.overskrift is not None and a.overskrift >= 1
     markeret = stylet or a.helt_fed or tekst.rstrip().endswith((":", ")", "):"))
     if n.startswith(_AKTIVITETER_LBF):
@@ -814,7 +821,10 @@ def _skema_etiket(tekst: str) -> tuple[str, str] | None:
 
 # --- Numbers, periods and dates -----------------------------------------------------------
 
-_VAERDI_SLUT = re.compile(r"(?:^|\s)(?P<tal>[-+]?\d[\d.,]*)\s*(?P<pct>%)?\s*$")
+# A value at the end of a cell's line: »11,3 %«, »47«, or with a unit, »12 timer«.
+_ENHED = r"(?:%|\s(?!år\b)[a-zæøå.]{1,12})"
+_VAERDI_SLUT = re.compile(rf"(?:^|\s)(?P<tal>[-+]?\d[\d.,]*)\s*{_ENHED}?\s*$")
+_KUN_VAERDI = re.compile(rf"[-+]?\d[\d.,]*\s*{_ENHED}?|data\s+kommer\.?", re.I)
 _DATA_KOMMER = re.compile(r"(?:^|\s)data\s+kommer\s*[.!]?\s*$", re.I)
 _ALDER = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})\s*-?\s*år(?:ige)?\b", re.I)
 _DATO = re.compile(
@@ -844,17 +854,25 @@ class _Tal:
     tekst: str | None  # Danish as written, without %: "11,3"
     procent: bool
     fejl: str | None = None  # what was written when it could not be read
+    enhed: str = ""  # a unit written after the number: »12 timer«
+
+
+_MED_ENHED = re.compile(r"^(?P<tal>[-+]?\d[\d.,]*)\s+(?P<enhed>[^\d%]+)$")
 
 
 def _laes_tal(raa: str) -> _Tal:
     tekst = _ren(raa)
     procent = "%" in tekst
     tal = tekst.replace("%", "").strip()
+    enhed = ""
+    m = _MED_ENHED.match(tal)
+    if m:
+        tal, enhed = m.group("tal"), m.group("enhed").strip()
     try:
         fortolk_tal(tal)
     except ValueError:
         return _Tal(None, procent, fejl=tekst)
-    return _Tal(tal, procent)
+    return _Tal(tal, procent, enhed=enhed)
 
 
 # --- The reading --------------------------------------------------------------------------
@@ -906,7 +924,7 @@ class _Laeser:
         self.sektioner: dict[str, list[Blok]] = {s: [] for s in SEKTIONER}
         self.egenskaber: list[Tabel] = []
         self.delmaal_tabeller: list[Tabel] = []
-        self.kommunale: list[Afsnit] = []
+        self.kommunale: list[Blok] = []
         self.titel = ""
         self.stamdata: dict[str, Any] = {}
         self.plan_omraader: list[str] = (
@@ -982,17 +1000,15 @@ class _Laeser:
                 elif sektion == EGENSKABER:
                     self.sektioner[DELMAAL].append(blok)
                 elif sektion == KOMMUNALE_MAAL:
-                    self.kommunale.append(blok)  # type: ignore[arg-type]
+                    self.kommunale.append(blok)
                 else:
                     self.sektioner[sektion].append(blok)
                 continue
             if not blok.tekst.strip():
-                continue
+                continue  # an empty paragraph between a table and its continuation
+            sidste_var_delmaalstabel = False
             ny = _sektionsoverskrift(blok)
             if ny is not None:
-                sidste_var_delmaalstabel = False
-                if ny == KOMMUNALE_MAAL and sektion not in (KOMMUNAL, KOMMUNALE_MAAL):
-                    sektion = KOMMUNAL
                 sektion = ny
                 continue
             if _er_vejledning(blok.noegle):
@@ -1018,7 +1034,7 @@ class _Laeser:
     # Stamdata --------------------------------------------------------------------------
 
     def _laes_stamdata(self) -> None:
-        strøm = self._som_afsnit(STAMDATA, self.sektioner[STAMDATA], etiket_tabel=_stamdata_etiket)
+        strøm = self._som_afsnit(self.sektioner[STAMDATA], etiket_tabel=_stamdata_etiket)
         felt: str | None = None
         for a in strøm:
             if isinstance(a, tuple):  # (label, value cell) from a two-column table
@@ -1038,6 +1054,8 @@ class _Laeser:
                     self._stamdata_vaerdi(felt, [rest])
                     felt = None if felt != "boligomraader" else felt
                 continue
+            if felt == "boligomraader" and not (a.liste or (len(tekst) <= 80 and tekst[-1] != ".")):
+                felt = None  # the list of areas has ended
             if felt:
                 self._stamdata_vaerdi(felt, a.linjer)
                 if felt != "boligomraader":
@@ -1068,9 +1086,8 @@ class _Laeser:
         if tekst and felt not in self.stamdata:
             self.stamdata[felt] = tekst
 
-    def _som_afsnit(
-        self, sektion: str, blokke: list[Blok], *, etiket_tabel: Any
-    ) -> list[Afsnit | tuple[str, Celle]]:
+    @staticmethod
+    def _som_afsnit(blokke: list[Blok], *, etiket_tabel: Any) -> list[Afsnit | tuple[str, Celle]]:
         """Blocks as a stream of paragraphs: a two-column table whose left cells are labels
         becomes (label, value) pairs, any other table its cells' paragraphs in order."""
         ud: list[Afsnit | tuple[str, Celle]] = []
@@ -1185,7 +1202,7 @@ class _Laeser:
     def _laes_parter(self) -> tuple[list[dict[str, Any]], str]:
         strøm = [
             a if isinstance(a, Afsnit) else Afsnit([Stykke(f"{a[0]}: {a[1].flad}")])
-            for a in self._som_afsnit(PARTER, self.sektioner[PARTER], etiket_tabel=lambda t: None)
+            for a in self._som_afsnit(self.sektioner[PARTER], etiket_tabel=lambda t: None)
         ]
         parter: list[dict[str, Any]] = []
         beskrivelser: list[list[Afsnit]] = []
@@ -1247,16 +1264,7 @@ class _Laeser:
                 beskrivelser.append([])
                 continue
             if self._er_organnavn(a):
-                parter.append(
-                    {
-                        "type": "organ",
-                        "gruppe": gruppe,
-                        "navn": tekst.rstrip(" :"),
-                        "titel": "",
-                        "organisation": "",
-                        "beskrivelse": "",
-                    }
-                )
+                parter.append(_organ(gruppe, tekst.rstrip(" :")))
                 beskrivelser.append([])
                 continue
             if not parter:
@@ -1266,16 +1274,7 @@ class _Laeser:
                     tekst,
                 )
                 if organ:
-                    parter.append(
-                        {
-                            "type": "organ",
-                            "gruppe": gruppe,
-                            "navn": organ.group("navn"),
-                            "titel": "",
-                            "organisation": "",
-                            "beskrivelse": "",
-                        }
-                    )
+                    parter.append(_organ(gruppe, organ.group("navn")))
                     beskrivelser.append([a])
                     self.usikker(
                         PARTER,
@@ -1412,9 +1411,9 @@ class _Laeser:
         delmaal: list[_Delmaal] = []
         forrige: dict[str, Any] = {}  # the previous row's delmål, indikator and area
         ventende_omraade: str | None = None
+        # Only an indikator filling several rows carries an area down to a row without one.
         gentagne = self._raekker_pr_indikator(raekker)
         i = 0
-        # Which indikator names recur within a delmål: only those carry an area down rows.
         while i < len(raekker):
             r = raekker[i]
             tekst = {rolle: c.flad for rolle, c in r.items()}
@@ -1585,10 +1584,7 @@ class _Laeser:
             return []
 
         def kun_vaerdi(linje: str) -> bool:
-            return bool(
-                re.fullmatch(r"[-+]?\d[\d.,]*\s*%?", linje)
-                or re.fullmatch(r"data\s+kommer\.?", linje, re.I)
-            )
+            return bool(_KUN_VAERDI.fullmatch(linje))
 
         nogen_ren = any(kun_vaerdi(linje) for linje in rene)
         par: list[tuple[str | None, str]] = []
@@ -1672,14 +1668,24 @@ class _Laeser:
             "lbf_standard": False,
             "baselines": baselines,
         }
+        enheder = Counter(b.vaerdi.enhed for b in ind.baselines if b.vaerdi and b.vaerdi.enhed)
         if egenskab:
             data.update({k: v for k, v in egenskab.items() if v is not None})
-            return data
+            if data["enhed"] == "andet" and not data.get("enhed_tekst"):
+                data["enhed_tekst"] = enheder.most_common(1)[0][0] if enheder else ""
+                if not enheder:
+                    self.usikker(
+                        DELMAAL,
+                        f"»{ind.navn}« har »Anden enhed«, men ingen enhed står ved tallene.",
+                    )
+            return _uden_enhed_i_label(data)
+        if enheder and not procent:
+            data["enhed"], data["enhed_tekst"] = "andet", enheder.most_common(1)[0][0]
         gaet = []
         ligner_andel = bool(re.match(r"^(andel|procent)", ind.navn, re.I)) or (
             "grad" in ind.navn.lower()
         )
-        if not procent and (not har_tal or ligner_andel):
+        if not procent and not enheder and (not har_tal or ligner_andel):
             data["enhed"] = "antal" if re.match(r"^antal\b", ind.navn, re.I) else "procent"
             gaet.append(
                 f"enheden »{data['enhed']}« er valgt ud fra navnet"
@@ -1707,7 +1713,7 @@ class _Laeser:
             + "."
         )
         self.usikker(DELMAAL, tekst)
-        return data
+        return _uden_enhed_i_label(data)
 
     def _baseline_data(self, ind: _Indikator, b: _Baseline) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -1860,8 +1866,9 @@ class _Laeser:
             elif enhed:
                 egenskab["enhed"] = "andet"
                 tekst = _ren(r["enhed"])
-                m = re.match(r"^anden enhed\s*\((.+)\)$", tekst, re.I)
-                egenskab["enhed_tekst"] = m.group(1) if m else tekst
+                m = re.match(r"^anden enhed\s*(?:\((.+)\))?$", tekst, re.I)
+                # »Anden enhed« alone: the unit is the one written after the values.
+                egenskab["enhed_tekst"] = (m.group(1) or "") if m else tekst
             retning = _noegle(r.get("retning", ""))
             if retning.startswith("lavere"):
                 egenskab["retning"] = "lavere"
@@ -1882,9 +1889,7 @@ class _Laeser:
     def _laes_aktiviteter_indledning(self, aktiviteter: list[dict[str, Any]]) -> str:
         afsnit = [
             a
-            for a in self._som_afsnit(
-                AKTIVITETER, self.sektioner[AKTIVITETER], etiket_tabel=lambda t: None
-            )
+            for a in self._som_afsnit(self.sektioner[AKTIVITETER], etiket_tabel=lambda t: None)
             if isinstance(a, Afsnit)
         ]
         navne = {_noegle(akt["navn"]): akt["navn"] for akt in aktiviteter if akt["navn"]}
@@ -1904,7 +1909,7 @@ class _Laeser:
         return _rigtekst(behold)
 
     def _laes_skemaer(self, delmaal: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        strøm = self._som_afsnit(SKEMAER, self.sektioner[SKEMAER], etiket_tabel=_skema_etiket)
+        strøm = self._som_afsnit(self.sektioner[SKEMAER], etiket_tabel=_skema_etiket)
         aktiviteter: list[dict[str, Any]] = []
         felter: list[dict[str, list[Afsnit]]] = []
         felt: str | None = None
@@ -2071,6 +2076,29 @@ class _Laeser:
 # --- Helpers of the reading ---------------------------------------------------------------
 
 
+def _uden_enhed_i_label(data: dict[str, Any]) -> dict[str, Any]:
+    """»15 timer Randers Kommune«: the unit written after the other baseline is no part of
+    what it is compared with."""
+    enhed = data.get("enhed_tekst", "")
+    if data["enhed"] == "andet" and enhed:
+        for b in data["baselines"]:
+            label = b["sammenligning_label"]
+            if label == enhed or label.startswith(f"{enhed} "):
+                b["sammenligning_label"] = label[len(enhed) :].strip()
+    return data
+
+
+def _organ(gruppe: str, navn: str) -> dict[str, Any]:
+    return {
+        "type": "organ",
+        "gruppe": gruppe,
+        "navn": navn,
+        "titel": "",
+        "organisation": "",
+        "beskrivelse": "",
+    }
+
+
 def _er_overskriftsraekke(noegler: list[str]) -> bool:
     return any(n.startswith("delmål") for n in noegler) and any(
         n.startswith("indikator") for n in noegler
@@ -2209,10 +2237,7 @@ def _omraader_i_tabellen(raekker: list[dict[str, Any]]) -> list[str]:
         vaerdi = r.get("vaerdi")
         if vaerdi is not None:
             linjer = [_ren(linje) for linje in vaerdi.linjer if _ren(linje)]
-            rene = [
-                bool(re.fullmatch(r"[-+]?\d[\d.,]*\s*%?|data\s+kommer\.?", linje, re.I))
-                for linje in linjer
-            ]
+            rene = [bool(_KUN_VAERDI.fullmatch(linje)) for linje in linjer]
             for i, linje in enumerate(linjer):
                 if rene[i]:
                     continue

@@ -8,9 +8,10 @@ too much unpacked in all or in one entry, packed too tightly). Python's zipfile 
 inflates an entry beyond the size its header declares, so checking the declared sizes
 bounds the work of the scan that follows: every XML part is inflated once, in chunks,
 looking for a DTD or an entity declaration (refused outright: a delaftale never needs
-one), and the main document's paragraphs and table cells are counted, so the reading
-that follows is bounded too (python-docx builds the whole tree; `MAKS_BLOKKE` keeps it
-well under the 5 s a reading may take, see benchmarks/word_laesning.py).
+one) and counting its elements, and the main document's paragraphs and table cells are
+counted, so the reading that follows is bounded too: python-docx parses every XML part
+and the reader walks every run, and `MAKS_ELEMENTER` and `MAKS_BLOKKE` keep that well
+under the 5 s a reading may take (benchmarks/word_laesning.py).
 """
 
 from __future__ import annotations
@@ -26,14 +27,18 @@ from django.conf import settings
 
 MAKS_BYTES_STANDARD = 10 * 1024 * 1024
 MAKS_ZIP_FILER = 1_000
-MAKS_UDPAKKET = 100 * 1024 * 1024
-MAKS_DEL_UDPAKKET = 25 * 1024 * 1024  # Vejle's document.xml is about 400 KB
+MAKS_UDPAKKET = 50 * 1024 * 1024
+MAKS_DEL_UDPAKKET = 20 * 1024 * 1024  # Vejle's document.xml is about 150 KB
 # A document.xml packs 5–15 times, images barely at all; zip bombs 1 000 times and more.
 MAKS_KOMPRIMERING = 100
 # Paragraphs and table cells in the main document: Vejle's delaftale has some 600, one
 # ten times its size 6 000. 30 000 (fifty Vejles) read in about 1,5 s on a busy 2-core
 # machine (benchmarks/word_laesning.py); the reading is linear in them.
 MAKS_BLOKKE = 30_000
+# XML elements in all parts together: python-docx parses styles, numbering, headers … and
+# the reading walks the runs of every paragraph, so a single paragraph of a million runs
+# must be bounded too. Vejle's delaftale saved by LibreOffice has some 15 000.
+MAKS_ELEMENTER = 400_000
 
 _BLOK = 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -56,6 +61,8 @@ _DTD = re.compile(
     rb"<\x00?!\x00?(?:" + _uden_nul(b"DOCTYPE") + rb"|" + _uden_nul(b"ENTITY") + rb")",
     re.IGNORECASE,
 )
+# The start of an element, in UTF-8 or UTF-16.
+_ELEMENT = re.compile(rb"<\x00?[A-Za-z_]")
 # A paragraph <w:p …> or a table cell <w:tc …>, with any namespace prefix.
 _BLOKMAERKE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(?:p|tc)[\s/>]")
 _OVERLAP = 40  # longer than any match, so a tag split between two chunks is counted once
@@ -188,9 +195,20 @@ def _kontroller_arkiv(arkiv: zipfile.ZipFile) -> None:
         )
     if "[Content_Types].xml" not in navne:
         raise WordFejl(IKKE_WORD)
+    elementer = 0
     for fil in filer:
-        if _er_xml(fil.filename) and _har_dtd(arkiv, fil):
+        if not _er_xml(fil.filename):
+            continue
+        har_dtd, antal = _skan(arkiv, fil, MAKS_ELEMENTER - elementer)
+        if har_dtd:
             raise WordFejl(DTD)
+        elementer += antal
+        if elementer > MAKS_ELEMENTER:
+            raise WordFejl(
+                "Dokumentet er for stort eller for indviklet opbygget til at blive læst (mere "
+                f"end {MAKS_ELEMENTER:,} dele i dets XML). ".replace(",", ".")
+                + "Gem det igen fra Word, eller del det op."
+            )
     typer = arkiv.read("[Content_Types].xml").lower()
     if _MAKRO in typer or _MAKRO_SKABELON in typer:
         raise WordFejl(MAKROER)
@@ -248,8 +266,17 @@ def _bidder(arkiv: zipfile.ZipFile, fil: zipfile.ZipInfo) -> Iterator[tuple[byte
             rest = data[-_OVERLAP:]
 
 
-def _har_dtd(arkiv: zipfile.ZipFile, fil: zipfile.ZipInfo) -> bool:
-    return any(_DTD.search(data) for data, _ in _bidder(arkiv, fil))
+def _skan(arkiv: zipfile.ZipFile, fil: zipfile.ZipInfo, graense: int) -> tuple[bool, int]:
+    """Whether the part declares a DTD or an entity, and its elements (stopping past
+    graense)."""
+    antal = 0
+    for data, ny in _bidder(arkiv, fil):
+        if _DTD.search(data):
+            return True, antal
+        antal += sum(1 for m in _ELEMENT.finditer(data) if m.end() > ny)
+        if antal > graense:
+            break
+    return False, antal
 
 
 def _tael_blokke(arkiv: zipfile.ZipFile, fil: zipfile.ZipInfo, graense: int) -> tuple[int, bool]:

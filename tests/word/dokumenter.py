@@ -239,10 +239,16 @@ def dato(iso: str, *, nul: bool = True) -> str:
     return f"{d.day:02d}.{d.month:02d}.{d.year}" if nul else f"{d.day}.{d.month}.{d.year}"
 
 
-def procent(tal: str | None, enhed: str, *, nbsp: bool = True) -> str:
+def med_enhed(tal: str | None, ind: dict[str, Any], *, nbsp: bool = True) -> str:
+    """The number as the page writes it: »11,3 %«, »47«, »12 timer«."""
     if tal is None:
         return ""
-    return f"{tal}{NBSP if nbsp else ' '}%" if enhed == "procent" else tal
+    mellemrum = NBSP if nbsp else " "
+    if ind["enhed"] == "procent":
+        return f"{tal}{mellemrum}%"
+    if ind["enhed"] == "andet":
+        return f"{tal}{mellemrum}{ind['enhed_tekst']}"
+    return tal
 
 
 def gem(dokument: Any) -> bytes:
@@ -283,12 +289,14 @@ def som_lbf_skabelon(
     listenavne: list[str] | None = None,
     skadet_skema: int | None = None,
     navn_i_feltet: str | None = None,
+    periode_tekst: str | None = None,
 ) -> bytes:
     """``delt_raekke``/``alene_omraade``: (indikator, område) of the row split by a page break
     and of the row whose area stands alone above it; ``overskrift_igen_efter``: the data
     row after which the header is repeated; ``listenavne``: the activity list as written;
     ``skadet_skema``: the schema (from 0) whose »Aktivitetsnavn«, name and »Formål« run
-    together in one paragraph; ``navn_i_feltet``: what the name field says."""
+    together in one paragraph; ``navn_i_feltet``: what the name field says;
+    ``periode_tekst``: the period as written."""
     plan, aftale = data["helhedsplan"], data["delaftale"]
     dokument = _ny()
     lister = Lister(dokument, numpr=True)
@@ -301,7 +309,9 @@ def som_lbf_skabelon(
     dokument.add_paragraph("Navn på den boligsociale indsats, som delaftalen vedrører:")
     dokument.add_paragraph(navn_i_feltet or plan["navn"])
     dokument.add_paragraph("Delaftalen gælder fra - til:")
-    dokument.add_paragraph(f"{dato(aftale['gyldig_fra'])}-{dato(aftale['gyldig_til'])}")
+    dokument.add_paragraph(
+        periode_tekst or f"{dato(aftale['gyldig_fra'])}-{dato(aftale['gyldig_til'])}"
+    )
 
     dokument.add_paragraph("Delaftalens parter:")
     _parter_som_linjer(dokument, aftale, lister)
@@ -419,7 +429,7 @@ def _lbf_tabel(
                     saet_tekst(celle, tekst, fed=True)
                 grupper.append([])
             antal += 1
-            navn = ind["navn"]
+            navn = ind["navn"].replace(" år", f"{NBSP}år")  # as Word keeps »18-29 år« together
             if alene_omraade and (ind["navn"], omraade) == alene_omraade:
                 raekke = tabel.add_row()
                 saet_tekst(raekke.cells[1], omraade)
@@ -427,10 +437,10 @@ def _lbf_tabel(
             elif omraade and omraade != forrige_omraade:
                 navn = f"{omraade} {navn}"
             forrige_omraade = omraade
-            vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"])
+            vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind)
             if b.get("maalgruppe") and not b.get("samlet_for"):
                 vaerdi = f"{b['maalgruppe']} {vaerdi}"
-            anden = procent(b["sammenligning"], ind["enhed"])
+            anden = med_enhed(b["sammenligning"], ind)
             if anden and b["sammenligning_label"]:
                 anden += f" {b['sammenligning_label']}"
             periode = b["periode"]
@@ -467,10 +477,15 @@ def blandet(
     *,
     par_paa_to_linjer: bool = False,
     fortsaet_efter: int | None = None,
+    streg: str = "-",
+    delmaal_gentaget: bool = False,
+    omraade_kolonne: bool = False,
 ) -> bytes:
     """``par_paa_to_linjer``: each area's name and value on two lines of the cell (Viborg);
     ``fortsaet_efter``: the table goes on as a second table (its header again) after this
-    many rows."""
+    many rows; ``streg``: the dash between a party's name and title; ``delmaal_gentaget``:
+    the delmål written in every row of it; ``omraade_kolonne``: the area in a column of
+    its own (»Boligområde«) and one row per baseline."""
     plan, aftale = data["helhedsplan"], data["delaftale"]
     dokument = _ny()
     lister = Lister(dokument, numpr=False)
@@ -503,7 +518,7 @@ def blandet(
         if part["type"] == "organ":
             fed_afsnit(dokument, part["navn"])
         else:
-            linje = part["navn"] + (f" - {part['titel']}" if part["titel"] else "")
+            linje = part["navn"] + (f" {streg} {part['titel']}" if part["titel"] else "")
             if part["organisation"]:
                 linje += f", {part['organisation']}"
             dokument.add_paragraph(linje)
@@ -515,39 +530,51 @@ def blandet(
 
     dokument.add_paragraph("Delmål og indikatorer for indsatsområdet", style="Heading 1")
     dokument.add_paragraph(standardtekster.DELMAAL_INDLEDNING)
-    tabel = ny_tabel(dokument, 6)
+    overskrift = (
+        [*OVERSKRIFT[:2], "Boligområde", "Baseline", *OVERSKRIFT[3:]]
+        if omraade_kolonne
+        else OVERSKRIFT
+    )
+    tabel = ny_tabel(dokument, len(overskrift))
     hoved = tabel.add_row()
-    for celle, tekst in zip(hoved.cells, OVERSKRIFT, strict=True):
+    for celle, tekst in zip(hoved.cells, overskrift, strict=True):
         saet_tekst(celle, tekst, fed=True)
     gentag_overskrift(hoved)
     raekker = 0
     for dm in aftale["delmaal"]:
         foerste = True
         for ind in dm["indikatorer"]:
-            for gruppe_ in _faelles_raekker(ind):
+            grupper = [[b] for b in ind["baselines"]] if omraade_kolonne else _faelles_raekker(ind)
+            for gruppe_ in grupper:
                 if fortsaet_efter is not None and raekker == fortsaet_efter:
                     dokument.add_paragraph()
-                    tabel = ny_tabel(dokument, 6)
+                    tabel = ny_tabel(dokument, len(overskrift))
                     hoved = tabel.add_row()
-                    for celle, tekst in zip(hoved.cells, OVERSKRIFT, strict=True):
+                    for celle, tekst in zip(hoved.cells, overskrift, strict=True):
                         saet_tekst(celle, tekst, fed=True)
                 raekker += 1
-                raekke = tabel.add_row()
-                if foerste:
-                    saet_tekst(raekke.cells[0], dm["tekst"])
+                celler = list(tabel.add_row().cells)
+                if foerste or delmaal_gentaget:
+                    saet_tekst(celler[0], dm["tekst"])
                     foerste = False
-                saet_tekst(raekke.cells[1], ind["navn"])
-                saet_tekst(raekke.cells[2], _baselinecelle(ind, gruppe_, par_paa_to_linjer))
+                saet_tekst(celler[1], ind["navn"])
                 b = gruppe_[0]
-                anden = procent(b["sammenligning"], ind["enhed"], nbsp=False)
+                if omraade_kolonne:
+                    saet_tekst(celler[2], _sted(b) or "")
+                    vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind)
+                    saet_tekst(celler[3], vaerdi)
+                    celler = celler[:2] + celler[3:]
+                else:
+                    saet_tekst(celler[2], _baselinecelle(ind, gruppe_, par_paa_to_linjer))
+                anden = med_enhed(b["sammenligning"], ind, nbsp=False)
                 saet_tekst(
-                    raekke.cells[3],
+                    celler[3],
                     [anden.replace(" %", "%"), b["sammenligning_label"]]
                     if b["sammenligning_label"]
                     else anden,
                 )
-                saet_tekst(raekke.cells[4], formater_periode(b["periode"]))
-                saet_tekst(raekke.cells[5], b["datakilde"])
+                saet_tekst(celler[4], formater_periode(b["periode"]))
+                saet_tekst(celler[5], b["datakilde"])
 
     dokument.add_paragraph("Aktiviteter", style="Heading 1")
     dokument.add_paragraph(standardtekster.AKTIVITETER_INDLEDNING)
@@ -585,7 +612,7 @@ def _baselinecelle(
 ) -> list[str]:
     linjer = []
     for b in baselines:
-        vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"], nbsp=False)
+        vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind, nbsp=False)
         if to_linjer:
             vaerdi = vaerdi.replace(" %", "%")
         sted = _sted(b)
@@ -722,10 +749,10 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
                 if b is None:
                     saet_tekst(raekke.cells[5], ind["datakilde"])
                     continue
-                vaerdi = "Data kommer" if b["afventer"] else procent(b["vaerdi"], ind["enhed"])
+                vaerdi = "Data kommer" if b["afventer"] else med_enhed(b["vaerdi"], ind)
                 sted = _sted(b)
                 saet_tekst(raekke.cells[2], f"{sted} {vaerdi}" if sted else vaerdi)
-                anden = procent(b["sammenligning"], ind["enhed"])
+                anden = med_enhed(b["sammenligning"], ind)
                 if anden and b["sammenligning_label"]:
                     anden += f" {b['sammenligning_label']}"
                 saet_tekst(raekke.cells[3], anden)
@@ -745,7 +772,7 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
         for celle, tekst in zip(hoved.cells, EGENSKABER, strict=True):
             saet_tekst(celle, tekst)
         gentag_overskrift(hoved)
-        enheder = {"procent": "Procent", "antal": "Antal"}
+        enheder = {"procent": "Procent", "antal": "Antal", "andet": "Anden enhed"}
         retninger = {"hoejere": "Højere er bedre", "lavere": "Lavere er bedre"}
         for dm in aftale["delmaal"]:
             for ind in dm["indikatorer"]:
@@ -755,7 +782,7 @@ def som_eksporten(data: dict[str, Any], *, egenskaber: bool = True) -> bytes:
                     [
                         ind["navn"],
                         ind["maalgruppe"],
-                        enheder.get(ind["enhed"], ind.get("enhed_tekst", "")),
+                        enheder[ind["enhed"]],
                         retninger[ind["retning"]],
                         "Ja" if ind["lbf_standard"] else "Nej",
                         ind["datakilde"],
@@ -808,3 +835,5 @@ VEJLE_SKADER: dict[str, Any] = {
     "skadet_skema": 2,  # Rekrutteringsevents: »Aktivitetsnavn:**…****Formål:**«
 }
 VIBORG_BLANDET: dict[str, Any] = {"par_paa_to_linjer": True, "fortsaet_efter": 2}
+VEJLE_BLANDET: dict[str, Any] = {"fortsaet_efter": 3}
+RANDERS_BLANDET: dict[str, Any] = {"streg": "—", "delmaal_gentaget": True}

@@ -44,7 +44,12 @@ def _byg(form: str, navn: str, data: dict[str, Any] | None = None) -> bytes:
         )
     if form == "blandet":
         return dokumenter.blandet(
-            data, **(dokumenter.VIBORG_BLANDET if navn == "viborg" else {"fortsaet_efter": 3})
+            data,
+            **{
+                "vejle": dokumenter.VEJLE_BLANDET,
+                "viborg": dokumenter.VIBORG_BLANDET,
+                "randers": dokumenter.RANDERS_BLANDET,
+            }[navn],
         )
     return dokumenter.som_eksporten(data)
 
@@ -162,10 +167,51 @@ def test_the_mixed_viborg_shape_reads_data_kommer_and_the_kommune_comparison():
     assert _har(laesning, "»Beskæftigelsesgraden«", "enheden »procent« er valgt ud fra navnet")
 
 
+def test_an_area_in_a_column_of_its_own_is_read_as_the_baselines_area():
+    data = _data(VEJLE)
+
+    laesning = laes_docx(dokumenter.blandet(data, omraade_kolonne=True))
+
+    assert forskelle(laesning.data["delaftale"]["delmaal"], data["delaftale"]["delmaal"]) == []
+
+
+@pytest.mark.parametrize(
+    "periode", ["1.8.2025 til 31.7.2029", "1.8.2025 – 31.7.2029", "1. august 2025 - 31. juli 2029"]
+)
+def test_the_period_is_read_as_written_in_the_template(periode):
+    laesning = laes_docx(dokumenter.som_lbf_skabelon(_data(VIBORG), periode_tekst=periode))
+
+    aftale = laesning.data["delaftale"]
+    assert (aftale["gyldig_fra"], aftale["gyldig_til"]) == ("2025-08-01", "2029-07-31")
+
+
+def _indikator(laesning: Laesning, navn: str) -> dict[str, Any]:
+    return next(
+        i
+        for d in laesning.data["delaftale"]["delmaal"]
+        for i in d["indikatorer"]
+        if i["navn"] == navn
+    )
+
+
+@pytest.mark.parametrize("form", ["lbf", "blandet", "eksport"])
+def test_a_unit_written_after_the_numbers_is_the_indikators_unit(form):
+    laesning = laes_docx(_byg(form, "randers"))
+
+    timer = _indikator(laesning, "Timer med lektiehjælp pr. uge")
+    assert (timer["enhed"], timer["enhed_tekst"]) == ("andet", "timer")
+    assert [
+        (b["vaerdi"], b["sammenligning"], b["sammenligning_label"]) for b in timer["baselines"]
+    ] == [
+        ("12", "15", "Randers Kommune"),
+        ("8,5", "15", "Randers Kommune"),
+    ]
+
+
 def test_a_target_group_in_the_baseline_cell_is_read_as_maalgruppe_not_as_an_area():
     laesning = laes_docx(_byg("blandet", "randers"))
 
-    lektiecafe = laesning.data["delaftale"]["delmaal"][0]["indikatorer"][1]
+    lektiecafe = _indikator(laesning, "Antal unge i lektiecafé")
     assert [(b.get("maalgruppe"), b["vaerdi"]) for b in lektiecafe["baselines"]] == [
         ("Piger 14-17 år", "23"),
         ("Drenge 14-17 år", "17"),
@@ -317,6 +363,22 @@ def test_the_plan_given_supplies_name_kommune_period_and_areas_when_the_document
     assert _har(laesning, "kalder indsatsen »Beskæftigelse«", "»Viborg_25_29«")
     assert not _har(laesning, "læst ud af tabellen")
     assert not _har(laesning, "kommunen")
+
+
+@pytest.mark.django_db
+def test_a_document_without_its_period_takes_the_plans_and_says_so():
+    data = _data(VEJLE)
+    plan = _opret_plan(data["helhedsplan"])
+    docx = dokumenter.som_lbf_skabelon(data, periode_tekst="hele helhedsplanens periode")
+
+    laesning = laes_docx(docx, helhedsplan=plan)
+
+    aftale = laesning.data["delaftale"]
+    assert (aftale["gyldig_fra"], aftale["gyldig_til"]) == ("2021-12-01", "2025-11-30")
+    assert _har(laesning, "angiver ikke delaftalens periode; helhedsplanens periode er brugt")
+    # The plan's areas are the ones read against: none inferred from the table.
+    assert laesning.data["helhedsplan"]["boligomraader"] == data["helhedsplan"]["boligomraader"]
+    assert forskelle(aftale["delmaal"], data["delaftale"]["delmaal"]) == []
 
 
 def test_without_the_plan_a_name_that_is_the_indsatsomraade_is_said():
@@ -513,3 +575,42 @@ def test_a_value_inside_a_content_control_is_read():
     laesning = laes_docx(ud.getvalue())
 
     assert laesning.data["helhedsplan"]["navn"] == "Vejle_21_25"
+
+
+@pytest.mark.django_db
+def test_a_document_that_is_no_delaftale_is_read_without_error_and_refused_when_loaded():
+    dokument = Document()
+    dokument.add_paragraph("Kære beboere, her er årets nyhedsbrev.")
+    ud = io.BytesIO()
+    dokument.save(ud)
+
+    laesning = laes_docx(ud.getvalue())
+
+    assert laesning.uplaceret[0].tekst == "Kære beboere, her er årets nyhedsbrev."
+    assert _har(laesning, "Titlen »Delaftale for indsatsområdet …« blev ikke fundet")
+    assert _har(laesning, "Tabellen over delmål og indikatorer blev ikke fundet")
+    with pytest.raises(IndlaesningsFejl, match="ukendt indsatsområde"):
+        indlaes_delaftale(data=laesning.data, publicer=False)
+
+
+@pytest.mark.django_db
+def test_a_delaftale_without_its_period_is_said_and_refused_in_danish_when_loaded():
+    docx = dokumenter.som_lbf_skabelon(_data(VEJLE), periode_tekst="gælder hele perioden")
+
+    laesning = laes_docx(docx)
+
+    assert _har(laesning, "»gælder hele perioden« kan ikke læses som to datoer")
+    with pytest.raises(IndlaesningsFejl, match="helhedsplanens startdato: »« er ikke en dato"):
+        indlaes_delaftale(data=laesning.data, publicer=False)
+
+
+def test_numbered_section_headings_are_recognised():
+    dokument = Document(io.BytesIO(dokumenter.som_eksporten(_data(VIBORG))))
+    for nr, afsnit in enumerate(p for p in dokument.paragraphs if p.style.name == "Heading 1"):
+        afsnit.runs[0].text = f"{nr + 1}. {afsnit.runs[0].text}"
+    ud = io.BytesIO()
+    dokument.save(ud)
+
+    laesning = laes_docx(ud.getvalue())
+
+    assert forskelle(laesning.data, _data(VIBORG)) == []

@@ -219,6 +219,19 @@ def test_a_document_with_more_paragraphs_than_can_be_read_in_time_is_refused(mon
     assert "mere end 100 afsnit og tabelceller" in besked
 
 
+def test_a_document_with_more_xml_elements_than_can_be_read_in_time_is_refused(monkeypatch):
+    monkeypatch.setattr(safety, "MAKS_ELEMENTER", 500)
+    docx = _docx(afsnit=3)
+    xml = _del(docx, "word/document.xml")
+    # One paragraph of many runs: few paragraphs, much to walk.
+    loeb = b"<w:r><w:t>x</w:t></w:r>" * 300
+    xml = xml.replace(b"</w:body>", b"<w:p>" + loeb + b"</w:p></w:body>")
+
+    besked = _afvist(_omskrevet(docx, erstat={"word/document.xml": xml}))
+
+    assert "mere end 500 dele i dets XML" in besked
+
+
 def test_broken_xml_in_the_document_gives_a_danish_message_not_a_crash():
     fil = _omskrevet(_docx(), erstat={"word/document.xml": b"<w:document><w:body><w:p>"})
 
