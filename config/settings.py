@@ -169,6 +169,9 @@ MAALINGER_UPLOAD_MAX_BYTES = int(os.environ.get("MAALINGER_UPLOAD_MAX_BYTES") or
 MAALINGER_UPLOAD_DIR = Path(
     os.environ.get("MAALINGER_UPLOAD_DIR") or BASE_DIR / "var" / "indlaesninger"
 )
+# A delaftale uploaded as a Word document (read in delaftaler/word/safety.py): the largest
+# file accepted. Real delaftaler are under 1 MB; images make the rest.
+WORD_MAKS_BYTES = int(os.environ.get("WORD_MAKS_BYTES") or 10 * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

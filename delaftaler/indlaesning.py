@@ -72,6 +72,14 @@ def _fejltekst(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _dato(tekst: str | None, sted: str) -> date:
+    """A date as YYYY-MM-DD; a file (or a Word document read into one) may lack it."""
+    try:
+        return date.fromisoformat(tekst or "")
+    except (TypeError, ValueError) as exc:
+        raise IndlaesningsFejl(f"{sted}: »{tekst or ''}« er ikke en dato (ÅÅÅÅ-MM-DD).") from exc
+
+
 def _tal(tekst: str | None, sted: str) -> tuple[Any, int]:
     if tekst in (None, ""):
         return None, 0
@@ -115,8 +123,8 @@ def indlaes_delaftale(
             navn=plan_data["navn"],
             slug=dansk_slug(plan_data["navn"]),
             kommune=plan_data["kommune"],
-            gyldig_fra=date.fromisoformat(plan_data["gyldig_fra"]),
-            gyldig_til=date.fromisoformat(plan_data["gyldig_til"]),
+            gyldig_fra=_dato(plan_data["gyldig_fra"], "helhedsplanens startdato"),
+            gyldig_til=_dato(plan_data["gyldig_til"], "helhedsplanens slutdato"),
         )
         _gem(plan, "helhedsplan", **hvem)
     eksisterende = Delaftale.objects.filter(helhedsplan=plan, indsatsomraade=indsatsomraade).first()
@@ -126,7 +134,7 @@ def indlaes_delaftale(
             "stedet, eller indlæs dokumentet i en anden helhedsplan."
         )
     if eksisterende:
-        if not eksisterende.versioner.exists():
+        if publicer and not eksisterende.versioner.exists():
             version_foerste(delaftale=eksisterende, godkendt=godkendt_tid)
         return Resultat(eksisterende, oprettet=False)
 
@@ -145,8 +153,8 @@ def indlaes_delaftale(
     aftale = Delaftale(
         helhedsplan=plan,
         indsatsomraade=indsatsomraade,
-        gyldig_fra=date.fromisoformat(aftale_data["gyldig_fra"]),
-        gyldig_til=date.fromisoformat(aftale_data["gyldig_til"]),
+        gyldig_fra=_dato(aftale_data["gyldig_fra"], "delaftalens startdato"),
+        gyldig_til=_dato(aftale_data["gyldig_til"], "delaftalens slutdato"),
         **{felt: aftale_data.get(felt, "") for felt in Delaftale.TEKSTFELTER},
     )
     _gem(aftale, "delaftale", **hvem)

@@ -21,11 +21,12 @@ urlpatterns = [
     # approval, history and restore (publicering/urls.py). All names live in this namespace.
     path("opfoelgninger/", include(opfoelgning_urls.oversigt)),
     path("", include(oprettelse_urls)),  # »Ny delaftale«: /udkast/ny/
+    # Word (word/urls.py): in at /udkast/ny/word/, out as …/<indsats>.docx, its versions'
+    # and the draft's.
+    path("", include(word_urls)),
     # Mit overblik, log ind and log ud (overblik/urls.py).
     path("", include(overblik_urls)),
     path("", include(publicering_urls)),
-    # The delaftale as Word (word/urls.py): …/<indsats>.docx, its versions' and the draft's.
-    path("", include(word_urls)),
     path("<slug:helhedsplan>/<slug:indsats>/opfoelgning/", include(opfoelgning_urls)),
     path("<slug:helhedsplan>/", views.helhedsplan_side, name="helhedsplan"),
     path("<slug:helhedsplan>/<slug:indsats>/", views.delaftale_side, name="delaftale"),

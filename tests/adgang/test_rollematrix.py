@@ -304,6 +304,20 @@ SIDER = [
         svar(LOGIN, 400, 400, 403, 400, 400),
         "post",
     ),
+    # »Indlæs delaftale fra Word«: as »Ny delaftale«. A POST without a file is a 400.
+    Raekke(
+        "delaftaler:indlaes_word",
+        "GET",
+        lambda d: reverse("delaftaler:indlaes_word"),
+        svar(LOGIN, 200, 200, 403, 200, 200),
+    ),
+    Raekke(
+        "delaftaler:indlaes_word",
+        "POST",
+        lambda d: reverse("delaftaler:indlaes_word"),
+        svar(LOGIN, 400, 400, 403, 400, 400),
+        "post",
+    ),
     *(
         raekke
         for navn in ("delaftaler:udkast_publicer", "delaftaler:udkast_indstil")
