@@ -363,3 +363,20 @@ def test_the_board_gets_a_403_and_the_anonymous_the_login_page(client, kopiby):
     bestyrelse.groups.add(Group.objects.get(name=BESTYRELSE))
     client.force_login(bestyrelse)
     assert client.get(URL).status_code == 403
+
+
+def test_the_command_without_a_plan_creates_the_helhedsplan_from_the_documents_metadata(
+    tmp_path, db
+):
+    randers = _data(FIXTURER["randers"])
+    sti = tmp_path / "randers.docx"
+    sti.write_bytes(dokumenter.som_eksporten(randers))
+    call_command("indlaes_word", str(sti))
+    plan = Helhedsplan.objects.get(navn=randers["helhedsplan"]["navn"])
+    assert plan.kommune == randers["helhedsplan"]["kommune"]
+    assert [o.navn for o in plan.boligomraader.all()] == [
+        o["navn"] for o in randers["helhedsplan"]["boligomraader"]
+    ]
+    aftale = plan.delaftaler.get()
+    assert aftale.indsatsomraade.navn == randers["delaftale"]["indsatsomraade"]
+    assert not aftale.versioner.exists()
