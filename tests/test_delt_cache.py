@@ -154,29 +154,28 @@ def servere(redis_url, tmp_path_factory):
     """Servers A and B on the shared Redis, C on a Redis that is not there."""
     tmp = tmp_path_factory.mktemp("delt-cache")
     env = produktionsmiljoe(tmp, redis_url)
-    samler = subprocess.Popen(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    opsat = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", OPSAETNING],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert opsat.returncode == 0, opsat.stderr[-3000:]
-    _, fejl = samler.communicate(timeout=300)
-    assert samler.returncode == 0, fejl
     lukket = f"redis://127.0.0.1:{fri_port()}/0"
     processer, servere_ = [], {}
     try:
+        # collectstatic, the data and the servers' start side by side: they share nothing
+        # until the first page is asked for.
+        samler = subprocess.Popen(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        opsaetning = subprocess.Popen(
+            [PYTHON, "manage.py", "shell", "-c", OPSAETNING],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        processer += [samler, opsaetning]
         for navn, url in (("A", redis_url), ("B", redis_url), ("C", lukket)):
             port = fri_port()
             log = tmp / f"gunicorn-{navn}.log"
@@ -196,12 +195,16 @@ def servere(redis_url, tmp_path_factory):
                     )  # fmt: skip
                 )
             servere_[navn] = Server(port, log)
+        for proc in (samler, opsaetning):
+            _, fejl = proc.communicate(timeout=300)
+            assert proc.returncode == 0, fejl[-3000:]
         for server in servere_.values():
             server.vent()
         yield servere_
     finally:
         for proc in processer:
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
         for proc in processer:
             proc.wait(timeout=30)
 
