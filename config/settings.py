@@ -156,7 +156,7 @@ def redis_cache(url: str, *, praefiks: str) -> dict:
 # Rendered PDFs are cached under a digest of their content (delaftaler/pdf.py), so an
 # entry never goes stale and needs no expiry. PDF_CACHE picks the store:
 # - "redis" (default when REDIS_URL is set): the same Redis as the pages, its own prefix.
-#   Each PDF is tens to a few hundred KB (the 10× delaftale ~0,3 MB) and can be rendered
+#   Each PDF is 80–500 KB (Vejle and a delaftale ten times its size) and can be rendered
 #   again in seconds, so a Redis of a few hundred MB that drops the least used (README)
 #   holds every PDF readers ask for, and all servers share them without a shared disk.
 #   Choose "fil" or "database" to keep PDFs across a Redis restart or out of its memory.
