@@ -481,6 +481,9 @@ def test_a_page_rendered_by_other_code_is_not_served(tmp_path):
     udgaver.append(kode_udgave(tmp_path))
     (tmp_path / "constraints.txt").write_text("Django==5.2.20\n")
     udgaver.append(kode_udgave(tmp_path))
-    (tmp_path / "delaftaler" / "noter.txt").write_text("not code")
-    assert len(set(udgaver)) == 4
-    assert kode_udgave(tmp_path) == udgaver[-1]
+    (tmp_path / "static" / "logo.png").write_bytes(b"\x89PNG")
+    udgaver.append(kode_udgave(tmp_path))
+    assert len(set(udgaver)) == 5
+    (tmp_path / "delaftaler" / "__pycache__").mkdir()
+    (tmp_path / "delaftaler" / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"\0")
+    assert kode_udgave(tmp_path) == udgaver[-1], "Python's own cache is not code"

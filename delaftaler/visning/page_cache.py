@@ -49,9 +49,8 @@ from delaftaler.models import Boligomraade, Delaftale, Helhedsplan, Opfoelgning,
 LEVETID = 300
 
 # What a page is made from besides the data: the project's code, templates and static
-# files, and the pinned packages (Python and npm).
+# files (every file in these folders), and the pinned packages (Python and npm).
 KODE_MAPPER = ("config", "delaftaler", "indikatorer", "aktiviteter", "templates", "static")
-KODE_ENDELSER = frozenset({".py", ".html", ".css", ".js", ".svg", ".json"})
 KODE_FILER = ("constraints.txt", "package-lock.json")
 
 
@@ -60,7 +59,11 @@ def kode_udgave(rod: Path) -> str:
     h = hashlib.sha256()
     filer = [rod / navn for navn in KODE_FILER]
     for mappe in KODE_MAPPER:
-        filer += (f for f in (rod / mappe).rglob("*") if f.suffix in KODE_ENDELSER)
+        filer += (
+            f
+            for f in (rod / mappe).rglob("*")
+            if "__pycache__" not in f.parts and f.suffix != ".pyc"
+        )
     for fil in sorted(f for f in filer if f.is_file()):
         h.update(f"{fil.relative_to(rod)}\0".encode())
         h.update(hashlib.sha256(fil.read_bytes()).digest())
