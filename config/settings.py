@@ -143,8 +143,8 @@ def redis_cache(url: str, *, praefiks: str) -> dict:
         "TIMEOUT": 300,
         "OPTIONS": {
             # The most a Redis that does not answer costs a request (then that process
-            # leaves it alone for a few seconds). Redis on the local network answers in
-            # well under a millisecond; a PDF of a few MB is read within a second.
+            # leaves it alone for a few seconds). One that works gives a page or PDF in
+            # 0,2–1 ms (benchmarks/README.md), plus the network's transfer time.
             "socket_connect_timeout": 0.5,
             "socket_timeout": 1.0,
             # A pooled connection idle this long is checked before use (Redis restarted).

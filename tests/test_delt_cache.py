@@ -157,8 +157,8 @@ def servere(redis_url, tmp_path_factory):
     lukket = f"redis://127.0.0.1:{fri_port()}/0"
     processer, servere_ = [], {}
     try:
-        # collectstatic, the data and the servers' start side by side: they share nothing
-        # until the first page is asked for.
+        # The data beside collectstatic and then the servers' start: a server reads the
+        # collected files' manifest when it starts, the database when a page is asked for.
         samler = subprocess.Popen(
             [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=BASE_DIR,
@@ -176,6 +176,8 @@ def servere(redis_url, tmp_path_factory):
             text=True,
         )
         processer += [samler, opsaetning]
+        _, fejl = samler.communicate(timeout=300)
+        assert samler.returncode == 0, fejl[-3000:]
         for navn, url in (("A", redis_url), ("B", redis_url), ("C", lukket)):
             port = fri_port()
             log = tmp / f"gunicorn-{navn}.log"
@@ -195,9 +197,8 @@ def servere(redis_url, tmp_path_factory):
                     )  # fmt: skip
                 )
             servere_[navn] = Server(port, log)
-        for proc in (samler, opsaetning):
-            _, fejl = proc.communicate(timeout=300)
-            assert proc.returncode == 0, fejl[-3000:]
+        _, fejl = opsaetning.communicate(timeout=300)
+        assert opsaetning.returncode == 0, fejl[-3000:]
         for server in servere_.values():
             server.vent()
         yield servere_
@@ -304,7 +305,8 @@ def test_a_publication_on_one_server_reaches_readers_of_the_other_within_sidecac
     publiceret = time.monotonic()
 
     svar: list[tuple[float, bool]] = []  # (seconds after the publication, new version?)
-    while (sekunder := time.monotonic() - publiceret) < SIDECACHE_SEKUNDER + 0.4:
+    while sum(sekunder >= SIDECACHE_SEKUNDER for sekunder, _ in svar) < 5:
+        sekunder = time.monotonic() - publiceret
         svar.append((sekunder, NYT_NUMMER in side(b, SIDE)))
         time.sleep(0.05)
     # B kept the old page from before the publication, at most SIDECACHE_SEKUNDER: every
