@@ -19,6 +19,7 @@ import re
 import runpy
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -205,7 +206,7 @@ def servere(redis_url, tmp_path_factory):
     finally:
         for proc in processer:
             if proc.poll() is None:
-                proc.terminate()
+                proc.send_signal(signal.SIGINT)  # gunicorn: stop at once, not gracefully
         for proc in processer:
             proc.wait(timeout=30)
 
@@ -322,21 +323,16 @@ def test_the_pdf_rendered_on_one_server_is_reused_by_the_other(servere, redis_ur
     a, b = servere["A"], servere["B"]
     cookies = log_ind(a)
     foer = redis_tal(redis_url)
-    start = time.monotonic()
-    status, headers, fra_a = a.hent(UDKAST_PDF, cookies=cookies)
-    a_tid = time.monotonic() - start
+    status, _, fra_a = a.hent(UDKAST_PDF, cookies=cookies)
     assert status == 200 and fra_a.startswith(b"%PDF-"), status
     efter_a = redis_tal(redis_url)
     assert forskel(foer, efter_a)["skrevet"] == 1, "A rendered the PDF and stored it"
 
-    start = time.monotonic()
     status, _, fra_b = b.hent(UDKAST_PDF, cookies=dict(cookies))
-    b_tid = time.monotonic() - start
     efter_b = redis_tal(redis_url)
     assert status == 200 and fra_b == fra_a
     assert forskel(efter_a, efter_b)["skrevet"] == 0, "B rendered no PDF of its own"
-    assert forskel(efter_a, efter_b)["fundet"] >= 1
-    assert b_tid < a_tid / 3, (a_tid, b_tid)
+    assert forskel(efter_a, efter_b)["fundet"] >= 1, "B found A's PDF in Redis"
 
 
 def test_a_server_whose_redis_is_down_still_answers_and_says_so_in_its_log(servere):
@@ -379,7 +375,9 @@ def test_a_redis_that_comes_back_is_used_again_after_the_pause(redis_url, caplog
     cache = redis_cache.TolerantRedisCache(url, redis_indstillinger(url, praefiks="t"))
     assert cache.get("x") is None
     # Redis is back: the same cache, now pointed at the running one.
-    levende = redis_cache.TolerantRedisCache(redis_url, redis_indstillinger(url, praefiks="t"))
+    levende = redis_cache.TolerantRedisCache(
+        redis_url, redis_indstillinger(redis_url, praefiks="t")
+    )
     monkeypatch.setattr(cache, "_cache", levende._cache)
     cache.set("x", 1)
     assert cache.get("x") is None, "still resting"
