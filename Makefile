@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL = $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run serve serve-miljoe test setup browser harfbuzz lint format migrate clean
+.PHONY: run serve serve-miljoe test setup browser harfbuzz redis lint format migrate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,12 +68,20 @@ harfbuzz:
 		echo "Installerer Debians libharfbuzz-subset0 …"; \
 		$(APT_INSTALL) libharfbuzz-subset0 >/dev/null; }
 
-test: setup browser
+# tests/test_delt_cache.py starts its own redis-server (a free port, no persistence) to
+# test several app servers sharing one cache (REDIS_URL).
+redis:
+	@command -v redis-server >/dev/null || { \
+		echo "Installerer Debians redis-server …"; \
+		$(APT_INSTALL) redis-server >/dev/null; }
+
+# The tests run without the shell's REDIS_URL: they start their own Redis where they need one.
+test: setup browser redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -W error::DeprecationWarning -m pytest -n 2 --dist loadgroup
+	env -u REDIS_URL $(BIN)/python -W error::DeprecationWarning -m pytest -n 2 --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/last.py                 # both scenarios
     .venv/bin/python benchmarks/last.py --varighed 15 --gemmere 60
     .venv/bin/python benchmarks/last.py --kun-gemning --gemmere 32   # saving only
+    .venv/bin/python benchmarks/last.py --redis --kun-laesning       # the caches in Redis
 
 Creates a throwaway database (dropped afterwards), loads the demo data with
 `manage.py demo`, collects the static files and starts gunicorn with config/gunicorn.py
@@ -12,7 +13,9 @@ and DEBUG=0, as `make serve` does (plain HTTP on 127.0.0.1, so SECURE_SSL_REDIRE
    (cached after the first request) and the overview, each beside a static file of the
    same size (its ceiling: whitenoise, no database, no view). Prints req/s, p50/p95/p99
    and errors (connection errors, timeouts, non-2xx/3xx answers). Requests are logged as
-   in production unless --uden-log; --sidecache sets SIDECACHE_SEKUNDER.
+   in production unless --uden-log; --sidecache sets SIDECACHE_SEKUNDER. --redis starts
+   Debian's redis-server on a free port (in memory only, as README »Drift« describes) and
+   gives gunicorn its REDIS_URL: the page cache and the PDF cache then live there.
 2. Saving: 20 staff members, each logged in with their own account, save the follow-up
    entry grid of the same draft year over and over for 60 s, every value set to their own
    number. Two people cannot overwrite each other's work, so a save made on a stale page
@@ -24,8 +27,8 @@ and DEBUG=0, as `make serve` does (plain HTTP on 127.0.0.1, so SECURE_SSL_REDIRE
    accepted save was even sent, and that other save came back first: the later one then
    wrote over values it never saw. The script counts such pairs; it must be 0.
 
-Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Debian's wrk (installed
-with apt-get if missing).
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Debian's wrk (and for
+--redis its redis-server; both installed with apt-get if missing).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -82,6 +86,24 @@ def manage(env: dict, *args: str, stdin: str | None = None) -> str:
     if r.returncode:
         sys.exit(f"manage.py {' '.join(args)} fejlede:\n{r.stderr[-3000:]}")
     return r.stdout
+
+
+def start_redis(mappe: Path) -> tuple[subprocess.Popen, str]:
+    """redis-server on a free port, nothing written to disk; returns it and its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(mappe), "--maxmemory", "512mb",
+         "--maxmemory-policy", "allkeys-lru", "--logfile", str(mappe / "redis.log")],
+    )  # fmt: skip
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    return proc, f"redis://127.0.0.1:{port}/0"
 
 
 def hent(port: int, sti: str, metode="GET", body=None, headers=None):
@@ -207,7 +229,13 @@ def main() -> None:
     ap.add_argument("--gemmere", type=int, default=60, help="sekunder for gemme-scenariet")
     ap.add_argument("--klienter", type=int, default=20)
     ap.add_argument("--kun-gemning", action="store_true", help="kun gemme-scenariet")
-    ap.add_argument("--pdf-cache", default="database", choices=["database", "fil"])
+    ap.add_argument("--kun-laesning", action="store_true", help="kun læse-scenariet")
+    ap.add_argument("--redis", action="store_true", help="REDIS_URL: cachen i en Redis")
+    ap.add_argument(
+        "--pdf-cache",
+        choices=["database", "fil", "redis"],
+        help="PDF_CACHE (standard: redis med --redis, ellers database)",
+    )
     ap.add_argument(
         "--sidecache", default="1", help="SIDECACHE_SEKUNDER for gunicorn (0: første lag alene)"
     )
@@ -215,8 +243,11 @@ def main() -> None:
         "--uden-log", dest="log", action="store_false", help="LOG_REQUESTS=0 (proxyen logger)"
     )
     args = ap.parse_args()
+    args.pdf_cache = args.pdf_cache or ("redis" if args.redis else "database")
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    if args.redis and not shutil.which("redis-server"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "redis-server"], check=True)
 
     db = f"delaftaler_last_{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="last-"))
@@ -233,8 +264,10 @@ def main() -> None:
         "SIDECACHE_SEKUNDER": args.sidecache,
         "MPLCONFIGDIR": os.environ.get("MPLCONFIGDIR") or str(BASE_DIR / "var" / "matplotlib"),
     }
-    gunicorn = None
+    gunicorn = redis = None
     try:
+        if args.redis:
+            redis, env["REDIS_URL"] = start_redis(tmp)
         demo = env | {"DEBUG": "1"}
         manage(demo, "migrate", "--noinput")
         manage(demo, "createcachetable")
@@ -302,7 +335,8 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
                     wrk(f"http://127.0.0.1:{port}{url}", 3, args.forbindelser, lua)
             print(
                 f"wrk -t2 -c{args.forbindelser} -d{args.varighed}s; {os.cpu_count()} kerner; "
-                f"PDF-cache: {args.pdf_cache}; SIDECACHE_SEKUNDER: {args.sidecache}; "
+                f"PDF-cache: {args.pdf_cache}; REDIS_URL: {'ja' if args.redis else 'nej'}; "
+                f"SIDECACHE_SEKUNDER: {args.sidecache}; "
                 f"log pr. forespørgsel: {'ja' if args.log else 'nej'}\n"
             )
             print(
@@ -322,6 +356,8 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
                         f"| {m['p50']:6.1f} | {m['p95']:6.1f} | {m['p99']:6.1f} | {m['fejl']:4d} |",
                         flush=True,
                     )
+        if args.kun_laesning:
+            return
 
         print(f"\n{args.klienter} medarbejdere gemmer opfølgningen {AAR} i {args.gemmere} s …")
         slut = time.monotonic() + args.gemmere
@@ -374,6 +410,9 @@ print(Maaling.objects.filter(opfoelgning=o).count())
         if gunicorn:
             gunicorn.terminate()
             gunicorn.wait(timeout=30)
+        if redis:
+            redis.terminate()
+            redis.wait(timeout=30)
         psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -126,14 +126,45 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several app servers, or gunicorn's several workers, share one cache when REDIS_URL is set
+# (e.g. redis://127.0.0.1:6379/0; README »Drift«): a page or PDF rendered by one is served
+# by all. Without it each process keeps its own in memory, as before. Redis is reached
+# through config/redis_cache.py: Django's backend, except that a Redis that is down or
+# hangs makes a cache miss (the page is rendered) and a log line, never a 500.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+
+def redis_cache(url: str, *, praefiks: str) -> dict:
+    """A cache in the Redis at ``url``, its keys under ``praefiks``."""
+    return {
+        "BACKEND": "config.redis_cache.TolerantRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": praefiks,
+        "TIMEOUT": 300,
+        "OPTIONS": {
+            # The most a Redis that does not answer costs a request (then that process
+            # leaves it alone for a few seconds). One that works gives a page or PDF in
+            # 0,2–1 ms (benchmarks/README.md), plus the network's transfer time.
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 1.0,
+            # A pooled connection idle this long is checked before use (Redis restarted).
+            "health_check_interval": 30,
+        },
+    }
+
+
 # Rendered PDFs are cached under a digest of their content (delaftaler/pdf.py), so an
 # entry never goes stale and needs no expiry. PDF_CACHE picks the store:
-# - "fil" (default): files in PDF_CACHE_DIR. With several app servers that folder must be
-#   shared storage (NFS or similar), or each server renders its own copy.
+# - "redis" (default when REDIS_URL is set): the same Redis as the pages, its own prefix.
+#   Each PDF is 80–500 KB (Vejle and a delaftale ten times its size) and can be rendered
+#   again in seconds, so a Redis of a few hundred MB that drops the least used (README)
+#   holds every PDF readers ask for, and all servers share them without a shared disk.
+#   Choose "fil" or "database" to keep PDFs across a Redis restart or out of its memory.
+# - "fil" (default otherwise): files in PDF_CACHE_DIR. With several app servers that folder
+#   must be shared storage (NFS or similar), or each server renders its own copy.
 # - "database": the table »pdf_cache« in the one PostgreSQL every app server uses
 #   (`manage.py createcachetable`, which `make serve` runs). Nothing to share besides it.
-# The default cache only holds derived values (rendered charts) and may stay per process.
-PDF_CACHE = os.environ.get("PDF_CACHE", "fil").strip().lower()
+PDF_CACHE = (os.environ.get("PDF_CACHE") or ("redis" if REDIS_URL else "fil")).strip().lower()
 PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or BASE_DIR / "var" / "pdf-cache")
 if PDF_CACHE == "database":
     _PDF_CACHE = {
@@ -150,10 +181,20 @@ elif PDF_CACHE == "fil":
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 1000},
     }
+elif PDF_CACHE == "redis" and REDIS_URL:
+    _PDF_CACHE = {**redis_cache(REDIS_URL, praefiks="delaftaler-pdf"), "TIMEOUT": None}
+elif PDF_CACHE == "redis":
+    raise ImproperlyConfigured("PDF_CACHE=redis kræver, at REDIS_URL er sat.")
 else:
-    raise ImproperlyConfigured("PDF_CACHE skal være »fil« eller »database«.")
+    raise ImproperlyConfigured("PDF_CACHE skal være »fil«, »database« eller »redis«.")
+# The default cache holds the finished public pages (delaftaler/visning/page_cache.py), the
+# versions' PDFs as read from the database and the rendered charts.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        redis_cache(REDIS_URL, praefiks="delaftaler")
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
     "pdf": _PDF_CACHE,
 }
 # How long an anonymous reader may be given a public page or PDF another reader was given

@@ -12,18 +12,32 @@
    the first layer's "at once").
 
 Logged-in people always get a fresh page: theirs shows their own links, drafts and
-messages. Both layers live in each app process's memory; a process that starts cold
-renders each page once.
+messages.
+
+Where they live: the first layer is the cache "default", each process's memory unless
+REDIS_URL is set, and then one Redis all app servers share (config/settings.py). Its
+keys are read from the database, never counted per process, so a publication made on
+one server changes the key every server computes at once; nothing has to be told to
+forget. The key also names the code that rendered the page (``kode_udgave``): while
+the app servers are restarted one by one onto a new version, a page rendered by the
+old code (its templates, its static files' hashed names) is not served by the new,
+nor the other way round. The second layer stays in each process's memory even with
+Redis: it is there to answer without any round trip, and what it may hand out is
+already bounded by time in every process alike (each copy is at most
+``SIDECACHE_SEKUNDER`` old), so sharing it would add a network call per request and
+shorten no delay.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -33,6 +47,34 @@ from django.http import HttpRequest, HttpResponse
 from delaftaler.models import Boligomraade, Delaftale, Helhedsplan, Opfoelgning, Version
 
 LEVETID = 300
+
+# What a page is made from besides the data: the project's code, templates and static
+# files (every file in these folders), and the pinned packages (Python and npm).
+KODE_MAPPER = ("config", "delaftaler", "indikatorer", "aktiviteter", "templates", "static")
+KODE_FILER = ("constraints.txt", "package-lock.json")
+
+
+def kode_udgave(rod: Path) -> str:
+    """A digest of the code under ``rod`` that renders the pages (KODE_MAPPER, KODE_FILER)."""
+    h = hashlib.sha256()
+    filer = [rod / navn for navn in KODE_FILER]
+    for mappe in KODE_MAPPER:
+        filer += (
+            f
+            for f in (rod / mappe).rglob("*")
+            if "__pycache__" not in f.parts and f.suffix != ".pyc"
+        )
+    for fil in sorted(f for f in filer if f.is_file()):
+        h.update(f"{fil.relative_to(rod)}\0".encode())
+        h.update(hashlib.sha256(fil.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def _udgave() -> str:
+    """This process's code, read once (tens of milliseconds): a process runs the code it
+    started with."""
+    return kode_udgave(Path(settings.BASE_DIR))
 
 
 def _kan_caches(request: HttpRequest) -> bool:
@@ -52,7 +94,7 @@ def cachet_side(
     dele = noegle()
     if dele is None:
         return side()
-    raa = repr((request.path, sorted(request.GET.lists()), dele))
+    raa = repr((_udgave(), request.path, sorted(request.GET.lists()), dele))
     cache_noegle = "side:" + hashlib.sha256(raa.encode()).hexdigest()
     cache = caches["default"]
     gemt = cache.get(cache_noegle)
