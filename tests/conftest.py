@@ -1,6 +1,9 @@
 import hashlib
 import importlib
 import os
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -290,3 +293,31 @@ def genbrugt_pdf(request, _genbrugte_pdfer, monkeypatch):
         return _genbrugte_pdfer[noegle]
 
     monkeypatch.setattr(pdf, "render_pdf", render_pdf)
+
+
+@pytest.fixture(scope="session")
+def samlede_statiske_filer(tmp_path_factory) -> Path:
+    """``collectstatic`` as ``make serve`` runs it (DEBUG=0), once for the real servers the
+    tests start (tests/test_drift.py, tests/test_delt_cache.py: one xdist group, so one
+    worker): it costs seconds of CPU, and the servers only read what it leaves."""
+    mappe = tmp_path_factory.mktemp("samlet") / "static"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env |= {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "STATIC_ROOT": str(mappe),
+        "DATABASE_URL": f"sqlite:///{mappe.parent / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("REDIS_URL", None)
+    resultat = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stderr[-3000:]
+    return mappe

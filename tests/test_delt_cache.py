@@ -36,7 +36,8 @@ from config.settings import redis_cache as redis_indstillinger
 from delaftaler.visning.page_cache import kode_udgave
 
 # One worker starts the servers for all of them (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("delt_cache")
+# One group with tests/test_drift.py: the servers share one collectstatic (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("gunicorn")
 
 BASE_DIR = Path(settings.BASE_DIR)
 PYTHON = sys.executable
@@ -151,23 +152,14 @@ def produktionsmiljoe(tmp: Path, redis_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def servere(redis_url, tmp_path_factory):
-    """Servers A and B on the shared Redis, C on a Redis that is not there."""
+def servere(redis_url, tmp_path_factory, samlede_statiske_filer):
+    """Servers A and B on the shared Redis, C on a Redis that is not there. The data is
+    made while they start: a server reads the database only when a page is asked for."""
     tmp = tmp_path_factory.mktemp("delt-cache")
-    env = produktionsmiljoe(tmp, redis_url)
+    env = produktionsmiljoe(tmp, redis_url) | {"STATIC_ROOT": str(samlede_statiske_filer)}
     lukket = f"redis://127.0.0.1:{fri_port()}/0"
     processer, servere_ = [], {}
     try:
-        # The data beside collectstatic and then the servers' start: a server reads the
-        # collected files' manifest when it starts, the database when a page is asked for.
-        samler = subprocess.Popen(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
         opsaetning = subprocess.Popen(
             [PYTHON, "manage.py", "shell", "-c", OPSAETNING],
             cwd=BASE_DIR,
@@ -176,9 +168,7 @@ def servere(redis_url, tmp_path_factory):
             stderr=subprocess.PIPE,
             text=True,
         )
-        processer += [samler, opsaetning]
-        _, fejl = samler.communicate(timeout=300)
-        assert samler.returncode == 0, fejl[-3000:]
+        processer.append(opsaetning)
         for navn, url in (("A", redis_url), ("B", redis_url), ("C", lukket)):
             port = fri_port()
             log = tmp / f"gunicorn-{navn}.log"
