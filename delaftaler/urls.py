@@ -6,12 +6,16 @@ from delaftaler.opfoelgning import urls as opfoelgning_urls
 from delaftaler.oprettelse import urls as oprettelse_urls
 from delaftaler.overblik import urls as overblik_urls
 from delaftaler.publicering import urls as publicering_urls
+from delaftaler.tvaers import urls as tvaers_urls
 from delaftaler.word import urls as word_urls
 
 app_name = "delaftaler"
 
 urlpatterns = [
     path("", views.oversigt, name="oversigt"),
+    # The view across plans (tvaers/urls.py): before <slug:helhedsplan>/, which would take
+    # »oversigt« for a plan's slug.
+    path("", include(tvaers_urls)),
     path(
         "overblik/notifikationer/",
         notifikationer_views.notifikationsvalg,

@@ -44,7 +44,14 @@ from django.core.cache import caches
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 
-from delaftaler.models import Boligomraade, Delaftale, Helhedsplan, Opfoelgning, Version
+from delaftaler.models import (
+    Boligomraade,
+    Delaftale,
+    Helhedsplan,
+    Indsatsomraade,
+    Opfoelgning,
+    Version,
+)
 
 LEVETID = 300
 
@@ -247,4 +254,16 @@ def oversigt_noegle() -> tuple:
         Boligomraade.history.aggregate(h=Max("history_id")),
         Version.objects.aggregate(v=Max("pk"), d=Count("delaftale", distinct=True)),
         Delaftale.objects.aggregate(n=Count("pk"), u=Count("pk", filter=Q(versioner=None))),
+    )
+
+
+def tvaers_noegle() -> tuple:
+    """What the view across plans shows: the overview's parts, the approved years (an
+    approval or a reopening changes them) and the plans' thresholds and names."""
+    return (
+        oversigt_noegle(),
+        Opfoelgning.objects.filter(status=Opfoelgning.Status.GODKENDT).aggregate(
+            n=Count("pk"), t=Max("aendret"), p=Max("pk")
+        ),
+        Indsatsomraade.objects.aggregate(n=Count("pk"), p=Max("pk")),
     )

@@ -651,6 +651,14 @@ def _genskab(o: Opfoelgning, grundlag: dict) -> None:
     o.aktivitet_status_liste = _deserialiser(grundlag["aktivitet_status"])
 
 
+def genskab_grundlag(o: Opfoelgning) -> None:
+    """A sent or approved year ready for byg_rapport() from its frozen basis alone, without
+    the board's comments and the record (the view across plans shows only numbers)."""
+    o.kommentar_liste = []
+    o.haendelse_liste = []
+    _genskab(o, o.grundlag)
+
+
 def _samlet_pks(baseline: Baseline) -> list[int]:
     """The areas a baseline »opgjort samlet for« several is summed from (live or frozen)."""
     if hasattr(baseline, "samlet_pks"):

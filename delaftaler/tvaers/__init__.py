@@ -1,0 +1,1 @@
+"""The view across plans (/oversigt/): every current delaftale, and one indikator compared."""

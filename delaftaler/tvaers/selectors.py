@@ -1,0 +1,355 @@
+"""One context for the view across plans, rendered as page, chart, CSV and XLSX.
+
+Sources, both public: each delaftale's latest *published* version (its snapshot, never
+the draft) and its latest *approved* follow-up year, built from what was frozen when it
+went to the board — the very numbers, disclosure and change of that year's report.
+
+Indikatorer are matched across plans by name (case and surrounding spaces ignored):
+each plan has its own rows, and LBF's standard indikatorer carry LBF's wording.
+
+A fixed number of queries whatever the number of plans: the latest versions (one), the
+approved years (one), and the filter's choices (none beyond those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from django import forms
+from django.db.models import OuterRef, Subquery
+
+from delaftaler.models import Delaftale, Opfoelgning, Version
+from delaftaler.opfoelgning.rapport.context import byg_rapport, genskab_grundlag
+from delaftaler.snapshot import fra_snapshot
+from delaftaler.visning.context import byg_visning
+from indikatorer.diskretion import Diskretion
+from indikatorer.models import Indikator
+from indikatorer.tal import med_decimaler
+
+VURDERINGER = {"bedre": "bedre", "vaerre": "dårligere", "uaendret": "uændret"}
+
+
+def indikatornoegle(navn: str) -> str:
+    """How an indikator is recognised across plans: its name, case and spaces aside."""
+    return " ".join(navn.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Raekke:
+    """One place (boligområde or målgruppe) of one plan for the chosen indikator."""
+
+    delaftale: Delaftale
+    sted: str
+    baseline_tekst: str
+    baseline_periode: str
+    seneste_tekst: str
+    seneste_aar: int | None
+    aendring_tekst: str
+    aendring_tal: Decimal | None  # the change as a number, for the spreadsheet
+    vurdering: str  # "bedre", "dårligere", "uændret" or ""
+    # For chart and spreadsheet: None when hidden (or missing).
+    baseline_tal: Decimal | None
+    seneste_tal: Decimal | None
+    skjult: bool
+
+    @property
+    def plan(self):
+        return self.delaftale.helhedsplan
+
+    @property
+    def etiket(self) -> str:
+        return f"{self.plan.navn}: {self.sted}"
+
+
+@dataclass
+class Valg:
+    indikatorer: list[tuple[str, str]]  # (key, shown name), LBF standard first
+    indsatsomraader: list[tuple[str, str]]
+    kommuner: list[str]
+    perioder: list[int]
+
+
+@dataclass
+class TvaersVisning:
+    delaftaler: list[Delaftale]
+    indikator: Indikator | None
+    raekker: list[Raekke]
+    valg: Valg
+    filtre: dict[str, str]
+    diskretioner: set[int] = field(default_factory=set)
+
+    @property
+    def grupper(self) -> list[tuple[str, list[tuple[str, list[Delaftale]]]]]:
+        """The delaftaler by indsatsområde, then kommune."""
+        ud = []
+        efter_omraade = sorted(
+            self.delaftaler, key=lambda d: (d.indsatsomraade.navn, d.helhedsplan.kommune)
+        )
+        for navn, gruppe in groupby(efter_omraade, key=lambda d: d.indsatsomraade.navn):
+            kommuner = [
+                (kommune, sorted(liste, key=lambda d: d.helhedsplan.navn))
+                for kommune, liste in groupby(gruppe, key=lambda d: d.helhedsplan.kommune)
+            ]
+            ud.append((navn, [(k, list(v)) for k, v in kommuner]))
+        return ud
+
+    @property
+    def har_skjulte(self) -> bool:
+        return any(r.skjult for r in self.raekker)
+
+    @property
+    def fodnote(self) -> str:
+        """The rule's footnote, with the threshold when the plans share one."""
+        n = min(self.diskretioner, default=5)
+        return Diskretion(mindste_antal=n).fodnote
+
+    @property
+    def diagramnote(self) -> str:
+        return Diskretion(mindste_antal=min(self.diskretioner, default=5)).diagramnote
+
+    @property
+    def aendringsenhed(self) -> str:
+        i = self.indikator
+        if i is None or i.enhed == Indikator.Enhed.ANTAL:
+            return "antal"
+        return "procentpoint" if i.er_procent else i.enhed_tekst
+
+    def som_raekker(self) -> list[list]:
+        """The table as a spreadsheet's rows: numbers as numbers, hidden ones as »<5«."""
+        ud: list[list] = [
+            [
+                "Helhedsplan",
+                "Kommune",
+                "Indsatsområde",
+                "Boligområde/målgruppe",
+                "Baseline",
+                "Baselineperiode",
+                "Seneste godkendte værdi",
+                "År",
+                "Ændring",
+                "Ændringens enhed",
+                "Udvikling",
+            ]
+        ]
+        for r in self.raekker:
+            ud.append(
+                [
+                    r.plan.navn,
+                    r.plan.kommune,
+                    r.delaftale.indsatsomraade.navn,
+                    r.sted,
+                    r.baseline_tal if r.baseline_tal is not None else r.baseline_tekst,
+                    r.baseline_periode,
+                    r.seneste_tal if r.seneste_tal is not None else r.seneste_tekst,
+                    r.seneste_aar,
+                    r.aendring_tal if r.aendring_tal is not None else r.aendring_tekst,
+                    self.aendringsenhed if r.aendring_tal is not None else "",
+                    r.vurdering,
+                ]
+            )
+        return ud
+
+
+class TvaersFilter(forms.Form):
+    """GET filters; unknown values are ignored rather than refused (a shared link stays
+    readable when a plan's data changes)."""
+
+    indikator = forms.ChoiceField(label="Indikator", required=False)
+    indsatsomraade = forms.ChoiceField(label="Indsatsområde", required=False)
+    kommune = forms.ChoiceField(label="Kommune", required=False)
+    periode = forms.ChoiceField(label="År for seneste godkendte værdi", required=False)
+
+    def __init__(self, data, *, valg: Valg):
+        super().__init__(data)
+        self.fields["indikator"].choices = valg.indikatorer
+        self.fields["indsatsomraade"].choices = [("", "Alle"), *valg.indsatsomraader]
+        self.fields["kommune"].choices = [("", "Alle"), *((k, k) for k in valg.kommuner)]
+        self.fields["periode"].choices = [("", "Alle"), *((str(a), str(a)) for a in valg.perioder)]
+
+    def felter(self, filtre: dict[str, str]) -> list[tuple]:
+        """Each field with its options as (value, label, selected), for the template."""
+        return [
+            (
+                self[navn],
+                [(str(k), tekst, str(k) == filtre.get(navn, "")) for k, tekst in felt.choices],
+            )
+            for navn, felt in self.fields.items()
+        ]
+
+    def valgte(self) -> dict[str, str]:
+        if not self.is_bound:
+            return {}
+        return {
+            navn: self.data.get(navn, "")
+            for navn in self.fields
+            if self.data.get(navn, "") in {str(k) for k, _ in self.fields[navn].choices}
+        }
+
+
+def _seneste_versioner() -> list[Version]:
+    nyeste = Version.objects.filter(delaftale=OuterRef("delaftale")).order_by("-nummer")
+    return list(
+        Version.objects.filter(nummer=Subquery(nyeste.values("nummer")[:1]))
+        .defer("pdf")
+        .select_related("delaftale__helhedsplan", "delaftale__indsatsomraade")
+        .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn")
+    )
+
+
+def _godkendte_aar(delaftale_ids: list[int]) -> dict[int, Opfoelgning]:
+    """Each delaftale's latest approved year that has its frozen basis."""
+    seneste: dict[int, Opfoelgning] = {}
+    for o in Opfoelgning.objects.filter(
+        delaftale_id__in=delaftale_ids, status=Opfoelgning.Status.GODKENDT
+    ).order_by("aar"):
+        if o.grundlag is not None:
+            seneste[o.delaftale_id] = o
+    return seneste
+
+
+def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
+    """The view across plans for these GET parameters (a QueryDict, or {})."""
+    versioner = _seneste_versioner()
+    snapshots = {v.delaftale_id: fra_snapshot(v.indhold, delaftale=v.delaftale) for v in versioner}
+    godkendte = _godkendte_aar(list(snapshots))
+
+    navne: dict[str, tuple[bool, str]] = {}
+    forekomster: dict[str, Indikator] = {}
+    for d in snapshots.values():
+        for dm in d.delmaal_liste:
+            for i in dm.indikator_liste:
+                noegle = indikatornoegle(i.navn)
+                forekomster.setdefault(noegle, i)
+                lbf, navn = navne.get(noegle, (False, i.navn))
+                navne[noegle] = (lbf or i.lbf_standard, navn)
+    indikatorer = sorted(navne.items(), key=lambda x: (not x[1][0], x[1][1].casefold()))
+    alle = [v.delaftale for v in versioner]
+    valg = Valg(
+        indikatorer=[(k, f"{navn} (LBF)" if lbf else navn) for k, (lbf, navn) in indikatorer],
+        indsatsomraader=sorted({(d.indsatsomraade.slug, d.indsatsomraade.navn) for d in alle}),
+        kommuner=sorted({d.helhedsplan.kommune for d in alle}),
+        perioder=sorted({o.aar for o in godkendte.values()}, reverse=True),
+    )
+    form = TvaersFilter(data or None, valg=valg)
+    filtre = form.valgte()
+    indikator_noegle = filtre.get("indikator") or (indikatorer[0][0] if indikatorer else "")
+
+    def med(d: Delaftale) -> bool:
+        if filtre.get("indsatsomraade") and d.indsatsomraade.slug != filtre["indsatsomraade"]:
+            return False
+        if filtre.get("kommune") and d.helhedsplan.kommune != filtre["kommune"]:
+            return False
+        if filtre.get("periode"):
+            o = godkendte.get(d.pk)
+            return o is not None and str(o.aar) == filtre["periode"]
+        return True
+
+    valgte = [d for d in alle if med(d)]
+    raekker: list[Raekke] = []
+    valgt_indikator = forekomster.get(indikator_noegle)
+    diskretioner: set[int] = set()
+    for d in valgte:
+        snapshot = snapshots[d.pk]
+        if d.pk in godkendte:
+            nye = _fra_godkendt_aar(godkendte[d.pk], d, indikator_noegle)
+        else:
+            nye = _fra_publiceret(snapshot, indikator_noegle)
+        if nye:
+            diskretioner.add(d.helhedsplan.mindste_antal)
+            raekker += [r for _, r in nye]
+    return (
+        TvaersVisning(
+            delaftaler=valgte,
+            indikator=valgt_indikator,
+            raekker=raekker,
+            valg=valg,
+            filtre={**filtre, "indikator": indikator_noegle},
+            diskretioner=diskretioner,
+        ),
+        form,
+    )
+
+
+def _fra_godkendt_aar(
+    o: Opfoelgning, delaftale: Delaftale, noegle: str
+) -> list[tuple[Indikator, Raekke]]:
+    """The approved year's report rows for the indikator: baseline, value and change as
+    the board approved them, under the public disclosure rule."""
+    o.delaftale = delaftale
+    genskab_grundlag(o)
+    rapport = byg_rapport(o, Diskretion.for_plan(delaftale.helhedsplan))
+    ud = []
+    for ir in rapport.indikatorer:
+        if indikatornoegle(ir.indikator.navn) != noegle:
+            continue
+        for r in ir.raekker:
+            denne = r.denne
+            aendring_tekst = r.aendring_skjult if r.aendring_er_skjult else ""
+            aendring_tal, vurdering = None, ""
+            if r.aendring is not None:
+                aendring_tekst = r.aendring.tekst
+                aendring_tal = r.aendring.forskel
+                vurdering = VURDERINGER[r.aendring.vurdering]
+            b = r.baseline
+            baseline_tal = (
+                med_decimaler(b.vaerdi, b.vaerdi_decimaler)
+                if b is not None and not b.afventer and not r.baseline_er_skjult
+                else None
+            )
+            m = denne.maaling
+            seneste_tal = med_decimaler(denne.tal, m.vaerdi_decimaler) if m is not None else None
+            ud.append(
+                (
+                    ir.indikator,
+                    Raekke(
+                        delaftale=delaftale,
+                        sted=r.sted,
+                        baseline_tekst=r.baseline_tekst,
+                        baseline_periode=b.periode_tekst if b is not None else "",
+                        seneste_tekst=denne.tekst,
+                        seneste_aar=o.aar if denne.maaling is not None else None,
+                        aendring_tekst=aendring_tekst,
+                        aendring_tal=aendring_tal,
+                        vurdering=vurdering,
+                        baseline_tal=baseline_tal,
+                        seneste_tal=seneste_tal,
+                        skjult=r.baseline_er_skjult or r.aendring_er_skjult or denne.er_skjult,
+                    ),
+                )
+            )
+    return ud
+
+
+def _fra_publiceret(delaftale: Delaftale, noegle: str) -> list[tuple[Indikator, Raekke]]:
+    """A plan without an approved year: its published baselines, nothing to compare."""
+    visning = byg_visning(delaftale)
+    ud = []
+    for tabelraekke in visning.raekker:
+        i, b = tabelraekke.indikator, tabelraekke.baseline
+        if b is None or indikatornoegle(i.navn) != noegle:
+            continue
+        skjult = tabelraekke.er_skjult
+        ud.append(
+            (
+                i,
+                Raekke(
+                    delaftale=delaftale,
+                    sted=b.sted_navn,
+                    baseline_tekst=tabelraekke.skjult if skjult else b.vaerdi_tekst,
+                    baseline_periode=b.periode_tekst,
+                    seneste_tekst="",
+                    seneste_aar=None,
+                    aendring_tekst="",
+                    aendring_tal=None,
+                    vurdering="",
+                    baseline_tal=None
+                    if skjult or b.afventer
+                    else med_decimaler(b.vaerdi, b.vaerdi_decimaler),
+                    seneste_tal=None,
+                    skjult=skjult,
+                ),
+            )
+        )
+    return ud

@@ -1,0 +1,74 @@
+"""/oversigt/ and its CSV and XLSX: public, cached like the other public pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from delaftaler.models import dansk_slug
+from delaftaler.tvaers.diagram import Soejler, soejlediagram
+from delaftaler.tvaers.selectors import TvaersVisning, tvaers_visning
+from delaftaler.visning.exports import som_csv, som_xlsx
+from delaftaler.visning.page_cache import cachet_side, offentlig, tvaers_noegle
+
+
+def _diagram(visning: TvaersVisning) -> tuple[str | None, str, str]:
+    """The chart, its title and its text alternative."""
+    i = visning.indikator
+    if i is None:
+        return None, "", ""
+    titel = f"Søjlediagram: {i.navn}, baseline og seneste godkendte værdi pr. plan og sted."
+    dele = []
+    for r in visning.raekker:
+        b = r.baseline_tekst or "ingen"
+        s = f"{r.seneste_tekst} ({r.seneste_aar})" if r.seneste_aar else "ingen godkendt værdi"
+        dele.append(f"{r.etiket}: baseline {b}, seneste {s}.")
+    beskrivelse = " ".join(dele)
+    if visning.har_skjulte:
+        beskrivelse += " " + visning.diagramnote
+    data = Soejler(
+        titel=i.navn,
+        procent=i.er_procent,
+        raekker=tuple((r.etiket, r.baseline_tal, r.seneste_tal) for r in visning.raekker),
+    )
+    return soejlediagram(data, alt=titel, beskrivelse=beskrivelse), titel, beskrivelse
+
+
+def tvaers(request: HttpRequest) -> HttpResponse:
+    def side() -> HttpResponse:
+        visning, form = tvaers_visning(request.GET)
+        svg, titel, beskrivelse = _diagram(visning)
+        return render(
+            request,
+            "tvaers/tvaers.html",
+            {
+                "v": visning,
+                "felter": form.felter(visning.filtre),
+                "svg": svg,
+                "diagram_titel": titel,
+                "diagram_beskrivelse": beskrivelse,
+                "eksport_query": request.GET.urlencode(),
+            },
+        )
+
+    return cachet_side(request, tvaers_noegle, side)
+
+
+def tvaers_eksport(request: HttpRequest, format: str) -> HttpResponse:
+    """The table as CSV or XLSX, with the page's filters and its disclosure."""
+
+    visning, _ = tvaers_visning(request.GET)
+    raekker = visning.som_raekker()
+    navn = "Indikator_paa_tvaers"
+    if visning.indikator is not None:
+        navn += "_" + dansk_slug(visning.indikator.navn).replace("-", "_")[:60]
+    if format == "csv":
+        ud = HttpResponse(som_csv(raekker), content_type="text/csv; charset=utf-8")
+    else:
+        titel = visning.indikator.navn if visning.indikator else "Indikator på tværs"
+        ud = HttpResponse(
+            som_xlsx(raekker, ark="Indikator på tværs", titel=titel),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    ud["Content-Disposition"] = f'attachment; filename="{navn}.{format}"'
+    return offentlig(ud)
