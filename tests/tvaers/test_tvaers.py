@@ -14,52 +14,17 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from delaftaler.models import Delaftale, Opfoelgning
-from delaftaler.opfoelgning.services import (
-    opfoelgning_genaaben,
-    opfoelgning_godkend,
-    opfoelgning_opret,
-    opfoelgning_send,
-)
+from delaftaler.opfoelgning.services import opfoelgning_genaaben
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from delaftaler.tvaers.selectors import indikatornoegle, tvaers_visning
-from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Indikator, andel
 from tests.chromium import html_errors
 from tests.conftest import bruger_med_rolle
-from tests.planer import FALSK_PDF
 from tests.test_fixtures import FORSOERGEDE_18_29
+from tests.tvaers.aar import SKJULT, VEJLE_2022, godkendt_aar
 
 pytestmark = [pytest.mark.delt_data, pytest.mark.django_db]
 
 VIBORG_BESKAEFTIGELSE = "Andel af beboere der er i beskæftigelse (18-64 årige)"
-# Møllevangen 2022 rests on 3 persons of 37: 8,1 % must never be shown in public.
-SKJULT_TAELLER, SKJULT_NAEVNER = 3, 37
-SKJULT = andel(SKJULT_TAELLER, SKJULT_NAEVNER, 1)
-
-
-def _godkendt_aar(delaftale, aar, raekker, sekretariat, bestyrelse) -> Opfoelgning:
-    indikatorer = {i.navn: i for i in Indikator.objects.filter(delmaal__delaftale=delaftale)}
-    omraader = {o.navn: o for o in delaftale.helhedsplan.boligomraader.all()}
-    o = opfoelgning_opret(delaftale=delaftale, aar=aar, bruger=sekretariat)
-    maalinger_gem(
-        opfoelgning=o,
-        raekker=[
-            MaalingInput(
-                indikator=indikatorer[navn],
-                periode=str(aar),
-                boligomraade=omraader[sted],
-                vaerdi=vaerdi,
-                taeller=taeller,
-                naevner=naevner,
-                datakilde="LBF Beboerdata",
-                kilde=f"Række {nr}",
-            )
-            for nr, (navn, sted, vaerdi, taeller, naevner) in enumerate(raekker, start=1)
-        ],
-        bruger=sekretariat,
-    )
-    opfoelgning_send(opfoelgning=o, bruger=sekretariat)
-    return opfoelgning_godkend(opfoelgning=o, bruger=bestyrelse, render_pdf=lambda o: FALSK_PDF)
 
 
 @pytest.fixture(scope="module")
@@ -70,19 +35,8 @@ def _aarene(_vejle_i_modulet, _viborg_i_modulet, modul_db, django_db_blocker) ->
         bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
         vejle = Delaftale.objects.get(pk=_vejle_i_modulet)
         viborg = Delaftale.objects.get(pk=_viborg_i_modulet)
-        _godkendt_aar(
-            vejle,
-            2022,
-            [
-                (FORSOERGEDE_18_29, "Nørremarken", Decimal("11.9"), None, None),
-                (FORSOERGEDE_18_29, "Vestbyen", Decimal("16.1"), None, None),
-                (FORSOERGEDE_18_29, "Løget By", Decimal("11.2"), None, None),
-                (FORSOERGEDE_18_29, "Møllevangen", SKJULT, SKJULT_TAELLER, SKJULT_NAEVNER),
-            ],
-            sekretariat,
-            bestyrelse,
-        )
-        _godkendt_aar(
+        godkendt_aar(vejle, 2022, VEJLE_2022, sekretariat, bestyrelse)
+        godkendt_aar(
             viborg,
             2026,
             [(VIBORG_BESKAEFTIGELSE, "Karup afd. 8", Decimal("62.10"), None, None)],
