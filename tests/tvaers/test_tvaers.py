@@ -19,6 +19,7 @@ from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from delaftaler.tvaers.selectors import indikatornoegle, tvaers_visning
 from tests.chromium import html_errors
 from tests.conftest import bruger_med_rolle
+from tests.planer import plan_med_aar
 from tests.test_fixtures import FORSOERGEDE_18_29
 from tests.tvaers.aar import SKJULT, VEJLE_2022, godkendt_aar
 
@@ -211,10 +212,8 @@ def test_the_chart_is_inline_svg_with_a_text_alternative(client, data):
 # ---- Queries and cache -----------------------------------------------------------------------
 
 
-def test_the_view_costs_the_same_queries_for_one_plan_and_for_five(
-    client, data, django_assert_max_num_queries
-):
-    from tests.planer import plan_med_aar
+def test_the_view_costs_the_same_queries_for_one_plan_and_for_five(client, data):
+    """Beside Vejle and Viborg: one more plan with an approved year, then five."""
 
     def antal() -> int:
         with CaptureQueriesContext(connection) as q:
@@ -226,6 +225,7 @@ def test_the_view_costs_the_same_queries_for_one_plan_and_for_five(
     bestyrelse = bruger_med_rolle("best2", BESTYRELSE)
     plan_med_aar("Plan_1", [], sekretariat, bestyrelse)
     foer = antal()
+    assert foer <= 12
     for nr in range(2, 6):
         plan_med_aar(f"Plan_{nr}", [], sekretariat, bestyrelse)
     assert antal() == foer
