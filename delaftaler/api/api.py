@@ -186,20 +186,28 @@ def _godkendte(d: Delaftale):
     )
 
 
+def _aarenes_aendring(d: Delaftale):
+    """When any of the delaftale's years last changed state (sent, approved, reopened):
+    the approvals alone would not move when a year is reopened and leaves the list."""
+    return Opfoelgning.objects.filter(delaftale=d).aggregate(t=Max("aendret"))["t"]
+
+
 @api.get("/delaftaler/{pk}/opfoelgninger", response={200: list[schemas.Opfoelgning], **FEJL})
 def opfoelgninger(request: HttpRequest, pk: int):
     """De år, bestyrelsen har godkendt, ældste først."""
-    aarene = list(_godkendte(_delaftale(pk)))
-    request.sidst_aendret = max((o.godkendt for o in aarene if o.godkendt), default=None)
+    d = _delaftale(pk)
+    aarene = list(_godkendte(d))
+    request.sidst_aendret = _aarenes_aendring(d)
     return [{"aar": o.aar, "godkendt": o.godkendt} for o in aarene]
 
 
 @api.get("/delaftaler/{pk}/opfoelgninger/{aar}", response={200: schemas.OpfoelgningIndhold, **FEJL})
 def opfoelgning(request: HttpRequest, pk: int, aar: int):
     """Et godkendt års værdier pr. indikator og sted, med diskretion, og aktiviteternes status."""
-    aarene = {o.aar: o for o in _godkendte(_delaftale(pk))}
+    d = _delaftale(pk)
+    aarene = {o.aar: o for o in _godkendte(d)}
     o = aarene.get(aar)
     if o is None:
         raise HttpError(404, f"Delaftalen har ingen godkendt opfølgning for {aar}.")
-    request.sidst_aendret = max((x.godkendt for x in aarene.values() if x.godkendt), default=None)
+    request.sidst_aendret = _aarenes_aendring(d)
     return opfoelgning_data(hent_rapport(o), godkendte_aar=set(aarene), godkendt=o.godkendt)

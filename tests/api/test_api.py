@@ -5,13 +5,17 @@ decimals they were stored with, HTTP caching, CORS and Danish JSON errors."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from delaftaler.opfoelgning.services import opfoelgning_genaaben
 from indikatorer.models import Baseline
 from tests.api.conftest import (
     IKKE_GODKENDT,
@@ -187,6 +191,24 @@ def test_an_unchanged_answer_is_304_by_etag_and_by_date(client, smaaby):
     assert client.get(url, headers={"If-None-Match": '"noget-andet"'}).status_code == 200
 
 
+def test_a_reopened_year_leaves_the_list_and_its_date_moves(client, smaaby):
+    """The list's date moves when a year leaves it, so If-Modified-Since never keeps a
+    reopened year in a cache."""
+    url = f"/api/v1/delaftaler/{smaaby.pk}/opfoelgninger"
+    smaaby.opfoelgninger.update(aendret=timezone.now() - timedelta(days=1))  # approved earlier
+    foer = client.get(url)
+    assert client.get(url, headers={"If-Modified-Since": foer["Last-Modified"]}).status_code == 304
+    aaret = smaaby.opfoelgninger.get(aar=2023)
+    opfoelgning_genaaben(
+        opfoelgning=aaret,
+        bruger=get_user_model().objects.get(username="sekretariat"),
+        begrundelse="Fejl",
+    )
+    svar = client.get(url, headers={"If-Modified-Since": foer["Last-Modified"]})
+    assert svar.status_code == 200 and svar.json() == []
+    assert client.get(f"{url}/2023").status_code == 404
+
+
 def test_a_new_publication_gives_a_new_etag_and_date(client, smaaby):
     url = f"/api/v1/delaftaler/{smaaby.pk}"
     foer = client.get(url)
@@ -235,8 +257,8 @@ FORESPOERGSLER = {
     "/api/v1/delaftaler/{pk}": 2,
     "/api/v1/delaftaler/{pk}/versioner": 2,
     "/api/v1/delaftaler/{pk}/versioner/{nummer}": 2,
-    "/api/v1/delaftaler/{pk}/opfoelgninger": 2,
-    "/api/v1/delaftaler/{pk}/opfoelgninger/{aar}": 5,
+    "/api/v1/delaftaler/{pk}/opfoelgninger": 3,
+    "/api/v1/delaftaler/{pk}/opfoelgninger/{aar}": 6,
 }
 
 
