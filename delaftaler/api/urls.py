@@ -41,7 +41,13 @@ def http_cache(view: Callable) -> Callable:
             svar = _fejl(f"Metoden {request.method} er ikke tilladt: API'et kan kun læses.", 405)
             svar["Allow"] = ", ".join(TILLADT)
             return _aaben(svar)
+        # HEAD is GET without the body (ninja's routes know only GET).
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
         svar = view(request, *args, **kwargs)
+        if head:
+            request.method = "HEAD"
         if svar.status_code == 405:
             svar = _fejl("Metoden er ikke tilladt: API'et kan kun læses.", 405)
             svar["Allow"] = ", ".join(TILLADT)
@@ -58,6 +64,9 @@ def http_cache(view: Callable) -> Callable:
             last_modified=int(sidst.timestamp()) if sidst is not None else None,
             response=svar,
         )
+        if head and not getattr(betinget, "streaming", False):
+            betinget["Content-Length"] = str(len(betinget.content))
+            betinget.content = b""
         return _aaben(betinget)
 
     return indpakket

@@ -101,6 +101,14 @@ def test_errors_match_the_schema_and_speak_danish(client, smaaby):
         assert re.search("[æøå]|findes|ingen|Ugyldige", svar.json()["fejl"]), svar.json()
 
 
+def test_head_gives_the_headers_of_get_without_the_body(client, smaaby):
+    url = f"/api/v1/delaftaler/{smaaby.pk}"
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert int(head["Content-Length"]) == len(get.content)
+
+
 def test_an_unknown_address_and_any_method_but_get_are_json_in_danish(client, smaaby):
     svar = client.get("/api/v1/findes/ikke")
     assert svar.status_code == 404
