@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -45,7 +45,10 @@ def http_cache(view: Callable) -> Callable:
         head = request.method == "HEAD"
         if head:
             request.method = "GET"
-        svar = view(request, *args, **kwargs)
+        try:
+            svar = view(request, *args, **kwargs)
+        except Http404:  # ninja's own root address raises it
+            svar = _fejl("Her findes ingen data. Se /api/v1/docs.", 404)
         if head:
             request.method = "HEAD"
         if svar.status_code == 405:

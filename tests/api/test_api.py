@@ -110,9 +110,10 @@ def test_head_gives_the_headers_of_get_without_the_body(client, smaaby):
 
 
 def test_an_unknown_address_and_any_method_but_get_are_json_in_danish(client, smaaby):
-    svar = client.get("/api/v1/findes/ikke")
-    assert svar.status_code == 404
-    assert "ingen adresse" in svar.json()["fejl"]
+    for url in ("/api/v1/findes/ikke", "/api/v1/"):
+        svar = client.get(url)
+        assert svar.status_code == 404, url
+        assert re.search("ingen|findes ikke", svar.json()["fejl"]), (url, svar.content)
     for metode in ("post", "put", "patch", "delete"):
         svar = getattr(client, metode)(f"/api/v1/delaftaler/{smaaby.pk}")
         assert svar.status_code == 405, metode
