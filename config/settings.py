@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # The API's docs page (Swagger UI) from our own static files, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -30,4 +30,6 @@ class StaticFiles(StaticFilesConfig):
         "IBMPlexSans-[!R]*.eot",
         "IBMPlexSans-Medium*.ttf",
         "IBMPlexSans-SemiBoldItalic.ttf",
+        # django-ninja's ReDoc: the API's docs page (/api/v1/docs) is its Swagger UI.
+        "redoc.standalone.js*",
     ]

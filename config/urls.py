@@ -34,5 +34,7 @@ urlpatterns = [
     # One login page (/log-ind/, landing on Mit overblik); the admin's form still takes POSTs.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    # The read-only JSON API (delaftaler/api/), before the »<helhedsplan>/« addresses.
+    path("api/v1/", include("delaftaler.api.urls")),
     path("", include("delaftaler.urls")),
 ]

@@ -155,6 +155,10 @@ def _delaftale(navn: str, *ekstra) -> Callable[[Data], str]:
     return lambda d: reverse(navn, args=[*d.egen.args(), *ekstra])
 
 
+def _api(navn: str, *ekstra) -> Callable[[Data], str]:
+    return lambda d: reverse(navn, args=[d.egen.delaftale.pk, *ekstra])
+
+
 def _indstilling(navn: str) -> Callable[[Data], str]:
     return lambda d: reverse(navn, args=[*d.egen.args(), d.indstilling.pk])
 
@@ -203,6 +207,34 @@ SIDER = [
     Raekke("delaftaler:version_docx", "", _delaftale("delaftaler:version_docx", 1), OFFENTLIG),
     Raekke("delaftaler:indikatorer_csv", "", _delaftale("delaftaler:indikatorer_csv"), OFFENTLIG),
     Raekke("delaftaler:indikatorer_xlsx", "", _delaftale("delaftaler:indikatorer_xlsx"), OFFENTLIG),
+    # The read-only JSON API (delaftaler/api/): public, published versions and approved
+    # years only; a year not approved is not there for anyone.
+    Raekke("api:api-root", "", lambda d: reverse("api:api-root"), alle(404)),
+    Raekke("api:openapi-json", "", lambda d: reverse("api:openapi-json"), OFFENTLIG),
+    Raekke("api:openapi-view", "", lambda d: reverse("api:openapi-view"), OFFENTLIG),
+    Raekke("api:helhedsplaner", "", lambda d: reverse("api:helhedsplaner"), OFFENTLIG),
+    Raekke(
+        "api:helhedsplan",
+        "",
+        lambda d: reverse("api:helhedsplan", args=[d.egen.plan.slug]),
+        OFFENTLIG,
+    ),
+    Raekke("api:delaftaler", "", lambda d: reverse("api:delaftaler"), OFFENTLIG),
+    Raekke("api:delaftale", "", _api("api:delaftale"), OFFENTLIG),
+    Raekke("api:versioner", "", _api("api:versioner"), OFFENTLIG),
+    Raekke("api:version", "", _api("api:version", 1), OFFENTLIG),
+    Raekke("api:opfoelgninger", "", _api("api:opfoelgninger"), OFFENTLIG),
+    *(
+        Raekke(
+            "api:opfoelgning",
+            status,
+            lambda d, status=status: reverse(
+                "api:opfoelgning", args=[d.egen.delaftale.pk, d.egen.aar[status].aar]
+            ),
+            alle(200 if status == "godkendt" else 404),
+        )
+        for status in ("godkendt", "sendt", "kladde")
+    ),
     # Mit overblik, logging in (someone logged in goes on to Mit overblik) and out (POST).
     Raekke(
         "delaftaler:overblik",
@@ -684,7 +716,8 @@ def test_every_registered_admin_model_is_in_the_table():
 def test_every_url_refuses_a_post_without_its_csrf_token(data):
     """No view is exempt from CSRF: a form sent from another site is refused before any
     view, login or permission check, with the Danish explanation. The table holds every
-    URL of the site, so this covers every form there is."""
+    URL of the site, so this covers every form there is. The read-only API takes no
+    form at all: anything but GET is refused before its views with a JSON 405."""
     klient = Client(enforce_csrf_checks=True)
     klient.force_login(data.brugere["administrator"])
     sete = set()
@@ -694,5 +727,9 @@ def test_every_url_refuses_a_post_without_its_csrf_token(data):
             continue
         sete.add(url)
         svar = klient.post(url, {})
+        if url.startswith("/api/"):
+            assert svar.status_code == 405, f"{url}: {svar.status_code}"
+            assert svar.json()["fejl"].startswith("Metoden POST er ikke tilladt"), url
+            continue
         assert svar.status_code == 403, f"{url}: {svar.status_code}"
         assert "Formularen kunne ikke sendes" in svar.content.decode(), url

@@ -1,0 +1,126 @@
+"""Data for the API's tests: a small plan under disclosure control with a second version,
+a draft and an unapproved year; the real Vejle and Viborg delaftaler; and every address
+of the API filled in for them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
+from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
+from delaftaler.publicering.services import version_foerste
+from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+from indikatorer.maalinger import MaalingInput, maalinger_gem
+from indikatorer.models import Baseline
+from tests.conftest import bruger_med_rolle
+from tests.factories import (
+    AktivitetFactory,
+    BaselineFactory,
+    BoligomraadeFactory,
+    DelaftaleFactory,
+    DelmaalFactory,
+    HelhedsplanFactory,
+    IndikatorFactory,
+    PartFactory,
+    publicer,
+)
+
+SAMLET = "Opgjort samlet for Nordparken og Sydparken"
+# Shown: Sydparken 61/200 = 30.5 % → 73/200 = 36.5 % (+6.0); 47 and 52 unge.
+# Hidden: Nordparken 3/40 = 7.5 % → 1/40 = 2.5 % (change −5.0), the totals of both areas
+# 64/240 = 26.7 % → 74/240 = 30.8 % (+4.1), Nordparken's 4 unge → 3.
+SKJULTE = ["7.5", "2.5", "26.7", "30.8", "4.1", "5.0"]
+VISTE = ["30.5", "36.5", "6.0"]
+# The draft and the unapproved year: never in any answer.
+UDKASTTEKST = "Et udkast, der aldrig er publiceret"
+IKKE_GODKENDT = "49.5"  # Sydparken 99/200 in 2024, a year not sent to the board
+VERSION_1_TEKST = "Flere unge i job"
+VERSION_2_TEKST = "Flere unge i job og uddannelse"
+
+
+@pytest.fixture
+def smaaby(db, tmp_path, settings):
+    """The plan of tests/test_diskretion.py: counts of 1–4 persons, a total »opgjort
+    samlet for« both areas, approved for 2023; then a faglig change published as
+    version 2, a draft on top, and 2024 as an unsent draft year."""
+    settings.PDF_CACHE_DIR = tmp_path
+    sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
+    bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
+    helhedsplan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
+    helhedsplan.medlemmer.add(sekretariat, bestyrelse)
+    nord = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Nordparken")
+    syd = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Sydparken")
+    delaftale = DelaftaleFactory(helhedsplan=helhedsplan)
+    PartFactory(delaftale=delaftale)
+    delmaal = DelmaalFactory(delaftale=delaftale, tekst=VERSION_1_TEKST)
+    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
+    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
+    for omraade, t in ((nord, 3), (syd, 61)):
+        b = BaselineFactory.build(indikator=andel, boligomraade=omraade, vaerdi=None)
+        b.taeller, b.naevner = t, 40 if omraade == nord else 200
+        b.full_clean()
+        b.save()
+    samlet = Baseline(indikator=andel, maalgruppe=SAMLET, periode="2019", taeller=64, naevner=240)
+    samlet.full_clean()
+    samlet.save()
+    samlet.samlet_for.set([nord, syd])
+    BaselineFactory(indikator=antal, boligomraade=nord, vaerdi=Decimal(4), vaerdi_decimaler=0)
+    BaselineFactory(indikator=antal, boligomraade=syd, vaerdi=Decimal(47), vaerdi_decimaler=0)
+    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
+    version_foerste(delaftale=delaftale)
+    aaret = opfoelgning_opret(delaftale=delaftale, aar=2023, bruger=sekretariat)
+    raekker = [
+        MaalingInput(andel, "2023", boligomraade=nord, taeller=1, naevner=40),
+        MaalingInput(andel, "2023", boligomraade=syd, taeller=73, naevner=200),
+        MaalingInput(andel, "2023", maalgruppe=SAMLET, taeller=74, naevner=240),
+        MaalingInput(antal, "2023", boligomraade=nord, vaerdi=Decimal(3)),
+        MaalingInput(antal, "2023", boligomraade=syd, vaerdi=Decimal(52)),
+    ]
+    maalinger_gem(opfoelgning=aaret, raekker=raekker, bruger=sekretariat)
+    opfoelgning_send(opfoelgning=aaret, bruger=sekretariat)
+    opfoelgning_godkend(opfoelgning=aaret, bruger=bestyrelse, render_pdf=render_rapport_pdf)
+
+    delmaal.tekst = VERSION_2_TEKST
+    delmaal.save()
+    publicer(delaftale)
+    delmaal.tekst = UDKASTTEKST
+    delmaal.save()
+    naeste = opfoelgning_opret(delaftale=delaftale, aar=2024, bruger=sekretariat)
+    maalinger_gem(
+        opfoelgning=naeste,
+        raekker=[MaalingInput(andel, "2024", boligomraade=syd, taeller=99, naevner=200)],
+        bruger=sekretariat,
+    )
+    return delaftale
+
+
+def adresser(*delaftaler) -> dict[str, list[str]]:
+    """Every address of the API, by its path in the schema, for these delaftaler (each
+    published, with version 1): every version and every approved year."""
+    ud: dict[str, list[str]] = {
+        "/api/v1/helhedsplaner": ["/api/v1/helhedsplaner", "/api/v1/helhedsplaner?pr_side=1"],
+        "/api/v1/helhedsplaner/{slug}": [],
+        "/api/v1/delaftaler": [
+            "/api/v1/delaftaler",
+            f"/api/v1/delaftaler?pr_side=1&side={len(delaftaler)}",
+        ],
+        "/api/v1/delaftaler/{pk}": [],
+        "/api/v1/delaftaler/{pk}/versioner": [],
+        "/api/v1/delaftaler/{pk}/versioner/{nummer}": [],
+        "/api/v1/delaftaler/{pk}/opfoelgninger": [],
+        "/api/v1/delaftaler/{pk}/opfoelgninger/{aar}": [],
+    }
+    for d in delaftaler:
+        base = f"/api/v1/delaftaler/{d.pk}"
+        ud["/api/v1/helhedsplaner/{slug}"].append(f"/api/v1/helhedsplaner/{d.helhedsplan.slug}")
+        ud["/api/v1/delaftaler"].append(f"/api/v1/delaftaler?helhedsplan={d.helhedsplan.slug}")
+        ud["/api/v1/delaftaler/{pk}"].append(base)
+        ud["/api/v1/delaftaler/{pk}/versioner"].append(f"{base}/versioner")
+        for nummer in d.versioner.values_list("nummer", flat=True):
+            ud["/api/v1/delaftaler/{pk}/versioner/{nummer}"].append(f"{base}/versioner/{nummer}")
+        ud["/api/v1/delaftaler/{pk}/opfoelgninger"].append(f"{base}/opfoelgninger")
+        for aar in d.opfoelgninger.filter(status="godkendt").values_list("aar", flat=True):
+            ud["/api/v1/delaftaler/{pk}/opfoelgninger/{aar}"].append(f"{base}/opfoelgninger/{aar}")
+    return ud
