@@ -26,7 +26,7 @@ from delaftaler.models import (
 from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
 from delaftaler.publicering.services import version_foerste
 from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Indikator, Maaling
+from indikatorer.models import Baseline, Indikator, Maaling
 from tests.factories import (
     AktivitetFactory,
     BaselineFactory,
@@ -132,3 +132,72 @@ def plan_med_aar(navn: str, medlemmer, sekretariat, bestyrelse) -> Plan:
             opfoelgning=aar["kladde"], aktivitet=aktivitet, antal_naaet=12
         ),
     )
+
+
+# --- Smaaby: a plan under disclosure control ------------------------------------------
+
+SMAABY_SAMLET = "Opgjort samlet for Nordparken og Sydparken"
+
+
+@dataclass
+class Smaaby:
+    """Shares at Nordparken resting on 3 persons (7,5 %), a total with them (26,7 %) and a
+    count of 4 (hidden in public); Sydparken's 61/200 = 30,5 % and 47 are shown."""
+
+    delaftale: Delaftale
+    delmaal: Delmaal
+    andel: Indikator
+    antal: Indikator
+    nord: Boligomraade
+    syd: Boligomraade
+    version: object
+
+
+def smaaby(*medlemmer, delmaal_tekst: str | None = None) -> Smaaby:
+    """Smaaby_21_25 with its baselines, published as version 1."""
+    helhedsplan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
+    helhedsplan.medlemmer.add(*medlemmer)
+    nord = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Nordparken")
+    syd = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Sydparken")
+    delaftale = DelaftaleFactory(helhedsplan=helhedsplan)
+    PartFactory(delaftale=delaftale)
+    delmaal = DelmaalFactory(
+        delaftale=delaftale, **({"tekst": delmaal_tekst} if delmaal_tekst else {})
+    )
+    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
+    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
+    for omraade, taeller, naevner in ((nord, 3, 40), (syd, 61, 200)):
+        b = Baseline(
+            indikator=andel, boligomraade=omraade, periode="2019", taeller=taeller, naevner=naevner
+        )
+        b.full_clean()
+        b.save()
+    samlet = Baseline(
+        indikator=andel, maalgruppe=SMAABY_SAMLET, periode="2019", taeller=64, naevner=240
+    )
+    samlet.full_clean()
+    samlet.save()
+    samlet.samlet_for.set([nord, syd])
+    BaselineFactory(indikator=antal, boligomraade=nord, vaerdi=Decimal(4), vaerdi_decimaler=0)
+    BaselineFactory(indikator=antal, boligomraade=syd, vaerdi=Decimal(47), vaerdi_decimaler=0)
+    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
+    version = version_foerste(delaftale=delaftale)
+    return Smaaby(delaftale, delmaal, andel, antal, nord, syd, version)
+
+
+def smaaby_2023(plan: Smaaby, *, sekretariat, bestyrelse, render_pdf) -> Opfoelgning:
+    """2023 approved: Nordparken 1/40 = 2,5 % and 3 unge (hidden), Sydparken 73/200 =
+    36,5 % and 52, the total 74/240 = 30,8 % (hidden)."""
+    aaret = opfoelgning_opret(delaftale=plan.delaftale, aar=2023, bruger=sekretariat)
+    andel, antal, nord, syd = plan.andel, plan.antal, plan.nord, plan.syd
+    raekker = [
+        MaalingInput(andel, "2023", boligomraade=nord, taeller=1, naevner=40),
+        MaalingInput(andel, "2023", boligomraade=syd, taeller=73, naevner=200),
+        MaalingInput(andel, "2023", maalgruppe=SMAABY_SAMLET, taeller=74, naevner=240),
+        MaalingInput(antal, "2023", boligomraade=nord, vaerdi=Decimal(3)),
+        MaalingInput(antal, "2023", boligomraade=syd, vaerdi=Decimal(52)),
+    ]
+    maalinger_gem(opfoelgning=aaret, raekker=raekker, bruger=sekretariat)
+    opfoelgning_send(opfoelgning=aaret, bruger=sekretariat)
+    opfoelgning_godkend(opfoelgning=aaret, bruger=bestyrelse, render_pdf=render_pdf)
+    return aaret

@@ -22,8 +22,7 @@ from pypdf import PdfReader
 from delaftaler.opfoelgning.excel.columns import BOGSTAV, XLSX_MIME
 from delaftaler.opfoelgning.rapport.context import hent_rapport
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
-from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
-from delaftaler.publicering.services import version_foerste
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.publicering.version_pdf import version_pdf
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from indikatorer.diskretion import SEKUNDAER, Diskretion, skjul_samlede
@@ -32,20 +31,19 @@ from indikatorer.models import Baseline, Indikator, Maaling, andel
 from tests.adminformular import Formular, admin_url
 from tests.conftest import bruger_med_rolle
 from tests.factories import (
-    AktivitetFactory,
     BaselineFactory,
     BoligomraadeFactory,
     DelaftaleFactory,
     DelmaalFactory,
     HelhedsplanFactory,
     IndikatorFactory,
-    PartFactory,
 )
 from tests.formularer import formular
+from tests.planer import SMAABY_SAMLET, smaaby, smaaby_2023
 
 pytestmark = pytest.mark.django_db
 
-SAMLET = "Opgjort samlet for Nordparken og Sydparken"
+SAMLET = SMAABY_SAMLET
 
 
 # ---- Counts ------------------------------------------------------------------------------
@@ -172,40 +170,16 @@ def plan(db, tmp_path, settings):
     settings.PDF_CACHE_DIR = tmp_path
     sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
     bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
-    helhedsplan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
-    helhedsplan.medlemmer.add(sekretariat, bestyrelse)
-    nord = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Nordparken")
-    syd = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Sydparken")
-    delaftale = DelaftaleFactory(helhedsplan=helhedsplan)
-    PartFactory(delaftale=delaftale)
-    delmaal = DelmaalFactory(delaftale=delaftale)
-    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
-    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
-    for omraade, t in ((nord, 3), (syd, 61)):
-        b = BaselineFactory.build(indikator=andel, boligomraade=omraade, vaerdi=None)
-        b.taeller, b.naevner = t, 40 if omraade == nord else 200
-        b.full_clean()
-        b.save()
-    samlet = Baseline(indikator=andel, maalgruppe=SAMLET, periode="2019", taeller=64, naevner=240)
-    samlet.full_clean()
-    samlet.save()
-    samlet.samlet_for.set([nord, syd])
-    BaselineFactory(indikator=antal, boligomraade=nord, vaerdi=Decimal(4), vaerdi_decimaler=0)
-    BaselineFactory(indikator=antal, boligomraade=syd, vaerdi=Decimal(47), vaerdi_decimaler=0)
-    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
-    version = version_foerste(delaftale=delaftale)
-    aaret = opfoelgning_opret(delaftale=delaftale, aar=2023, bruger=sekretariat)
-    raekker = [
-        MaalingInput(andel, "2023", boligomraade=nord, taeller=1, naevner=40),
-        MaalingInput(andel, "2023", boligomraade=syd, taeller=73, naevner=200),
-        MaalingInput(andel, "2023", maalgruppe=SAMLET, taeller=74, naevner=240),
-        MaalingInput(antal, "2023", boligomraade=nord, vaerdi=Decimal(3)),
-        MaalingInput(antal, "2023", boligomraade=syd, vaerdi=Decimal(52)),
-    ]
-    maalinger_gem(opfoelgning=aaret, raekker=raekker, bruger=sekretariat)
-    opfoelgning_send(opfoelgning=aaret, bruger=sekretariat)
-    opfoelgning_godkend(opfoelgning=aaret, bruger=bestyrelse, render_pdf=render_rapport_pdf)
-    return {"delaftale": delaftale, "version": version, "aar": aaret, "sekretariat": sekretariat}
+    smaa = smaaby(sekretariat, bestyrelse)
+    aaret = smaaby_2023(
+        smaa, sekretariat=sekretariat, bestyrelse=bestyrelse, render_pdf=render_rapport_pdf
+    )
+    return {
+        "delaftale": smaa.delaftale,
+        "version": smaa.version,
+        "aar": aaret,
+        "sekretariat": sekretariat,
+    }
 
 
 def _pdf_tekst(indhold: bytes) -> str:

@@ -4,30 +4,19 @@ of the API filled in for them."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
-from delaftaler.opfoelgning.services import opfoelgning_godkend, opfoelgning_opret, opfoelgning_send
-from delaftaler.publicering.services import version_foerste
+from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from indikatorer.maalinger import MaalingInput, maalinger_gem
-from indikatorer.models import Baseline
+from tests import planer
 from tests.conftest import bruger_med_rolle
 from tests.factories import (
-    AktivitetFactory,
-    BaselineFactory,
-    BoligomraadeFactory,
-    DelaftaleFactory,
-    DelmaalFactory,
-    HelhedsplanFactory,
-    IndikatorFactory,
-    PartFactory,
     publicer,
 )
 
-SAMLET = "Opgjort samlet for Nordparken og Sydparken"
+SAMLET = planer.SMAABY_SAMLET
 # Shown: Sydparken 61/200 = 30.5 % → 73/200 = 36.5 % (+6.0); 47 and 52 unge.
 # Hidden: Nordparken 3/40 = 7.5 % → 1/40 = 2.5 % (change −5.0), the totals of both areas
 # 64/240 = 26.7 % → 74/240 = 30.8 % (+4.1), Nordparken's 4 unge → 3.
@@ -48,39 +37,11 @@ def smaaby(db, tmp_path, settings):
     settings.PDF_CACHE_DIR = tmp_path
     sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
     bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
-    helhedsplan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
-    helhedsplan.medlemmer.add(sekretariat, bestyrelse)
-    nord = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Nordparken")
-    syd = BoligomraadeFactory(helhedsplan=helhedsplan, navn="Sydparken")
-    delaftale = DelaftaleFactory(helhedsplan=helhedsplan)
-    PartFactory(delaftale=delaftale)
-    delmaal = DelmaalFactory(delaftale=delaftale, tekst=VERSION_1_TEKST)
-    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
-    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
-    for omraade, t in ((nord, 3), (syd, 61)):
-        b = BaselineFactory.build(indikator=andel, boligomraade=omraade, vaerdi=None)
-        b.taeller, b.naevner = t, 40 if omraade == nord else 200
-        b.full_clean()
-        b.save()
-    samlet = Baseline(indikator=andel, maalgruppe=SAMLET, periode="2019", taeller=64, naevner=240)
-    samlet.full_clean()
-    samlet.save()
-    samlet.samlet_for.set([nord, syd])
-    BaselineFactory(indikator=antal, boligomraade=nord, vaerdi=Decimal(4), vaerdi_decimaler=0)
-    BaselineFactory(indikator=antal, boligomraade=syd, vaerdi=Decimal(47), vaerdi_decimaler=0)
-    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
-    version_foerste(delaftale=delaftale)
-    aaret = opfoelgning_opret(delaftale=delaftale, aar=2023, bruger=sekretariat)
-    raekker = [
-        MaalingInput(andel, "2023", boligomraade=nord, taeller=1, naevner=40),
-        MaalingInput(andel, "2023", boligomraade=syd, taeller=73, naevner=200),
-        MaalingInput(andel, "2023", maalgruppe=SAMLET, taeller=74, naevner=240),
-        MaalingInput(antal, "2023", boligomraade=nord, vaerdi=Decimal(3)),
-        MaalingInput(antal, "2023", boligomraade=syd, vaerdi=Decimal(52)),
-    ]
-    maalinger_gem(opfoelgning=aaret, raekker=raekker, bruger=sekretariat)
-    opfoelgning_send(opfoelgning=aaret, bruger=sekretariat)
-    opfoelgning_godkend(opfoelgning=aaret, bruger=bestyrelse, render_pdf=render_rapport_pdf)
+    smaa = planer.smaaby(sekretariat, bestyrelse, delmaal_tekst=VERSION_1_TEKST)
+    planer.smaaby_2023(
+        smaa, sekretariat=sekretariat, bestyrelse=bestyrelse, render_pdf=render_rapport_pdf
+    )
+    delaftale, delmaal, andel, syd = smaa.delaftale, smaa.delmaal, smaa.andel, smaa.syd
 
     delmaal.tekst = VERSION_2_TEKST
     delmaal.save()

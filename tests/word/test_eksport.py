@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -23,23 +22,18 @@ from docx.table import Table
 
 from aktiviteter.models import Aktivitet
 from delaftaler.models import Delmaal, Part
-from delaftaler.publicering.services import version_foerste
 from delaftaler.roller import SEKRETARIAT
 from delaftaler.visning.context import byg_visning, hent_udkast
 from delaftaler.word.export import docx_for_visning, rigtekst
-from indikatorer.models import Baseline, Indikator
+from indikatorer.models import Indikator
 from tests.factories import (
     AktivitetFactory,
     BaselineFactory,
-    BoligomraadeFactory,
-    DelaftaleFactory,
     DelmaalFactory,
-    HelhedsplanFactory,
     IndikatorFactory,
-    PartFactory,
     publicer,
 )
-from tests.planer import ny_bruger
+from tests.planer import SMAABY_SAMLET, ny_bruger, smaaby
 from tests.test_fixtures import EXPECTED, FORSOERGEDE_18_29, FRITIDSJOB
 
 # The real delaftaler are loaded once for the module (tests/conftest.py).
@@ -503,37 +497,14 @@ def test_the_draft_is_served_to_the_plans_members_only(client, vejle, viborg, se
 
 # ---- Disclosure control -------------------------------------------------------------------
 
-SAMLET = "Opgjort samlet for Nordparken og Sydparken"
+SAMLET = SMAABY_SAMLET
 
 
 @pytest.fixture
 def lille_plan(db, sekretariat_bruger):
     """Shares at Nordparken resting on 3 persons (7,5 %), a total with them (26,7 %) and a
     count of 4: hidden in public. Sydparken's 30,5 % and 47 are shown."""
-    plan = HelhedsplanFactory(navn="Smaaby_21_25", slug="smaaby-21-25")
-    plan.medlemmer.add(sekretariat_bruger)
-    nord = BoligomraadeFactory(helhedsplan=plan, navn="Nordparken")
-    syd = BoligomraadeFactory(helhedsplan=plan, navn="Sydparken")
-    delaftale = DelaftaleFactory(helhedsplan=plan)
-    PartFactory(delaftale=delaftale)
-    delmaal = DelmaalFactory(delaftale=delaftale)
-    andel = IndikatorFactory(delmaal=delmaal, navn="Andel unge i job")
-    antal = IndikatorFactory(delmaal=delmaal, navn="Antal unge i fritidsjob", enhed="antal")
-    for omraade, taeller, naevner in ((nord, 3, 40), (syd, 61, 200)):
-        b = Baseline(
-            indikator=andel, boligomraade=omraade, periode="2019", taeller=taeller, naevner=naevner
-        )
-        b.full_clean()
-        b.save()
-    samlet = Baseline(indikator=andel, maalgruppe=SAMLET, periode="2019", taeller=64, naevner=240)
-    samlet.full_clean()
-    samlet.save()
-    samlet.samlet_for.set([nord, syd])
-    BaselineFactory(indikator=antal, boligomraade=nord, vaerdi=Decimal(4), vaerdi_decimaler=0)
-    BaselineFactory(indikator=antal, boligomraade=syd, vaerdi=Decimal(47), vaerdi_decimaler=0)
-    AktivitetFactory(delaftale=delaftale).delmaal.add(delmaal)
-    version_foerste(delaftale=delaftale)
-    return delaftale
+    return smaaby(sekretariat_bruger).delaftale
 
 
 def test_the_public_file_hides_small_numbers_as_the_page_does(client, lille_plan):
