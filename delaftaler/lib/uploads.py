@@ -1,6 +1,7 @@
 """An upload waiting between its preview and the person's confirmation.
 
-The bytes wait in a folder (``UPLOAD_DIR`` setting, by default ``var/indlaesninger``)
+The bytes wait in a folder (the ``MAALINGER_UPLOAD_DIR`` setting, by default
+``var/indlaesninger``, which several app servers must share)
 under a random token that is valid only in the session that uploaded them, for the same
 person and the same object (a follow-up year, a helhedsplan), for an hour. Confirming
 reads the file again; nothing is kept in the session but the token's facts and the

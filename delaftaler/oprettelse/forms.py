@@ -25,8 +25,10 @@ def _dato(label: str) -> forms.DateField:
     )
 
 
-class NyDelaftaleForm(forms.Form):
-    helhedsplan = forms.ModelChoiceField(
+def helhedsplan_felt() -> forms.ModelChoiceField:
+    """The helhedsplan a new delaftale belongs to, by slug; the form sets the queryset to
+    the person's own plans. Also the Word import's (delaftaler/word/views/indlaes.py)."""
+    return forms.ModelChoiceField(
         label="Helhedsplan",
         queryset=Helhedsplan.objects.none(),
         empty_label="Vælg helhedsplan",
@@ -37,6 +39,10 @@ class NyDelaftaleForm(forms.Form):
         },
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class NyDelaftaleForm(forms.Form):
+    helhedsplan = helhedsplan_felt()
     indsatsomraade = forms.ModelChoiceField(
         label="Indsatsområde",
         queryset=Indsatsomraade.objects.none(),

@@ -55,7 +55,7 @@ def _tekst(tal: Decimal, procent: bool) -> str:
 
 
 def _tegn_svg(data: Soejler, *, titel: str, beskrivelse: str, salt: str) -> str:
-    matplotlib = charts._matplotlib()
+    matplotlib = charts.matplotlib_modul()
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
@@ -72,7 +72,7 @@ def _tegn_svg(data: Soejler, *, titel: str, beskrivelse: str, salt: str) -> str:
         "hatch.color": "#ffffff",
     }
     n = len(data.raekker)
-    with charts._laas, matplotlib.rc_context(indstillinger):
+    with charts.LAAS, matplotlib.rc_context(indstillinger):
         fig = Figure(figsize=(BREDDE, 1.2 + 0.55 * n), layout="constrained")
         FigureCanvasSVG(fig)
         ax = fig.add_subplot()
@@ -100,7 +100,7 @@ def _tegn_svg(data: Soejler, *, titel: str, beskrivelse: str, salt: str) -> str:
             )
         ax.set_yticks(y, [r[0] for r in data.raekker])
         ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(charts._dansk_formatter()(procent=data.procent))
+        ax.xaxis.set_major_formatter(charts.dansk_formatter()(procent=data.procent))
         ax.margins(x=0.15)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
         buf = io.BytesIO()
@@ -109,6 +109,6 @@ def _tegn_svg(data: Soejler, *, titel: str, beskrivelse: str, salt: str) -> str:
             format="svg",
             metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
         )
-    return charts._efterbehandl(
+    return charts.efterbehandl(
         buf.getvalue().decode(), titel=titel, beskrivelse=beskrivelse, praefiks=f"tvaers-{salt}"
     )

@@ -173,7 +173,23 @@ def kraev_adgang(bruger, helhedsplan: Helhedsplan | None) -> None:
 def word_gennemse(
     *, indhold: bytes, filnavn: str, helhedsplan: Helhedsplan | None, bruger=None
 ) -> Gennemsyn:
-    """Raises ``WordFejl`` for a file that cannot be read at all."""
+    """What the review page shows, with every refusal the save would give (tried in a
+    transaction that is rolled back). Raises ``WordFejl`` for a file that cannot be read."""
+    gennemsyn = _laes(indhold=indhold, filnavn=filnavn, helhedsplan=helhedsplan, bruger=bruger)
+    if not gennemsyn.fejl:
+        try:
+            with transaction.atomic():
+                _gem(gennemsyn, bruger=bruger, publicer=False, godkendt=None)
+                raise _Proeve
+        except _Proeve:
+            pass
+        except IndlaesningsFejl as exc:
+            gennemsyn.fejl.append(str(exc))
+    return gennemsyn
+
+
+def _laes(*, indhold: bytes, filnavn: str, helhedsplan: Helhedsplan | None, bruger) -> Gennemsyn:
+    """The reading and the checks that need no save."""
     kraev_adgang(bruger, helhedsplan)
     laesning = laes_docx(indhold, filnavn=filnavn, helhedsplan=helhedsplan)
     data = laesning.data
@@ -197,14 +213,6 @@ def word_gennemse(
             for o in data.get("helhedsplan", {}).get("boligomraader", [])
             if o["navn"] not in kendte
         ]
-    try:
-        with transaction.atomic():
-            _gem(gennemsyn, bruger=bruger, publicer=False, godkendt=None)
-            raise _Proeve
-    except _Proeve:
-        pass
-    except IndlaesningsFejl as exc:
-        gennemsyn.fejl.append(str(exc))
     return gennemsyn
 
 
@@ -242,14 +250,12 @@ def word_indlaes(
     godkendt: datetime.date | None = None,
 ) -> Delaftale:
     """Reads the document again and saves it all, or raises ValidationError (Danish)."""
-    gennemsyn = word_gennemse(
-        indhold=indhold, filnavn=filnavn, helhedsplan=helhedsplan, bruger=bruger
-    )
+    gennemsyn = _laes(indhold=indhold, filnavn=filnavn, helhedsplan=helhedsplan, bruger=bruger)
     if gennemsyn.fejl:
         raise ValidationError(gennemsyn.fejl)
     try:
         delaftale = _gem(gennemsyn, bruger=bruger, publicer=publicer, godkendt=godkendt)
-    except IndlaesningsFejl as exc:  # changed since the review, e.g. a colleague's import
+    except IndlaesningsFejl as exc:  # a refusal, or changed since the review
         raise ValidationError(str(exc)) from exc
     transaction.on_commit(
         lambda: security_log.delaftale_haendelse(

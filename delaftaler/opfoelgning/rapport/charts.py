@@ -56,7 +56,8 @@ STREGER = ["-", "--", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2))]
 REFERENCEFARVE = "#3d3d3d"
 BREDDE, HOEJDE = 6.4, 3.6  # inches; 460.8 × 259.2 pt, the PDF's text width scales it
 
-_laas = threading.Lock()
+# pyplot keeps global state: one figure at a time per process, here and in delaftaler/tvaers.
+LAAS = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def udviklingsdiagram(data: DiagramData, *, alt: str, beskrivelse: str = "") -> 
 
 def tegn_svg(data: DiagramData, *, titel: str, beskrivelse: str = "", salt: str = "") -> str:
     """Draw the chart. Deterministic: the same data, title and salt give the same bytes."""
-    matplotlib = _matplotlib()
+    matplotlib = matplotlib_modul()
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
@@ -140,7 +141,7 @@ def tegn_svg(data: DiagramData, *, titel: str, beskrivelse: str = "", salt: str 
         "axes.unicode_minus": True,
     }
     # rc_context changes global state: one chart at a time (runserver is threaded).
-    with _laas, matplotlib.rc_context(indstillinger):
+    with LAAS, matplotlib.rc_context(indstillinger):
         fig = Figure(figsize=(BREDDE, HOEJDE), layout="constrained")
         FigureCanvasSVG(fig)
         _tegn(fig, data)
@@ -150,7 +151,7 @@ def tegn_svg(data: DiagramData, *, titel: str, beskrivelse: str = "", salt: str 
             format="svg",
             metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
         )
-    return _efterbehandl(
+    return efterbehandl(
         buf.getvalue().decode(), titel=titel, beskrivelse=beskrivelse, praefiks=f"diagram-{salt}"
     )
 
@@ -229,7 +230,7 @@ def _tegn(fig: Figure, data: DiagramData) -> None:
     ax.set_xlim(x0, x1)
     ax.set_xticks(aar, [str(a) for a in aar])
     ax.yaxis.set_major_locator(ticker.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-    ax.yaxis.set_major_formatter(_dansk_formatter()(procent=data.enhed == "procent"))
+    ax.yaxis.set_major_formatter(dansk_formatter()(procent=data.enhed == "procent"))
     ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
     ax.set_axisbelow(True)
     if data.enhed == "procent":
@@ -255,7 +256,7 @@ def _tegn(fig: Figure, data: DiagramData) -> None:
 
 
 @functools.cache
-def _dansk_formatter() -> type:
+def dansk_formatter() -> type:
     from matplotlib import ticker
 
     class DanskFormatter(ticker.Formatter):
@@ -356,7 +357,7 @@ def _som_attributter(match: re.Match) -> str:
     return "".join(attributter)
 
 
-def _efterbehandl(svg: str, *, titel: str, beskrivelse: str, praefiks: str) -> str:
+def efterbehandl(svg: str, *, titel: str, beskrivelse: str, praefiks: str) -> str:
     """Make matplotlib's SVG fit for inline use in HTML under a strict CSP, and for PDF.
 
     - no XML declaration or doctype, so it can stand inside HTML;
@@ -397,7 +398,7 @@ def _efterbehandl(svg: str, *, titel: str, beskrivelse: str, praefiks: str) -> s
 
 
 @functools.cache
-def _matplotlib():
+def matplotlib_modul():
     """matplotlib, on its Agg backend, measuring text in IBM Plex Sans (from dkfds) as it
     will be shown."""
     import matplotlib

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,8 @@ from django.views.decorators.http import require_http_methods
 from delaftaler.adgang import INGEN_ADGANG
 from delaftaler.lib.uploads import VentendeUploads
 from delaftaler.models import Helhedsplan
-from delaftaler.word.safety import WordFejl
+from delaftaler.oprettelse.forms import helhedsplan_felt
+from delaftaler.word.safety import WordFejl, maks_bytes, mb_tekst
 from delaftaler.word.services import Gennemsyn, word_gennemse, word_indlaes
 
 OPRET = "delaftaler.add_delaftale"
@@ -31,26 +31,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 UPLOADS = VentendeUploads("word_indlaesninger", ".docx")
 
 
-def maks_bytes() -> int:
-    return int(getattr(settings, "WORD_MAKS_BYTES", 10 * 1024 * 1024))
-
-
-def _mb(antal: int) -> str:
-    return f"{antal / 1024 / 1024:.0f} MB"
-
-
 class WordForm(forms.Form):
-    helhedsplan = forms.ModelChoiceField(
-        label="Helhedsplan",
-        queryset=Helhedsplan.objects.none(),
-        empty_label="Vælg helhedsplan",
-        to_field_name="slug",
-        error_messages={
-            "required": "Vælg den helhedsplan, delaftalen hører til.",
-            "invalid_choice": "Vælg en af dine helhedsplaner.",
-        },
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    helhedsplan = helhedsplan_felt()
     fil = forms.FileField(
         label="Word-dokument (.docx)",
         help_text="Delaftalen i LBF's skabelon, gemt som Word-dokument (.docx).",
@@ -69,7 +51,7 @@ class WordForm(forms.Form):
         graense = maks_bytes()
         if fil.size > graense:
             raise forms.ValidationError(
-                f"Filen fylder {_mb(fil.size)} og må højst fylde {_mb(graense)}. Gem "
+                f"Filen fylder {mb_tekst(fil.size)} og må højst fylde {mb_tekst(graense)}. Gem "
                 "dokumentet uden indsatte billeder, eller komprimér billederne i Word."
             )
         indhold = fil.read(graense + 1)
@@ -82,7 +64,7 @@ def _side(request: HttpRequest, form: WordForm, fejl: str = "", status: int = 20
     return render(
         request,
         "word/indlaes.html",
-        {"form": form, "maks_mb": _mb(maks_bytes()), "fejl": fejl},
+        {"form": form, "maks_mb": mb_tekst(maks_bytes()), "fejl": fejl},
         status=status,
     )
 
