@@ -32,7 +32,8 @@ ROD = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROD))
 
 
-def _opsaet_django() -> None:
+def _opsaet_django(*, flush: bool = True) -> None:
+    """``flush=False``: a database built by an earlier run (benchmarks/installation.py)."""
     midlertidig = Path(tempfile.mkdtemp(prefix="delaftaler-bench-"))
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_DATABASE_URL", f"sqlite:///{midlertidig / 'bench.sqlite3'}"
@@ -51,6 +52,10 @@ def _opsaet_django() -> None:
     django.setup()
     from django.core.management import call_command
 
+    if not flush:
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", "--noinput", verbosity=0)
+        return
     call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", verbosity=0)
     # flush also empties what data migrations wrote: LBF's indsatsområder.

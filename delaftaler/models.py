@@ -1152,3 +1152,70 @@ class Paamindelseskoersel(models.Model):
 
     def __str__(self) -> str:
         return f"Påmindelser {formater_dato(self.dag)}"
+
+
+class TvaersGrundlag(models.Model):
+    """What a delaftale's rows in the view across plans were computed from.
+
+    The rows (``TvaersRaekke``) are each delaftale's indikatorer as /oversigt/ shows them:
+    its current published version's baselines and its latest approved year's values,
+    under the plan's disclosure threshold. Computing them means reading the snapshot and
+    the frozen report of every plan (seconds for a whole country), so they are stored
+    and recomputed only when ``stempel`` no longer names the current inputs
+    (delaftaler/tvaers/selectors.py): a stale row can never be shown."""
+
+    delaftale = models.OneToOneField(
+        Delaftale,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tvaers_grundlag",
+        verbose_name="delaftale",
+    )
+    stempel = models.CharField("beregnet ud fra", max_length=200)
+
+    class Meta:
+        verbose_name = "grundlag for oversigten på tværs"
+        verbose_name_plural = "grundlag for oversigten på tværs"
+
+    def __str__(self) -> str:
+        return f"{self.delaftale}: {self.stempel}"
+
+
+class TvaersRaekke(models.Model):
+    """One place (boligområde or målgruppe) of one indikator of one delaftale, as
+    /oversigt/ shows it. Numbers are kept as the text of their exact decimal value."""
+
+    delaftale = models.ForeignKey(
+        Delaftale, on_delete=models.CASCADE, related_name="tvaers_raekker", verbose_name="delaftale"
+    )
+    raekkefoelge = models.PositiveIntegerField("rækkefølge")
+    indikator_noegle = models.CharField("indikatornøgle", max_length=500, db_index=True)
+    indikator_navn = models.CharField("indikator", max_length=500)
+    indikator_enhed = models.CharField("enhed", max_length=20)
+    indikator_enhed_tekst = models.CharField("anden enhed", max_length=100, blank=True)
+    indikator_retning = models.CharField("retning", max_length=20)
+    lbf_standard = models.BooleanField("LBF-standardindikator", default=False)
+    sted = models.CharField("boligområde/målgruppe", max_length=500)
+    baseline_tekst = models.CharField("baseline", max_length=100, blank=True)
+    baseline_periode = models.CharField("baselineperiode", max_length=100, blank=True)
+    baseline_tal = models.CharField("baseline (tal)", max_length=50, blank=True)
+    seneste_tekst = models.CharField("seneste godkendte værdi", max_length=100, blank=True)
+    seneste_aar = models.PositiveIntegerField("år", null=True, blank=True)
+    seneste_tal = models.CharField("seneste godkendte værdi (tal)", max_length=50, blank=True)
+    aendring_tekst = models.CharField("ændring", max_length=100, blank=True)
+    aendring_tal = models.CharField("ændring (tal)", max_length=50, blank=True)
+    vurdering = models.CharField("udvikling", max_length=20, blank=True)
+    skjult = models.BooleanField("skjult af diskretionsreglen", default=False)
+
+    class Meta:
+        ordering = ["delaftale", "raekkefoelge"]
+        verbose_name = "række i oversigten på tværs"
+        verbose_name_plural = "rækker i oversigten på tværs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delaftale", "raekkefoelge"], name="tvaersraekke_unik_raekkefoelge"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delaftale}: {self.indikator_navn}, {self.sted}"

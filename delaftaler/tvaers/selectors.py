@@ -7,26 +7,34 @@ went to the board — the very numbers, disclosure and change of that year's rep
 Indikatorer are matched across plans by name (case and surrounding spaces ignored):
 each plan has its own rows, and LBF's standard indikatorer carry LBF's wording.
 
-A fixed number of queries whatever the number of plans: the latest versions (one), the
-approved years (one), and the filter's choices (none beyond those).
+Reading every plan's snapshot and frozen report costs seconds for a whole country, so
+each delaftale's rows are stored (``TvaersRaekke``) with a stamp of what they were
+computed from: the version, the approved year as it stands and the plan's threshold.
+Every request compares the stamps with the current inputs (cheap rows, no JSON) and
+recomputes only the delaftaler whose inputs moved, before it reads. A fixed number of
+queries whatever the number of plans when nothing moved.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 
-from delaftaler.models import Delaftale, Opfoelgning, Version
+from delaftaler.models import Delaftale, Opfoelgning, TvaersGrundlag, TvaersRaekke, Version
 from delaftaler.opfoelgning.rapport.context import byg_rapport, genskab_grundlag
 from delaftaler.snapshot import fra_snapshot
 from delaftaler.visning.context import byg_visning
 from indikatorer.diskretion import Diskretion
 from indikatorer.models import Indikator
 from indikatorer.tal import med_decimaler
+
+logger = logging.getLogger(__name__)
 
 VURDERINGER = {"bedre": "bedre", "vaerre": "dårligere", "uaendret": "uændret"}
 
@@ -188,42 +196,158 @@ class TvaersFilter(forms.Form):
         }
 
 
+# The rows' computation: raise it when what a row holds or how it is worked out changes,
+# and every stored row is recomputed on the next request.
+FORMAT = 1
+
+
 def _seneste_versioner() -> list[Version]:
     nyeste = Version.objects.filter(delaftale=OuterRef("delaftale")).order_by("-nummer")
     return list(
         Version.objects.filter(nummer=Subquery(nyeste.values("nummer")[:1]))
-        .defer("pdf")
+        .defer("pdf", "indhold", "aendringer")
         .select_related("delaftale__helhedsplan", "delaftale__indsatsomraade")
         .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn")
     )
 
 
-def _godkendte_aar(delaftale_ids: list[int]) -> dict[int, Opfoelgning]:
-    """Each delaftale's latest approved year that has its frozen basis."""
+def _godkendte_aar() -> dict[int, Opfoelgning]:
+    """Each delaftale's latest approved year that has its frozen basis (without it)."""
     seneste: dict[int, Opfoelgning] = {}
-    for o in Opfoelgning.objects.filter(
-        delaftale_id__in=delaftale_ids, status=Opfoelgning.Status.GODKENDT
-    ).order_by("aar"):
-        if o.grundlag is not None:
-            seneste[o.delaftale_id] = o
+    for o in (
+        Opfoelgning.objects.filter(status=Opfoelgning.Status.GODKENDT, grundlag__isnull=False)
+        .only("pk", "delaftale_id", "aar", "aendret")
+        .order_by("aar")
+    ):
+        seneste[o.delaftale_id] = o
     return seneste
+
+
+def _stempel(v: Version, o: Opfoelgning | None) -> str:
+    aar = f"{o.pk}:{o.aendret.isoformat()}" if o is not None else "-"
+    return f"{FORMAT}:{v.pk}:{aar}:{v.delaftale.helhedsplan.mindste_antal}"
+
+
+def _tekst(tal: Decimal | None) -> str:
+    return "" if tal is None else str(tal)
+
+
+def _beregn(v: Version, o: Opfoelgning | None) -> list[TvaersRaekke]:
+    """A delaftale's rows, from its frozen report if a year is approved, else from its
+    published baselines."""
+    d = v.delaftale
+    if o is not None:
+        par = _fra_godkendt_aar(o, d, None)
+    else:
+        par = _fra_publiceret(fra_snapshot(v.indhold, delaftale=d), None)
+    return [
+        TvaersRaekke(
+            delaftale=d,
+            raekkefoelge=nr,
+            indikator_noegle=indikatornoegle(i.navn),
+            indikator_navn=i.navn,
+            indikator_enhed=i.enhed,
+            indikator_enhed_tekst=i.enhed_tekst,
+            indikator_retning=i.retning,
+            lbf_standard=i.lbf_standard,
+            sted=r.sted,
+            baseline_tekst=r.baseline_tekst,
+            baseline_periode=r.baseline_periode,
+            baseline_tal=_tekst(r.baseline_tal),
+            seneste_tekst=r.seneste_tekst,
+            seneste_aar=r.seneste_aar,
+            seneste_tal=_tekst(r.seneste_tal),
+            aendring_tekst=r.aendring_tekst,
+            aendring_tal=_tekst(r.aendring_tal),
+            vurdering=r.vurdering,
+            skjult=r.skjult,
+        )
+        for nr, (i, r) in enumerate(par, start=1)
+    ]
+
+
+def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> None:
+    """Recompute the rows of the delaftaler whose inputs moved since they were stored."""
+    gemte = dict(TvaersGrundlag.objects.values_list("delaftale_id", "stempel"))
+    foraeldede = [
+        v
+        for v in versioner
+        if gemte.get(v.delaftale_id) != _stempel(v, godkendte.get(v.delaftale_id))
+    ]
+    if not foraeldede:
+        return
+    indhold = dict(
+        Version.objects.filter(pk__in=[v.pk for v in foraeldede]).values_list("pk", "indhold")
+    )
+    aar = Opfoelgning.objects.in_bulk(
+        [godkendte[v.delaftale_id].pk for v in foraeldede if v.delaftale_id in godkendte]
+    )
+    nye: list[TvaersRaekke] = []
+    stempler: list[TvaersGrundlag] = []
+    for v in foraeldede:
+        v.indhold = indhold[v.pk]
+        o = godkendte.get(v.delaftale_id)
+        nye += _beregn(v, aar[o.pk] if o is not None else None)
+        stempler.append(TvaersGrundlag(delaftale_id=v.delaftale_id, stempel=_stempel(v, o)))
+    ids = [v.delaftale_id for v in foraeldede]
+    try:
+        with transaction.atomic():
+            TvaersRaekke.objects.filter(delaftale_id__in=ids).delete()
+            TvaersGrundlag.objects.filter(delaftale_id__in=ids).delete()
+            TvaersRaekke.objects.bulk_create(nye, batch_size=500)
+            TvaersGrundlag.objects.bulk_create(stempler)
+    except IntegrityError:
+        # Another request stored the same rows meanwhile; they are as good as these.
+        logger.info("Oversigten på tværs: rækkerne blev gemt af en anden anmodning.")
+
+
+def _raekke(r: TvaersRaekke, d: Delaftale) -> Raekke:
+    def tal(tekst: str) -> Decimal | None:
+        return Decimal(tekst) if tekst else None
+
+    return Raekke(
+        delaftale=d,
+        sted=r.sted,
+        baseline_tekst=r.baseline_tekst,
+        baseline_periode=r.baseline_periode,
+        seneste_tekst=r.seneste_tekst,
+        seneste_aar=r.seneste_aar,
+        aendring_tekst=r.aendring_tekst,
+        aendring_tal=tal(r.aendring_tal),
+        vurdering=r.vurdering,
+        baseline_tal=tal(r.baseline_tal),
+        seneste_tal=tal(r.seneste_tal),
+        skjult=r.skjult,
+    )
+
+
+def _indikator(r: TvaersRaekke) -> Indikator:
+    """The chosen indikator as the page names it (an unsaved row: its unit and direction)."""
+    return Indikator(
+        navn=r.indikator_navn,
+        enhed=r.indikator_enhed,
+        enhed_tekst=r.indikator_enhed_tekst,
+        retning=r.indikator_retning,
+        lbf_standard=r.lbf_standard,
+    )
 
 
 def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     """The view across plans for these GET parameters (a QueryDict, or {})."""
     versioner = _seneste_versioner()
-    snapshots = {v.delaftale_id: fra_snapshot(v.indhold, delaftale=v.delaftale) for v in versioner}
-    godkendte = _godkendte_aar(list(snapshots))
+    godkendte = _godkendte_aar()
+    _opdater(versioner, godkendte)
 
+    # One name per key: LBF's wording where a plan marks it standard, else the first.
     navne: dict[str, tuple[bool, str]] = {}
-    forekomster: dict[str, Indikator] = {}
-    for d in snapshots.values():
-        for dm in d.delmaal_liste:
-            for i in dm.indikator_liste:
-                noegle = indikatornoegle(i.navn)
-                forekomster.setdefault(noegle, i)
-                lbf, navn = navne.get(noegle, (False, i.navn))
-                navne[noegle] = (lbf or i.lbf_standard, navn)
+    for noegle, navn, lbf in sorted(
+        TvaersRaekke.objects.values_list("indikator_noegle", "indikator_navn", "lbf_standard")
+        .order_by()
+        .distinct(),
+        key=lambda x: (not x[2], x[1]),
+    ):
+        tidligere_lbf, foerste_navn = navne.get(noegle, (False, navn))
+        navne[noegle] = (tidligere_lbf or lbf, foerste_navn)
     indikatorer = sorted(navne.items(), key=lambda x: (not x[1][0], x[1][1].casefold()))
     alle = [v.delaftale for v in versioner]
     valg = Valg(
@@ -246,22 +370,23 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
             return o is not None and str(o.aar) == filtre["periode"]
         return True
 
-    valgte = [d for d in alle if med(d)]
+    valgte = {d.pk: d for d in alle if med(d)}
     raekker: list[Raekke] = []
-    valgt_indikator = forekomster.get(indikator_noegle)
+    valgt_indikator: Indikator | None = None
     diskretioner: set[int] = set()
-    for d in valgte:
-        snapshot = snapshots[d.pk]
-        if d.pk in godkendte:
-            nye = _fra_godkendt_aar(godkendte[d.pk], d, indikator_noegle)
-        else:
-            nye = _fra_publiceret(snapshot, indikator_noegle)
-        if nye:
-            diskretioner.add(d.helhedsplan.mindste_antal)
-            raekker += [r for _, r in nye]
+    for r in TvaersRaekke.objects.filter(indikator_noegle=indikator_noegle).order_by(
+        "delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn", "raekkefoelge"
+    ):
+        if valgt_indikator is None:
+            valgt_indikator = _indikator(r)
+        d = valgte.get(r.delaftale_id)
+        if d is None:
+            continue
+        diskretioner.add(d.helhedsplan.mindste_antal)
+        raekker.append(_raekke(r, d))
     return (
         TvaersVisning(
-            delaftaler=valgte,
+            delaftaler=list(valgte.values()),
             indikator=valgt_indikator,
             raekker=raekker,
             valg=valg,
@@ -273,16 +398,16 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
 
 
 def _fra_godkendt_aar(
-    o: Opfoelgning, delaftale: Delaftale, noegle: str
+    o: Opfoelgning, delaftale: Delaftale, noegle: str | None
 ) -> list[tuple[Indikator, Raekke]]:
-    """The approved year's report rows for the indikator: baseline, value and change as
-    the board approved them, under the public disclosure rule."""
+    """The approved year's report rows (of the indikator, or of all): baseline, value and
+    change as the board approved them, under the public disclosure rule."""
     o.delaftale = delaftale
     genskab_grundlag(o)
     rapport = byg_rapport(o, Diskretion.for_plan(delaftale.helhedsplan))
     ud = []
     for ir in rapport.indikatorer:
-        if indikatornoegle(ir.indikator.navn) != noegle:
+        if noegle is not None and indikatornoegle(ir.indikator.navn) != noegle:
             continue
         for r in ir.raekker:
             denne = r.denne
@@ -322,13 +447,13 @@ def _fra_godkendt_aar(
     return ud
 
 
-def _fra_publiceret(delaftale: Delaftale, noegle: str) -> list[tuple[Indikator, Raekke]]:
+def _fra_publiceret(delaftale: Delaftale, noegle: str | None) -> list[tuple[Indikator, Raekke]]:
     """A plan without an approved year: its published baselines, nothing to compare."""
     visning = byg_visning(delaftale)
     ud = []
     for tabelraekke in visning.raekker:
         i, b = tabelraekke.indikator, tabelraekke.baseline
-        if b is None or indikatornoegle(i.navn) != noegle:
+        if b is None or (noegle is not None and indikatornoegle(i.navn) != noegle):
             continue
         skjult = tabelraekke.er_skjult
         ud.append(

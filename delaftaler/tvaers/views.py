@@ -1,9 +1,10 @@
-"""/oversigt/ and its CSV and XLSX: public, cached like the other public pages."""
+"""/oversigt/, its chart, CSV and XLSX: public, cached like the other public pages."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from delaftaler.models import dansk_slug
 from delaftaler.tvaers.diagram import Soejler, soejlediagram
@@ -11,11 +12,15 @@ from delaftaler.tvaers.selectors import TvaersVisning, tvaers_visning
 from delaftaler.visning.exports import som_csv, som_xlsx
 from delaftaler.visning.page_cache import cachet_side, offentlig, tvaers_noegle
 
+# More bars than this make a chart nobody reads (and seconds to draw): the page asks the
+# reader to narrow the choice instead.
+MAKS_STEDER = 40
 
-def _diagram(visning: TvaersVisning) -> tuple[str | None, str, str]:
-    """The chart, its title and its text alternative."""
+
+def _diagram(visning: TvaersVisning) -> tuple[Soejler | None, str, str]:
+    """What the chart shows, its title and its text alternative."""
     i = visning.indikator
-    if i is None:
+    if i is None or not visning.raekker:
         return None, "", ""
     titel = f"Søjlediagram: {i.navn}, baseline og seneste godkendte værdi pr. plan og sted."
     dele = []
@@ -31,25 +36,48 @@ def _diagram(visning: TvaersVisning) -> tuple[str | None, str, str]:
         procent=i.er_procent,
         raekker=tuple((r.etiket, r.baseline_tal, r.seneste_tal) for r in visning.raekker),
     )
-    return soejlediagram(data, alt=titel, beskrivelse=beskrivelse), titel, beskrivelse
+    return (data if data.har_tal else None), titel, beskrivelse
 
 
 def tvaers(request: HttpRequest) -> HttpResponse:
+    """The page; its chart is an image of its own (``tvaers_diagram``), drawn once per
+    choice of numbers, so the page never waits for matplotlib."""
+
     def side() -> HttpResponse:
         visning, form = tvaers_visning(request.GET)
-        svg, titel, beskrivelse = _diagram(visning)
+        data, titel, beskrivelse = _diagram(visning)
+        query = request.GET.urlencode()
+        diagram_url = ""
+        if data is not None and len(data.raekker) <= MAKS_STEDER:
+            diagram_url = reverse("delaftaler:tvaers_diagram") + (f"?{query}" if query else "")
         return render(
             request,
             "tvaers/tvaers.html",
             {
                 "v": visning,
                 "felter": form.felter(visning.filtre),
-                "svg": svg,
+                "diagram_url": diagram_url,
+                "diagram_for_stort": data is not None and len(data.raekker) > MAKS_STEDER,
+                "maks_steder": MAKS_STEDER,
                 "diagram_titel": titel,
                 "diagram_beskrivelse": beskrivelse,
-                "eksport_query": request.GET.urlencode(),
+                "eksport_query": query,
             },
         )
+
+    return cachet_side(request, tvaers_noegle, side)
+
+
+def tvaers_diagram(request: HttpRequest) -> HttpResponse:
+    """The page's chart as SVG, for the same filters."""
+
+    def side() -> HttpResponse:
+        visning, _ = tvaers_visning(request.GET)
+        data, titel, beskrivelse = _diagram(visning)
+        if data is None or len(data.raekker) > MAKS_STEDER:
+            raise Http404("Der er intet diagram for denne afgrænsning.")
+        svg = soejlediagram(data, alt=titel, beskrivelse=beskrivelse)
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
     return cachet_side(request, tvaers_noegle, side)
 

@@ -189,6 +189,9 @@ SIDER = [
     Raekke("delaftaler:oversigt", "", lambda d: reverse("delaftaler:oversigt"), OFFENTLIG),
     # The view across plans (/oversigt/) and its table as CSV and XLSX: public.
     Raekke("delaftaler:tvaers", "", lambda d: reverse("delaftaler:tvaers"), OFFENTLIG),
+    Raekke(
+        "delaftaler:tvaers_diagram", "", lambda d: reverse("delaftaler:tvaers_diagram"), OFFENTLIG
+    ),
     Raekke("delaftaler:tvaers_csv", "", lambda d: reverse("delaftaler:tvaers_csv"), OFFENTLIG),
     Raekke("delaftaler:tvaers_xlsx", "", lambda d: reverse("delaftaler:tvaers_xlsx"), OFFENTLIG),
     Raekke(

@@ -68,8 +68,14 @@ def tabel(html: str) -> list[list[str]]:
     ]
 
 
-def diagrammet(html: str) -> str:
-    return re.search(r'<svg[^>]*role="img".*?</svg>', html, re.S).group(0)
+def diagrammet(client, html: str) -> str:
+    """The chart the page shows: its image's own address, fetched."""
+    src = html_modul.unescape(
+        re.search(r'<figure class="diagram">\s*<img src="([^"]+)"', html).group(1)
+    )
+    svar = client.get(src)
+    assert svar.status_code == 200 and svar["Content-Type"].startswith("image/svg+xml")
+    return svar.content.decode()
 
 
 def hent(client, **filtre) -> str:
@@ -184,7 +190,7 @@ def test_a_value_on_too_few_persons_and_its_change_are_hidden_everywhere(client,
     assert moellevangen[3:] == ["<5 (2022)", "Skjult", "–"]
     assert "bygger på færre end 5 personer" in html
     assert "udeladt af diagrammet" in html
-    svg = diagrammet(html)
+    svg = diagrammet(client, html)
     csv = client.get("/oversigt/indikator.csv", filtre).content
     xlsx = client.get("/oversigt/indikator.xlsx", filtre).content
     ark = load_workbook(io.BytesIO(xlsx)).active
@@ -201,8 +207,12 @@ def test_a_value_on_too_few_persons_and_its_change_are_hidden_everywhere(client,
 # ---- Chart -----------------------------------------------------------------------------------
 
 
-def test_the_chart_is_inline_svg_with_a_text_alternative(client, data):
-    svg = diagrammet(hent(client, indikator=indikatornoegle(FORSOERGEDE_18_29)))
+def test_the_chart_is_an_svg_image_with_a_text_alternative(client, data):
+    html = hent(client, indikator=indikatornoegle(FORSOERGEDE_18_29))
+    alt = re.search(r'<figure class="diagram">\s*<img src="[^"]+" alt="([^"]+)"', html).group(1)
+    assert alt.startswith("Søjlediagram: ")
+    assert "Vejle_21_25: Nørremarken: baseline 11,3" in nbsp(html_modul.unescape(html))
+    svg = diagrammet(client, html)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert "Søjlediagram: " + FORSOERGEDE_18_29 in svg
     assert "Vejle_21_25: Nørremarken: baseline 11,3" in nbsp(svg)
@@ -213,7 +223,9 @@ def test_the_chart_is_inline_svg_with_a_text_alternative(client, data):
 
 
 def test_the_view_costs_the_same_queries_for_one_plan_and_for_five(client, data):
-    """Beside Vejle and Viborg: one more plan with an approved year, then five."""
+    """Beside Vejle and Viborg: one more plan with an approved year, then five. The first
+    request after a change recomputes the new plans' stored rows, in as many queries for
+    one plan as for four; later ones only read."""
 
     def antal() -> int:
         with CaptureQueriesContext(connection) as q:
@@ -224,10 +236,13 @@ def test_the_view_costs_the_same_queries_for_one_plan_and_for_five(client, data)
     sekretariat = bruger_med_rolle("sek2", SEKRETARIAT)
     bestyrelse = bruger_med_rolle("best2", BESTYRELSE)
     plan_med_aar("Plan_1", [], sekretariat, bestyrelse)
+    foer_ny = antal()
     foer = antal()
     assert foer <= 12
+    assert foer < foer_ny
     for nr in range(2, 6):
         plan_med_aar(f"Plan_{nr}", [], sekretariat, bestyrelse)
+    assert antal() == foer_ny
     assert antal() == foer
 
 
@@ -241,3 +256,31 @@ def test_an_approval_or_reopening_reaches_the_cached_page_at_once(client, data):
         begrundelse="Forkert tal for Nørremarken.",
     )
     assert "11,9" not in hent(client, **filtre)
+
+
+def test_too_many_places_for_a_chart_ask_the_reader_to_narrow_the_choice(client, data, monkeypatch):
+    from delaftaler.tvaers import views
+
+    filtre = {"indikator": indikatornoegle(FORSOERGEDE_18_29)}
+    monkeypatch.setattr(views, "MAKS_STEDER", 2)
+    html = hent(client, **filtre)
+    assert '<figure class="diagram">' not in html
+    assert "Diagrammet vises, når højst 2 steder er valgt" in html
+    assert client.get("/oversigt/diagram.svg", filtre).status_code == 404
+    # The table still has every place.
+    assert len(tabel(html)) == 4
+
+
+def test_a_raised_threshold_hides_a_stored_value_at_once(client, data):
+    """The rows are stored; a plan's new threshold must reach them before any reader."""
+    filtre = {"indikator": indikatornoegle(FORSOERGEDE_18_29)}
+    plan = Delaftale.objects.get(helhedsplan__navn="Vejle_21_25").helhedsplan
+    dansk = f"{SKJULT}".replace(".", ",")
+    plan.mindste_antal = 3
+    plan.save()
+    assert dansk in hent(client, **filtre)
+    plan.mindste_antal = 5
+    plan.save()
+    html = hent(client, **filtre)
+    assert dansk not in html
+    assert dansk.encode() not in client.get("/oversigt/indikator.csv", filtre).content
