@@ -49,6 +49,7 @@ serve: serve-miljoe setup harfbuzz
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py send_paamindelser --planlaeg
+	$(BIN)/python manage.py opdater_tvaers
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	exec $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 

@@ -266,7 +266,14 @@ def _beregn(v: Version, o: Opfoelgning | None) -> list[TvaersRaekke]:
     ]
 
 
-def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> None:
+def tvaers_raekker_opdater() -> int:
+    """Bring every stored row up to date now (``manage.py opdater_tvaers``, run by ``make
+    serve`` after migrating), so no reader waits for a whole installation's first
+    computation. Returns how many delaftaler were recomputed."""
+    return _opdater(_seneste_versioner(), _godkendte_aar())
+
+
+def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> int:
     """Recompute the rows of the delaftaler whose inputs moved since they were stored."""
     gemte = dict(TvaersGrundlag.objects.values_list("delaftale_id", "stempel"))
     foraeldede = [
@@ -275,7 +282,7 @@ def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> Non
         if gemte.get(v.delaftale_id) != _stempel(v, godkendte.get(v.delaftale_id))
     ]
     if not foraeldede:
-        return
+        return 0
     indhold = dict(
         Version.objects.filter(pk__in=[v.pk for v in foraeldede]).values_list("pk", "indhold")
     )
@@ -299,6 +306,7 @@ def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> Non
     except IntegrityError:
         # Another request stored the same rows meanwhile; they are as good as these.
         logger.info("Oversigten på tværs: rækkerne blev gemt af en anden anmodning.")
+    return len(foraeldede)
 
 
 def _raekke(r: TvaersRaekke, d: Delaftale) -> Raekke:

@@ -284,3 +284,17 @@ def test_a_raised_threshold_hides_a_stored_value_at_once(client, data):
     html = hent(client, **filtre)
     assert dansk not in html
     assert dansk.encode() not in client.get("/oversigt/indikator.csv", filtre).content
+
+
+def test_the_command_brings_stale_rows_up_to_date_once(data):
+    from django.core.management import call_command
+
+    from delaftaler.models import TvaersGrundlag
+
+    TvaersGrundlag.objects.all().delete()
+    ud = io.StringIO()
+    call_command("opdater_tvaers", stdout=ud)
+    assert "2 delaftaler regnet ud" in ud.getvalue()
+    ud = io.StringIO()
+    call_command("opdater_tvaers", stdout=ud)
+    assert "0 delaftaler regnet ud" in ud.getvalue()
