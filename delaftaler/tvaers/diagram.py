@@ -39,7 +39,7 @@ def soejlediagram(data: Soejler, *, alt: str, beskrivelse: str) -> str | None:
     """The SVG, from the cache or drawn now; None when there is nothing to draw."""
     if not data.har_tal:
         return None
-    noegle = hashlib.sha256(repr((data, alt, beskrivelse, 1)).encode()).hexdigest()
+    noegle = hashlib.sha256(repr((data, alt, beskrivelse, 2)).encode()).hexdigest()
     cache = caches["default"]
     svg = cache.get(f"tvaers-diagram:{noegle}")
     if svg is None:
@@ -85,8 +85,7 @@ def _tegn_svg(data: Soejler, *, titel: str, beskrivelse: str, salt: str) -> str:
             vaerdier = [r[1 + nr] for r in data.raekker]
             vist = [(p, v) for p, v in zip(positioner, vaerdier, strict=True) if v is not None]
             if not vist:
-                ax.barh([], [], color=farve, hatch=moenster, label=navn)
-                continue
+                continue  # no bars of this kind: not in the legend either
             soejler = ax.barh(
                 [p for p, _ in vist],
                 [float(v) for _, v in vist],

@@ -26,6 +26,7 @@ from tests.tvaers.aar import SKJULT, VEJLE_2022, godkendt_aar
 pytestmark = [pytest.mark.delt_data, pytest.mark.django_db]
 
 VIBORG_BESKAEFTIGELSE = "Andel af beboere der er i beskæftigelse (18-64 årige)"
+VIBORG_FORSOERGEDE = "Andel af beboere (18-64 årige) på offentlig forsørgelse"
 
 
 @pytest.fixture(scope="module")
@@ -298,3 +299,14 @@ def test_the_command_brings_stale_rows_up_to_date_once(data):
     ud = io.StringIO()
     call_command("opdater_tvaers", stdout=ud)
     assert "0 delaftaler regnet ud" in ud.getvalue()
+
+
+def test_the_chart_names_only_the_kinds_of_bars_it_draws(client, data):
+    med_aar = diagrammet(client, hent(client, indikator=indikatornoegle(FORSOERGEDE_18_29)))
+    assert "Baseline" in med_aar and "Seneste godkendte" in med_aar
+    # Viborg's approved year has no value for this indikator: baselines only.
+    kun_baseline = diagrammet(
+        client,
+        hent(client, indikator=indikatornoegle(VIBORG_FORSOERGEDE), kommune="Viborg Kommune"),
+    )
+    assert "Baseline" in kun_baseline and "Seneste godkendte" not in kun_baseline
