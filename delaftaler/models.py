@@ -844,6 +844,14 @@ class Opfoelgning(models.Model):
         ordering = ["delaftale", "-aar"]
         verbose_name = "opfølgning"
         verbose_name_plural = "opfølgninger"
+        # The approved years across every plan (the view across plans and its cache key)
+        # read from the index alone, never from rows that carry a frozen report.
+        indexes = [
+            models.Index(
+                fields=["status", "delaftale", "aar", "aendret"],
+                name="opfoelgning_status_aar",
+            )
+        ]
         permissions = [
             ("send_opfoelgning", "Kan sende en opfølgning til bestyrelsen"),
             ("godkend_opfoelgning", "Kan godkende en opfølgning"),

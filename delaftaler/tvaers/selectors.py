@@ -17,6 +17,7 @@ queries whatever the number of plans when nothing moved.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from itertools import groupby
 from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 
 from delaftaler.models import Delaftale, Opfoelgning, TvaersGrundlag, TvaersRaekke, Version
 from delaftaler.opfoelgning.rapport.context import byg_rapport, genskab_grundlag
@@ -45,10 +47,37 @@ def indikatornoegle(navn: str) -> str:
 
 
 @dataclass(frozen=True)
+class Plan:
+    navn: str
+    slug: str
+    kommune: str
+    mindste_antal: int
+
+
+@dataclass(frozen=True)
+class Indsats:
+    navn: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Gaeldende:
+    """A delaftale's current version, as the page, the stamps and the filters read it: a
+    few columns, not its texts (a whole country's rich text costs more to load than the
+    page to render)."""
+
+    pk: int
+    version_pk: int
+    helhedsplan: Plan
+    indsatsomraade: Indsats
+    url: str
+
+
+@dataclass(frozen=True)
 class Raekke:
     """One place (boligområde or målgruppe) of one plan for the chosen indikator."""
 
-    delaftale: Delaftale
+    delaftale: Gaeldende
     sted: str
     baseline_tekst: str
     baseline_periode: str
@@ -81,27 +110,56 @@ class Valg:
 
 @dataclass
 class TvaersVisning:
-    delaftaler: list[Delaftale]
+    delaftaler: list[Gaeldende]
     indikator: Indikator | None
     raekker: list[Raekke]
     valg: Valg
     filtre: dict[str, str]
     diskretioner: set[int] = field(default_factory=set)
 
+    # What the page's loops read is handed over as dicts: Django's template engine tries
+    # a key before an attribute, and for a whole country's 600 rows and 600 links the
+    # failed key lookups on objects were half of the page's time.
+
     @property
-    def grupper(self) -> list[tuple[str, list[tuple[str, list[Delaftale]]]]]:
-        """The delaftaler by indsatsområde, then kommune."""
+    def grupper(self) -> list[tuple[str, list[tuple[str, list[dict[str, str]]]]]]:
+        """The delaftaler by indsatsområde, then kommune: each as its link."""
         ud = []
         efter_omraade = sorted(
             self.delaftaler, key=lambda d: (d.indsatsomraade.navn, d.helhedsplan.kommune)
         )
         for navn, gruppe in groupby(efter_omraade, key=lambda d: d.indsatsomraade.navn):
             kommuner = [
-                (kommune, sorted(liste, key=lambda d: d.helhedsplan.navn))
+                (
+                    kommune,
+                    [
+                        {"url": d.url, "tekst": f"{d.helhedsplan.navn}: {d.indsatsomraade.navn}"}
+                        for d in sorted(liste, key=lambda d: d.helhedsplan.navn)
+                    ],
+                )
                 for kommune, liste in groupby(gruppe, key=lambda d: d.helhedsplan.kommune)
             ]
-            ud.append((navn, [(k, list(v)) for k, v in kommuner]))
+            ud.append((navn, kommuner))
         return ud
+
+    @property
+    def tabel(self) -> list[dict[str, str | int | None]]:
+        """The comparison table's rows, cell by cell as the page shows them."""
+        return [
+            {
+                "plan": r.plan.navn,
+                "kommune": r.plan.kommune,
+                "url": r.delaftale.url,
+                "sted": r.sted,
+                "baseline": r.baseline_tekst or "–",
+                "baseline_periode": r.baseline_periode,
+                "seneste": r.seneste_tekst,
+                "seneste_aar": r.seneste_aar,
+                "aendring": r.aendring_tekst or "–",
+                "vurdering": r.vurdering or "–",
+            }
+            for r in self.raekker
+        ]
 
     @property
     def har_skjulte(self) -> bool:
@@ -201,31 +259,76 @@ class TvaersFilter(forms.Form):
 FORMAT = 1
 
 
-def _seneste_versioner() -> list[Version]:
+def _gaeldende() -> list[Gaeldende]:
     nyeste = Version.objects.filter(delaftale=OuterRef("delaftale")).order_by("-nummer")
-    return list(
+    # One address pattern instead of a reverse() per link (slugs need no escaping).
+    skabelon = reverse("delaftaler:delaftale", args=["PLAN-0", "INDSATS-0"])
+    planer: dict[int, Plan] = {}
+    indsatser: dict[int, Indsats] = {}
+    ud = []
+    for raekke in (
         Version.objects.filter(nummer=Subquery(nyeste.values("nummer")[:1]))
-        .defer("pdf", "indhold", "aendringer")
-        .select_related("delaftale__helhedsplan", "delaftale__indsatsomraade")
         .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn")
+        .values_list(
+            "pk",
+            "delaftale_id",
+            "delaftale__helhedsplan_id",
+            "delaftale__helhedsplan__navn",
+            "delaftale__helhedsplan__slug",
+            "delaftale__helhedsplan__kommune",
+            "delaftale__helhedsplan__mindste_antal",
+            "delaftale__indsatsomraade_id",
+            "delaftale__indsatsomraade__navn",
+            "delaftale__indsatsomraade__slug",
+        )
+    ):
+        v_pk, d_pk, p_pk, p_navn, p_slug, kommune, mindste, i_pk, i_navn, i_slug = raekke
+        plan = planer.setdefault(p_pk, Plan(p_navn, p_slug, kommune, mindste))
+        indsats = indsatser.setdefault(i_pk, Indsats(i_navn, i_slug))
+        url = skabelon.replace("PLAN-0", p_slug).replace("INDSATS-0", i_slug)
+        ud.append(Gaeldende(d_pk, v_pk, plan, indsats, url))
+    return ud
+
+
+@dataclass(frozen=True)
+class GodkendtAar:
+    pk: int
+    aar: int
+    aendret: datetime.datetime
+
+
+def _godkendte_aar() -> dict[int, GodkendtAar]:
+    """Each delaftale's latest approved year (its number and when it last changed, read
+    from the index ``opfoelgning_status_aar``, not from rows that carry a frozen report)."""
+    godkendte = Opfoelgning.objects.filter(status=Opfoelgning.Status.GODKENDT)
+    seneste = godkendte.filter(delaftale=OuterRef("delaftale")).order_by("-aar")
+    return {
+        delaftale_id: GodkendtAar(pk, aar, aendret)
+        for pk, delaftale_id, aar, aendret in godkendte.filter(
+            aar=Subquery(seneste.values("aar")[:1])
+        ).values_list("pk", "delaftale_id", "aar", "aendret")
+    }
+
+
+def _med_grundlag(o: Opfoelgning) -> Opfoelgning | None:
+    """The year to read: this one, or for a year approved before years were frozen when
+    sent (migration 0007), the latest approved one that was."""
+    if o.grundlag is not None:
+        return o
+    return (
+        Opfoelgning.objects.filter(
+            delaftale_id=o.delaftale_id,
+            status=Opfoelgning.Status.GODKENDT,
+            grundlag__isnull=False,
+        )
+        .order_by("-aar")
+        .first()
     )
 
 
-def _godkendte_aar() -> dict[int, Opfoelgning]:
-    """Each delaftale's latest approved year that has its frozen basis (without it)."""
-    seneste: dict[int, Opfoelgning] = {}
-    for o in (
-        Opfoelgning.objects.filter(status=Opfoelgning.Status.GODKENDT, grundlag__isnull=False)
-        .only("pk", "delaftale_id", "aar", "aendret")
-        .order_by("aar")
-    ):
-        seneste[o.delaftale_id] = o
-    return seneste
-
-
-def _stempel(v: Version, o: Opfoelgning | None) -> str:
+def _stempel(g: Gaeldende, o: GodkendtAar | None) -> str:
     aar = f"{o.pk}:{o.aendret.isoformat()}" if o is not None else "-"
-    return f"{FORMAT}:{v.pk}:{aar}:{v.delaftale.helhedsplan.mindste_antal}"
+    return f"{FORMAT}:{g.version_pk}:{aar}:{g.helhedsplan.mindste_antal}"
 
 
 def _tekst(tal: Decimal | None) -> str:
@@ -270,33 +373,27 @@ def tvaers_raekker_opdater() -> int:
     """Bring every stored row up to date now (``manage.py opdater_tvaers``, run by ``make
     serve`` after migrating), so no reader waits for a whole installation's first
     computation. Returns how many delaftaler were recomputed."""
-    return _opdater(_seneste_versioner(), _godkendte_aar())
+    return _opdater(_gaeldende(), _godkendte_aar())
 
 
-def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> int:
+def _opdater(aftaler: list[Gaeldende], godkendte: dict[int, GodkendtAar]) -> int:
     """Recompute the rows of the delaftaler whose inputs moved since they were stored."""
     gemte = dict(TvaersGrundlag.objects.values_list("delaftale_id", "stempel"))
-    foraeldede = [
-        v
-        for v in versioner
-        if gemte.get(v.delaftale_id) != _stempel(v, godkendte.get(v.delaftale_id))
-    ]
+    foraeldede = [g for g in aftaler if gemte.get(g.pk) != _stempel(g, godkendte.get(g.pk))]
     if not foraeldede:
         return 0
-    indhold = dict(
-        Version.objects.filter(pk__in=[v.pk for v in foraeldede]).values_list("pk", "indhold")
-    )
-    aar = Opfoelgning.objects.in_bulk(
-        [godkendte[v.delaftale_id].pk for v in foraeldede if v.delaftale_id in godkendte]
-    )
+    # The few stale ones whole: their snapshot, their delaftale and its plan, their year.
+    fulde = Version.objects.select_related(
+        "delaftale__helhedsplan", "delaftale__indsatsomraade"
+    ).in_bulk([g.version_pk for g in foraeldede])
+    aar = Opfoelgning.objects.in_bulk([godkendte[g.pk].pk for g in foraeldede if g.pk in godkendte])
     nye: list[TvaersRaekke] = []
     stempler: list[TvaersGrundlag] = []
-    for v in foraeldede:
-        v.indhold = indhold[v.pk]
-        o = godkendte.get(v.delaftale_id)
-        nye += _beregn(v, aar[o.pk] if o is not None else None)
-        stempler.append(TvaersGrundlag(delaftale_id=v.delaftale_id, stempel=_stempel(v, o)))
-    ids = [v.delaftale_id for v in foraeldede]
+    for g in foraeldede:
+        o = godkendte.get(g.pk)
+        nye += _beregn(fulde[g.version_pk], _med_grundlag(aar[o.pk]) if o is not None else None)
+        stempler.append(TvaersGrundlag(delaftale_id=g.pk, stempel=_stempel(g, o)))
+    ids = [g.pk for g in foraeldede]
     try:
         with transaction.atomic():
             TvaersRaekke.objects.filter(delaftale_id__in=ids).delete()
@@ -309,42 +406,66 @@ def _opdater(versioner: list[Version], godkendte: dict[int, Opfoelgning]) -> int
     return len(foraeldede)
 
 
-def _raekke(r: TvaersRaekke, d: Delaftale) -> Raekke:
-    def tal(tekst: str) -> Decimal | None:
-        return Decimal(tekst) if tekst else None
+RAEKKEFELTER = (
+    "delaftale_id",
+    "sted",
+    "baseline_tekst",
+    "baseline_periode",
+    "seneste_tekst",
+    "seneste_aar",
+    "aendring_tekst",
+    "aendring_tal",
+    "vurdering",
+    "baseline_tal",
+    "seneste_tal",
+    "skjult",
+)
+INDIKATORFELTER = (
+    "indikator_navn",
+    "indikator_enhed",
+    "indikator_enhed_tekst",
+    "indikator_retning",
+    "lbf_standard",
+)
 
+
+def _tal(tekst: str) -> Decimal | None:
+    return Decimal(tekst) if tekst else None
+
+
+def _raekke(r: dict, d: Gaeldende) -> Raekke:
     return Raekke(
         delaftale=d,
-        sted=r.sted,
-        baseline_tekst=r.baseline_tekst,
-        baseline_periode=r.baseline_periode,
-        seneste_tekst=r.seneste_tekst,
-        seneste_aar=r.seneste_aar,
-        aendring_tekst=r.aendring_tekst,
-        aendring_tal=tal(r.aendring_tal),
-        vurdering=r.vurdering,
-        baseline_tal=tal(r.baseline_tal),
-        seneste_tal=tal(r.seneste_tal),
-        skjult=r.skjult,
+        sted=r["sted"],
+        baseline_tekst=r["baseline_tekst"],
+        baseline_periode=r["baseline_periode"],
+        seneste_tekst=r["seneste_tekst"],
+        seneste_aar=r["seneste_aar"],
+        aendring_tekst=r["aendring_tekst"],
+        aendring_tal=_tal(r["aendring_tal"]),
+        vurdering=r["vurdering"],
+        baseline_tal=_tal(r["baseline_tal"]),
+        seneste_tal=_tal(r["seneste_tal"]),
+        skjult=r["skjult"],
     )
 
 
-def _indikator(r: TvaersRaekke) -> Indikator:
+def _indikator(r: dict) -> Indikator:
     """The chosen indikator as the page names it (an unsaved row: its unit and direction)."""
     return Indikator(
-        navn=r.indikator_navn,
-        enhed=r.indikator_enhed,
-        enhed_tekst=r.indikator_enhed_tekst,
-        retning=r.indikator_retning,
-        lbf_standard=r.lbf_standard,
+        navn=r["indikator_navn"],
+        enhed=r["indikator_enhed"],
+        enhed_tekst=r["indikator_enhed_tekst"],
+        retning=r["indikator_retning"],
+        lbf_standard=r["lbf_standard"],
     )
 
 
 def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     """The view across plans for these GET parameters (a QueryDict, or {})."""
-    versioner = _seneste_versioner()
+    alle = _gaeldende()
     godkendte = _godkendte_aar()
-    _opdater(versioner, godkendte)
+    _opdater(alle, godkendte)
 
     # One name per key: LBF's wording where a plan marks it standard, else the first.
     navne: dict[str, tuple[bool, str]] = {}
@@ -357,7 +478,6 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
         tidligere_lbf, foerste_navn = navne.get(noegle, (False, navn))
         navne[noegle] = (tidligere_lbf or lbf, foerste_navn)
     indikatorer = sorted(navne.items(), key=lambda x: (not x[1][0], x[1][1].casefold()))
-    alle = [v.delaftale for v in versioner]
     valg = Valg(
         indikatorer=[(k, f"{navn} (LBF)" if lbf else navn) for k, (lbf, navn) in indikatorer],
         indsatsomraader=sorted({(d.indsatsomraade.slug, d.indsatsomraade.navn) for d in alle}),
@@ -368,7 +488,7 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     filtre = form.valgte()
     indikator_noegle = filtre.get("indikator") or (indikatorer[0][0] if indikatorer else "")
 
-    def med(d: Delaftale) -> bool:
+    def med(d: Gaeldende) -> bool:
         if filtre.get("indsatsomraade") and d.indsatsomraade.slug != filtre["indsatsomraade"]:
             return False
         if filtre.get("kommune") and d.helhedsplan.kommune != filtre["kommune"]:
@@ -382,12 +502,14 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     raekker: list[Raekke] = []
     valgt_indikator: Indikator | None = None
     diskretioner: set[int] = set()
-    for r in TvaersRaekke.objects.filter(indikator_noegle=indikator_noegle).order_by(
-        "delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn", "raekkefoelge"
+    for r in (
+        TvaersRaekke.objects.filter(indikator_noegle=indikator_noegle)
+        .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn", "raekkefoelge")
+        .values(*RAEKKEFELTER, *INDIKATORFELTER)
     ):
         if valgt_indikator is None:
             valgt_indikator = _indikator(r)
-        d = valgte.get(r.delaftale_id)
+        d = valgte.get(r["delaftale_id"])
         if d is None:
             continue
         diskretioner.add(d.helhedsplan.mindste_antal)
