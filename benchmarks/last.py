@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/last.py --varighed 15 --gemmere 60
     .venv/bin/python benchmarks/last.py --kun-gemning --gemmere 32   # saving only
     .venv/bin/python benchmarks/last.py --redis --kun-laesning       # the caches in Redis
+    .venv/bin/python benchmarks/last.py --installation delaftaler_bench_inst   # 150 plans
 
 Creates a throwaway database (dropped afterwards), loads the demo data with
 `manage.py demo`, collects the static files and starts gunicorn with config/gunicorn.py
@@ -26,6 +27,11 @@ and DEBUG=0, as `make serve` does (plain HTTP on 127.0.0.1, so SECURE_SSL_REDIRE
    A write is lost when a save is accepted although its page was read before another
    accepted save was even sent, and that other save came back first: the later one then
    wrote over values it never saw. The script counts such pairs; it must be 0.
+
+--installation DB reads an existing database instead, as benchmarks/installation.py
+--genbrug built it (150 helhedsplaner × 4 delaftaler × 4 approved years), and measures
+the addresses that read across plans: /oversigt/ (whole and one kommune) and the API's
+list endpoints, reading only; the database is kept.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Debian's wrk (and for
 --redis its redis-server; both installed with apt-get if missing).
@@ -232,6 +238,11 @@ def main() -> None:
     ap.add_argument("--kun-laesning", action="store_true", help="kun læse-scenariet")
     ap.add_argument("--redis", action="store_true", help="REDIS_URL: cachen i en Redis")
     ap.add_argument(
+        "--installation",
+        metavar="DATABASE",
+        help="en database bygget af benchmarks/installation.py --genbrug (kun læsning)",
+    )
+    ap.add_argument(
         "--pdf-cache",
         choices=["database", "fil", "redis"],
         help="PDF_CACHE (standard: redis med --redis, ellers database)",
@@ -249,9 +260,12 @@ def main() -> None:
     if args.redis and not shutil.which("redis-server"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "redis-server"], check=True)
 
-    db = f"delaftaler_last_{os.getpid()}"
+    if args.installation:
+        args.kun_laesning = True
+    db = args.installation or f"delaftaler_last_{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="last-"))
-    psql(f"CREATE DATABASE {db}")
+    if not args.installation:
+        psql(f"CREATE DATABASE {db}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {
         "DATABASE_URL": f"{PG}/{db}",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -271,11 +285,15 @@ def main() -> None:
         demo = env | {"DEBUG": "1"}
         manage(demo, "migrate", "--noinput")
         manage(demo, "createcachetable")
-        manage(demo, "demo")
-        manage(
-            demo,
-            "shell",
-            stdin=f"""
+        if args.installation:
+            manage(demo, "opdater_tvaers")
+        else:
+            manage(demo, "demo")
+        if not args.installation:
+            manage(
+                demo,
+                "shell",
+                stdin=f"""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from delaftaler.models import Delaftale
@@ -289,7 +307,7 @@ d = Delaftale.objects.get(helhedsplan__slug="vejle-21-25")
 d.helhedsplan.medlemmer.add(*User.objects.filter(username__startswith="medarbejder"))
 opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekretariat"))
 """,
-        )
+            )
         prod = env | {"DEBUG": "0"}
         manage(prod, "collectstatic", "--noinput", "-v", "0")
         port = 8700 + os.getpid() % 200
@@ -317,6 +335,17 @@ opfoelgning_opret(delaftale=d, aar={AAR}, bruger=User.objects.get(username="sekr
                 ("delaftalens PDF (cachet)", DELAFTALE.rstrip("/") + ".pdf", "loft.pdf"),
                 ("oversigten /", "/", "loft-oversigt.html"),
             ]
+            if args.installation:
+                adresser = [
+                    ("/oversigt/ (alle planer)", "/oversigt/", "loft-tvaers.html"),
+                    (
+                        "/oversigt/ (én kommune)",
+                        "/oversigt/?kommune=Kommune+01",
+                        "loft-tvaers-kommune.html",
+                    ),
+                    ("API: helhedsplaner", "/api/v1/helhedsplaner?pr_side=100", "loft-api-1.json"),
+                    ("API: delaftaler", "/api/v1/delaftaler?pr_side=100", "loft-api-2.json"),
+                ]
             stoerrelse = {}
             for _, sti, loft in adresser:
                 status, _, indhold = hent(port, sti)
@@ -413,7 +442,8 @@ print(Maaling.objects.filter(opfoelgning=o).count())
         if redis:
             redis.terminate()
             redis.wait(timeout=30)
-        psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        if not args.installation:
+            psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         shutil.rmtree(tmp, ignore_errors=True)
 
 
