@@ -25,7 +25,7 @@ from itertools import groupby
 
 from django import forms
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from delaftaler.models import Delaftale, Opfoelgning, TvaersGrundlag, TvaersRaekke, Version
@@ -260,15 +260,17 @@ FORMAT = 1
 
 
 def _gaeldende() -> list[Gaeldende]:
-    nyeste = Version.objects.filter(delaftale=OuterRef("delaftale")).order_by("-nummer")
+    """Each delaftale's newest version: one without a newer one (an anti-join, which
+    PostgreSQL plans well; sorted here, not by joins in the query)."""
+    nyere = Version.objects.filter(delaftale=OuterRef("delaftale"), nummer__gt=OuterRef("nummer"))
     # One address pattern instead of a reverse() per link (slugs need no escaping).
     skabelon = reverse("delaftaler:delaftale", args=["PLAN-0", "INDSATS-0"])
     planer: dict[int, Plan] = {}
     indsatser: dict[int, Indsats] = {}
     ud = []
-    for raekke in (
-        Version.objects.filter(nummer=Subquery(nyeste.values("nummer")[:1]))
-        .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn")
+    for raekke in sorted(
+        Version.objects.filter(~Exists(nyere))
+        .order_by()
         .values_list(
             "pk",
             "delaftale_id",
@@ -280,7 +282,8 @@ def _gaeldende() -> list[Gaeldende]:
             "delaftale__indsatsomraade_id",
             "delaftale__indsatsomraade__navn",
             "delaftale__indsatsomraade__slug",
-        )
+        ),
+        key=lambda r: (r[3], r[8]),
     ):
         v_pk, d_pk, p_pk, p_navn, p_slug, kommune, mindste, i_pk, i_navn, i_slug = raekke
         plan = planer.setdefault(p_pk, Plan(p_navn, p_slug, kommune, mindste))
@@ -301,12 +304,12 @@ def _godkendte_aar() -> dict[int, GodkendtAar]:
     """Each delaftale's latest approved year (its number and when it last changed, read
     from the index ``opfoelgning_status_aar``, not from rows that carry a frozen report)."""
     godkendte = Opfoelgning.objects.filter(status=Opfoelgning.Status.GODKENDT)
-    seneste = godkendte.filter(delaftale=OuterRef("delaftale")).order_by("-aar")
+    nyere = godkendte.filter(delaftale=OuterRef("delaftale"), aar__gt=OuterRef("aar"))
     return {
         delaftale_id: GodkendtAar(pk, aar, aendret)
-        for pk, delaftale_id, aar, aendret in godkendte.filter(
-            aar=Subquery(seneste.values("aar")[:1])
-        ).values_list("pk", "delaftale_id", "aar", "aendret")
+        for pk, delaftale_id, aar, aendret in godkendte.filter(~Exists(nyere))
+        .order_by()
+        .values_list("pk", "delaftale_id", "aar", "aendret")
     }
 
 
@@ -502,10 +505,13 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     raekker: list[Raekke] = []
     valgt_indikator: Indikator | None = None
     diskretioner: set[int] = set()
-    for r in (
+    # In the page's order of delaftaler (sorted above), each one's rows in its own order.
+    plads = {d.pk: nr for nr, d in enumerate(alle)}
+    for r in sorted(
         TvaersRaekke.objects.filter(indikator_noegle=indikator_noegle)
-        .order_by("delaftale__helhedsplan__navn", "delaftale__indsatsomraade__navn", "raekkefoelge")
-        .values(*RAEKKEFELTER, *INDIKATORFELTER)
+        .order_by()
+        .values(*RAEKKEFELTER, "raekkefoelge", *INDIKATORFELTER),
+        key=lambda r: (plads.get(r["delaftale_id"], -1), r["raekkefoelge"]),
     ):
         if valgt_indikator is None:
             valgt_indikator = _indikator(r)
