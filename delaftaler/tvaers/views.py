@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +16,15 @@ from delaftaler.visning.page_cache import cachet_side, offentlig, tvaers_noegle
 # More bars than this make a chart nobody reads (and seconds to draw): the page asks the
 # reader to narrow the choice instead.
 MAKS_STEDER = 40
+# A whole country's table (600 places for one LBF indikator) is paged; CSV and XLSX hold
+# every row.
+PR_SIDE = 100
+
+
+def _side_url(request: HttpRequest, nummer: int) -> str:
+    query = request.GET.copy()
+    query["side"] = str(nummer)
+    return f"?{query.urlencode()}"
 
 
 def _diagram(visning: TvaersVisning) -> tuple[Soejler | None, str, str]:
@@ -46,7 +56,10 @@ def tvaers(request: HttpRequest) -> HttpResponse:
     def side() -> HttpResponse:
         visning, form = tvaers_visning(request.GET)
         data, titel, beskrivelse = _diagram(visning)
-        query = request.GET.urlencode()
+        side = Paginator(visning.tabel, PR_SIDE).get_page(request.GET.get("side"))
+        filtre = request.GET.copy()
+        filtre.pop("side", None)
+        query = filtre.urlencode()
         diagram_url = ""
         if data is not None and len(data.raekker) <= MAKS_STEDER:
             diagram_url = reverse("delaftaler:tvaers_diagram") + (f"?{query}" if query else "")
@@ -55,6 +68,9 @@ def tvaers(request: HttpRequest) -> HttpResponse:
             "tvaers/tvaers.html",
             {
                 "v": visning,
+                "side": side,
+                "forrige_url": _side_url(request, side.number - 1) if side.has_previous() else "",
+                "naeste_url": _side_url(request, side.number + 1) if side.has_next() else "",
                 "felter": form.felter(visning.filtre),
                 "diagram_url": diagram_url,
                 "diagram_for_stort": data is not None and len(data.raekker) > MAKS_STEDER,

@@ -310,3 +310,25 @@ def test_the_chart_names_only_the_kinds_of_bars_it_draws(client, data):
         hent(client, indikator=indikatornoegle(VIBORG_FORSOERGEDE), kommune="Viborg Kommune"),
     )
     assert "Baseline" in kun_baseline and "Seneste godkendte" not in kun_baseline
+
+
+def test_a_long_table_is_paged_and_the_spreadsheets_keep_every_row(client, data, monkeypatch):
+    from delaftaler.tvaers import views
+
+    filtre = {"indikator": indikatornoegle(FORSOERGEDE_18_29)}
+    monkeypatch.setattr(views, "PR_SIDE", 3)
+    foerste = hent(client, **filtre)
+    assert [r[1] for r in tabel(foerste)] == ["Nørremarken", "Vestbyen", "Møllevangen"]
+    assert "Steder 1–3 af 4 (side 1 af 2)" in foerste
+    naeste = html_modul.unescape(re.search(r'<a href="([^"]+)">Næste side</a>', foerste).group(1))
+    anden = client.get("/oversigt/" + naeste).content.decode()
+    assert [r[1] for r in tabel(anden)] == ["Løget By"]
+    assert "Forrige side" in anden and "Næste side" not in anden
+    # The exports and the chart are for the whole table, not the page.
+    assert "side=" not in re.search(r'href="([^"]*indikator\.csv[^"]*)"', anden).group(1)
+    csv = client.get("/oversigt/indikator.csv", {**filtre, "side": "2"}).content.decode()
+    assert all(sted in csv for sted in ("Nørremarken", "Vestbyen", "Løget By"))
+    # A page that does not exist, or is not a number, shows a page that does.
+    for side in ("99", "x", "-1", "1e9"):
+        svar = client.get("/oversigt/", {**filtre, "side": side})
+        assert svar.status_code == 200 and len(tabel(svar.content.decode())) >= 1
