@@ -1,9 +1,11 @@
 """The API's addresses, each view wrapped in its HTTP caching and CORS.
 
-ETag: a hash of the body; Last-Modified: the newest publication or approval the answer
-shows (``request.sidst_aendret``); a client's If-None-Match / If-Modified-Since that
-still holds gets 304. Anyone may read from any origin (no credentials), anything but
-GET/HEAD gets a JSON 405, an unknown address a JSON 404.
+Answers are kept in the page cache under the view across plans' key (published
+versions, approved years, plans, areas, indsatsområder), as the public pages are. ETag: a
+hash of the body; Last-Modified: the newest publication or approval the answer shows
+(``request.sidst_aendret``, kept with the cached answer); a client's If-None-Match /
+If-Modified-Since that still holds gets 304. Anyone may read from any origin (no
+credentials), anything but GET/HEAD gets a JSON 405, an unknown address a JSON 404.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
 from delaftaler.api.api import api
+from delaftaler.visning.page_cache import cachet_side, tvaers_noegle
 
 TILLADT = ("GET", "HEAD")
 
@@ -45,10 +48,19 @@ def http_cache(view: Callable) -> Callable:
         head = request.method == "HEAD"
         if head:
             request.method = "GET"
-        try:
-            svar = view(request, *args, **kwargs)
-        except Http404:  # ninja's own root address raises it
-            svar = _fejl("Her findes ingen data. Se /api/v1/docs.", 404)
+
+        def svar_nu() -> HttpResponse:
+            try:
+                svar = view(request, *args, **kwargs)
+            except Http404:  # ninja's own root address raises it
+                return _fejl("Her findes ingen data. Se /api/v1/docs.", 404)
+            sidst = getattr(request, "sidst_aendret", None)
+            if sidst is not None:
+                svar["Last-Modified"] = http_date(sidst.timestamp())
+            return svar
+
+        # The answers are the public pages' data: cached as they are, under the same key.
+        svar = cachet_side(request, tvaers_noegle, svar_nu, headers=("Last-Modified",))
         if head:
             request.method = "HEAD"
         if svar.status_code == 405:
@@ -57,16 +69,9 @@ def http_cache(view: Callable) -> Callable:
         if svar.status_code != 200 or getattr(svar, "streaming", False):
             return _aaben(svar)
         etag = f'"{hashlib.sha256(svar.content).hexdigest()[:32]}"'
-        sidst = getattr(request, "sidst_aendret", None)
         svar["ETag"] = etag
-        if sidst is not None:
-            svar["Last-Modified"] = http_date(sidst.timestamp())
-        betinget = get_conditional_response(
-            request,
-            etag=etag,
-            last_modified=int(sidst.timestamp()) if sidst is not None else None,
-            response=svar,
-        )
+        sidst = parse_http_date_safe(svar.get("Last-Modified", ""))
+        betinget = get_conditional_response(request, etag=etag, last_modified=sidst, response=svar)
         if head and not getattr(betinget, "streaming", False):
             betinget["Content-Length"] = str(len(betinget.content))
             betinget.content = b""

@@ -93,9 +93,14 @@ def _kan_caches(request: HttpRequest) -> bool:
 
 
 def cachet_side(
-    request: HttpRequest, noegle: Callable[[], tuple | None], side: Callable[[], HttpResponse]
+    request: HttpRequest,
+    noegle: Callable[[], tuple | None],
+    side: Callable[[], HttpResponse],
+    *,
+    headers: tuple[str, ...] = (),
 ) -> HttpResponse:
-    """The page from the cache when its key's parts are unchanged, else side()."""
+    """The page from the cache when its key's parts are unchanged, else side(). The
+    ``headers`` named are kept with it (the API's Last-Modified)."""
     if not _kan_caches(request):
         return side()
     dele = noegle()
@@ -106,11 +111,15 @@ def cachet_side(
     cache = caches["default"]
     gemt = cache.get(cache_noegle)
     if gemt is not None:
-        indhold, content_type = gemt
-        return offentlig(HttpResponse(indhold, content_type=content_type))
+        indhold, content_type, *ekstra = gemt
+        svar = HttpResponse(indhold, content_type=content_type)
+        for navn, vaerdi in ekstra[0] if ekstra else ():
+            svar[navn] = vaerdi
+        return offentlig(svar)
     svar = side()
     if svar.status_code == 200 and not svar.cookies and not svar.streaming:
-        cache.set(cache_noegle, (svar.content, svar["Content-Type"]), LEVETID)
+        gemte = tuple((navn, svar[navn]) for navn in headers if svar.has_header(navn))
+        cache.set(cache_noegle, (svar.content, svar["Content-Type"], gemte), LEVETID)
         offentlig(svar)
     return svar
 
@@ -258,12 +267,14 @@ def oversigt_noegle() -> tuple:
 
 
 def tvaers_noegle() -> tuple:
-    """What the view across plans shows: the overview's parts, the approved years (an
-    approval or a reopening changes them) and the plans' thresholds and names."""
+    """What the view across plans and the API show: the overview's parts, the approved
+    years (an approval or a reopening changes them), the plans' thresholds and names and
+    the indsatsområder."""
     return (
         oversigt_noegle(),
         Opfoelgning.objects.filter(status=Opfoelgning.Status.GODKENDT).aggregate(
             n=Count("pk"), t=Max("aendret"), p=Max("pk")
         ),
-        Indsatsomraade.objects.aggregate(n=Count("pk"), p=Max("pk")),
+        # Few rows, read whole: a renamed indsatsområde changes every page that names it.
+        tuple(Indsatsomraade.objects.order_by("pk").values_list("pk", "navn", "slug", "aktiv")),
     )

@@ -10,12 +10,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from delaftaler.opfoelgning.services import opfoelgning_genaaben
+from delaftaler.visning.page_cache import tvaers_noegle
 from indikatorer.models import Baseline
 from tests.api.conftest import (
     IKKE_GODKENDT,
@@ -193,7 +197,8 @@ def test_an_unchanged_answer_is_304_by_etag_and_by_date(client, smaaby):
     url = f"/api/v1/delaftaler/{smaaby.pk}"
     foerste = client.get(url)
     etag, dato = foerste["ETag"], foerste["Last-Modified"]
-    assert client.get(url).content == foerste.content
+    igen = client.get(url)  # from the page cache now: the same body, ETag and date
+    assert (igen.content, igen["ETag"], igen["Last-Modified"]) == (foerste.content, etag, dato)
     svar = client.get(url, headers={"If-None-Match": etag})
     assert svar.status_code == 304 and svar.content == b""
     assert client.get(url, headers={"If-Modified-Since": dato}).status_code == 304
@@ -227,6 +232,14 @@ def test_a_new_publication_gives_a_new_etag_and_date(client, smaaby):
     assert svar["ETag"] != foer["ETag"]
     assert svar.json()["delmaal"][0]["tekst"] == UDKASTTEKST  # now published, as version 3
     assert svar.json()["version"]["nummer"] == 3
+
+
+def test_a_renamed_indsatsomraade_reaches_the_cached_list_at_once(client, smaaby):
+    url = "/api/v1/delaftaler"
+    assert client.get(url).json()["resultater"][0]["indsatsomraade"] == "Beskæftigelse"
+    smaaby.indsatsomraade.navn = "Beskæftigelse og job"
+    smaaby.indsatsomraade.save()
+    assert client.get(url).json()["resultater"][0]["indsatsomraade"] == "Beskæftigelse og job"
 
 
 def test_every_answer_may_be_read_from_any_origin_and_cached_a_minute(client, smaaby):
@@ -280,7 +293,14 @@ def test_each_address_costs_a_fixed_number_of_queries(
         delaftaler += [request.getfixturevalue("vejle"), request.getfixturevalue("viborg")]
     urls = adresser(*delaftaler)
     assert set(urls) == set(FORESPOERGSLER)
+    with CaptureQueriesContext(connection) as noegle:
+        tvaers_noegle()
     for sti, liste in urls.items():
         for url in liste:
-            with django_assert_max_num_queries(FORESPOERGSLER[sti]):
+            caches["default"].clear()
+            # The answer: its own queries and the cache key's.
+            with django_assert_max_num_queries(FORESPOERGSLER[sti] + len(noegle)):
+                assert client.get(url).status_code == 200, url
+            # Again: the cached answer, found by the key alone.
+            with django_assert_max_num_queries(len(noegle)):
                 assert client.get(url).status_code == 200, url
