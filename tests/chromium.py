@@ -117,10 +117,23 @@ def axe_violations(page) -> list[dict]:
     result = page.evaluate(
         """async (tags) => {
             await document.fonts.ready;
+            // The same rules and violations as axe's default reporter (v1); »no-passes«
+            // only leaves out building the report of every passed check on the page, a
+            // quarter of axe's time on an admin form. Each node's failureSummary is made
+            // as v1 makes it, from the same messages and axe's own wording.
             const r = await axe.run(document, {
                 runOnly: {type: 'tag', values: tags},
                 resultTypes: ['violations'],
+                reporter: 'no-passes',
             });
+            const opsummering = (n) => {
+                const grupper = {none: n.none.concat(n.all), any: n.any};
+                return Object.keys(grupper).map(art => {
+                    if (!grupper[art].length) return undefined;
+                    const tekst = axe._audit.data.failureSummaries[art];
+                    return tekst.failureMessage(grupper[art].map(c => c.message || ''));
+                }).filter(t => t !== undefined).join('\\n\\n');
+            };
             return r.violations.map(v => ({
                 id: v.id,
                 impact: v.impact,
@@ -129,7 +142,7 @@ def axe_violations(page) -> list[dict]:
                 nodes: v.nodes.map(n => ({
                     target: n.target,
                     html: n.html,
-                    failureSummary: n.failureSummary,
+                    failureSummary: opsummering(n),
                 })),
             }));
         }""",

@@ -1,4 +1,5 @@
-"""Every kind of page works under the strict Content-Security-Policy, in a real browser.
+"""Every kind of page works under the strict Content-Security-Policy, in a real browser,
+and the sekretariat's admin pages pass axe-core on the same load.
 
 Chromium loads each page *with* the CSP enforced (no ``bypass_csp``) and reports every
 violation as a ``securitypolicyviolation`` event and a console error; both are collected
@@ -9,11 +10,20 @@ change list, history and delete confirmation of each kind (a guard test proves t
 sample covers every model), the login page, the axes lockout page and the error pages.
 The rich-text editor is used for real, to show it still works without inline script or
 style.
+
+The admin pages are walked once each. First as a sekretariatsmedarbejder: every domain
+model's add and change page and the sampled change lists
+(tests/browser/test_admin_tilgaengelighed.py, whose test this walk is too) are checked for
+CSP violations *and* by axe-core (preloaded as an init script, which the page's policy
+does not govern). Then as administrator: every other page, and those of the sekretariat's
+that an administrator gets with other fields, inlines, widgets or media
+(``_ens_for_begge``); the rest are the same page for both.
 """
 
 from __future__ import annotations
 
 import contextlib
+from decimal import Decimal
 from pathlib import Path
 
 import django_prose_editor
@@ -23,6 +33,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -32,14 +43,34 @@ from delaftaler.models import Delaftale, Indsatsomraade, Opfoelgning
 from delaftaler.opfoelgning.demo import opret_demo_opfoelgninger
 from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
+from indikatorer.maalinger import MaalingInput, maalinger_gem
 from tests.browser.admin_udsnit import usete_slags
-from tests.chromium import log_ind
+from tests.browser.test_admin_tilgaengelighed import sekretariatets_sider, skal_besoeges
+from tests.chromium import AXE_JS, axe_violations, format_violations, log_ind, new_context
 from tests.conftest import VEJLE, data_migrationernes_raekker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 KODE = "hemmelig-kode-123"
 DELAFTALE = "/vejle-21-25/beskaeftigelse/"
+
+# axe-core parses the page's style sheets by putting them in <style> elements, which the
+# policy blocks like any inline style. While axe runs (never while the page loads), the
+# <style> elements it makes get the response's nonce, if the page has one; a page without
+# one is checked by axe in a second, CSP-bypassing load (``_AxeUdenNonce``).
+AXE_MED_NONCE = """() => {
+  const kilde = document.querySelector('[nonce]');
+  if (!kilde || !kilde.nonce) return false;
+  const nonce = kilde.nonce;
+  window.__opretElement = Document.prototype.createElement;
+  Document.prototype.createElement = function (tag, ...rest) {
+    const el = window.__opretElement.call(this, tag, ...rest);
+    if (String(tag).toLowerCase() === 'style') el.nonce = nonce;
+    return el;
+  };
+  return true;
+}"""
+AXE_FAERDIG = """() => { Document.prototype.createElement = window.__opretElement; }"""
 
 LYT = """
 window.__csp = [];
@@ -57,6 +88,8 @@ class Besoeg:
         self.url = live_server.url
         self.context = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
         self.context.add_init_script(LYT)
+        # axe-core for the admin walk: an init script, so the page's policy does not govern it.
+        self.context.add_init_script(path=str(AXE_JS))
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.fejl: list[str] = []
@@ -118,13 +151,29 @@ def data(db):
     bestyrelse = User.objects.create_user("bestyrelse", password=KODE, is_staff=True)
     bestyrelse.groups.add(Group.objects.get(name=BESTYRELSE))
     delaftale.helhedsplan.medlemmer.add(sekretariat, bestyrelse)  # their own helhedsplan
+    # A draft to type in, made first: the admin walk opens each model's first row, so the
+    # follow-up and its measurement are editable forms (one value typed, as a person would).
+    kladde = opfoelgning_opret(delaftale=delaftale, aar=2025, bruger=sekretariat)
+    baseline = delaftale.delmaal.first().indikatorer.first().baselines.first()
+    maalinger_gem(
+        opfoelgning=kladde,
+        raekker=[
+            MaalingInput(
+                indikator=baseline.indikator,
+                periode="2025",
+                boligomraade=baseline.boligomraade,
+                maalgruppe=baseline.maalgruppe,
+                vaerdi=Decimal("11.3"),
+            )
+        ],
+        bruger=sekretariat,
+    )
     opret_demo_opfoelgninger(
         delaftale=delaftale,
         sekretariat=sekretariat,
         bestyrelse=bestyrelse,
         render_pdf=lambda o: b"%PDF-1.7 (ikke brugt i denne test)",
     )
-    opfoelgning_opret(delaftale=delaftale, aar=2025, bruger=sekretariat)  # a draft to type in
     return {
         "delaftale": delaftale,
         "admin": admin_bruger,
@@ -138,6 +187,72 @@ def data(db):
 LISTER = [Indsatsomraade, Delaftale, Aktivitet]
 HISTORIK = [Delaftale]
 SLET = [Delaftale, Aktivitet]
+
+
+class _AxeUdenNonce:
+    """axe on a page whose response has no nonce for axe's <style> elements: loaded once
+    more, in a context that bypasses the policy (as tests/chromium.py's axe checks do),
+    made on first need and kept for the walk."""
+
+    def __init__(self, browser, url: str, bruger):
+        self.browser, self.url, self.bruger = browser, url, bruger
+        self.context = None
+
+    def __call__(self, sti: str) -> list[dict]:
+        if self.context is None:
+            self.context = new_context(self.browser)
+            log_ind(self.context, self.url, self.bruger)
+            self.page = self.context.new_page()
+        self.page.goto(self.url + sti)
+        return axe_violations(self.page)
+
+    def luk(self) -> None:
+        if self.context is not None:
+            self.context.close()
+
+
+def _ens_for_begge(sti: str, administrator, sekretariat) -> bool:
+    """Whether the admin page ``sti`` (an add or change form) is drawn alike for both: the
+    same fields, read-only fields, widgets, inlines (with theirs) and media. Which rows
+    the choices offer may differ; the markup around them does not."""
+    from django.urls import resolve
+
+    match = resolve(sti)
+    model_admin = match.func.model_admin
+    obj = None
+    if "object_id" in match.kwargs:
+        obj = model_admin.model._default_manager.get(pk=match.kwargs["object_id"])
+
+    def slags(bruger) -> tuple:
+        anmodning = RequestFactory().get(sti)
+        anmodning.user = bruger
+        form = model_admin.get_form(anmodning, obj)
+        inlines = tuple(
+            (
+                type(inline),
+                tuple(inline.get_fields(anmodning, obj)),
+                tuple(inline.get_readonly_fields(anmodning, obj)),
+                str(inline.media),
+                tuple(
+                    (n, type(f.widget))
+                    for n, f in inline.get_formset(anmodning, obj).form.base_fields.items()
+                ),
+                inline.has_add_permission(anmodning, obj),
+                inline.has_change_permission(anmodning, obj),
+                inline.has_delete_permission(anmodning, obj),
+            )
+            for inline in model_admin.get_inline_instances(anmodning, obj)
+        )
+        return (
+            str(model_admin.get_fieldsets(anmodning, obj)),
+            tuple(model_admin.get_readonly_fields(anmodning, obj)),
+            tuple((n, type(f.widget)) for n, f in form.base_fields.items()),
+            str(model_admin.media + form(instance=obj).media),
+            inlines,
+            model_admin.has_change_permission(anmodning, obj),
+        )
+
+    return slags(administrator) == slags(sekretariat)
 
 
 def _admin_sider(bruger) -> list[tuple[str, int]]:
@@ -166,7 +281,8 @@ def _admin_sider(bruger) -> list[tuple[str, int]]:
 
 def test_no_page_violates_the_content_security_policy(browser, live_server, data, settings):
     """One walk, logged out, as each role and as administrator; then the rich-text editor is
-    used for real and a login is locked out, all under the policy."""
+    used for real and a login is locked out, all under the policy. The sekretariat's admin
+    pages pass axe-core on the same load (tests/browser/test_admin_tilgaengelighed.py)."""
     settings.AXES_FAILURE_LIMIT = 2  # the lockout page after two wrong passwords
     aktivitet = Aktivitet.objects.filter(delaftale=data["delaftale"]).order_by("pk").first()
     with besoeg_under_politikken(browser, live_server) as besoeg:
@@ -196,6 +312,30 @@ def test_no_page_violates_the_content_security_policy(browser, live_server, data
         felt.fill("ikke et tal")
         felt.blur()
         besoeg.hent_haendelser()
+
+        # The admin pages the sekretariat works in: the policy and axe on one load each.
+        axe_fejl, sekretariatets = {}, set()
+        axe_uden_nonce = _AxeUdenNonce(browser, besoeg.url, data["sekretariat"])
+        for sti in sekretariatets_sider():
+            svar = besoeg.page.goto(besoeg.url + sti)
+            besoeg.page.wait_for_load_state("load")
+            besoeg.hent_haendelser()
+            if svar is None or svar.status != 200:
+                continue  # not the sekretariat's (e.g. adding a helhedsplan)
+            besoeg._tjek_header(svar, sti)
+            sekretariatets.add(sti)
+            if besoeg.page.evaluate(AXE_MED_NONCE):
+                vold = axe_violations(besoeg.page)
+                besoeg.page.evaluate(AXE_FAERDIG)
+            else:
+                vold = axe_uden_nonce(sti)
+            if vold:
+                axe_fejl[sti] = format_violations(vold)
+            besoeg.hent_haendelser()  # nothing else may be blocked while axe runs
+        axe_uden_nonce.luk()
+        mangler = skal_besoeges() - sekretariatets
+        assert not mangler, sorted(mangler)
+        assert not axe_fejl, "\n\n".join(f"{sti}\n{tekst}" for sti, tekst in axe_fejl.items())
         besoeg.context.clear_cookies()
         log_ind(besoeg.context, besoeg.url, data["bestyrelse"])
         besoeg.aabn(opf + "2024/")
@@ -203,7 +343,10 @@ def test_no_page_violates_the_content_security_policy(browser, live_server, data
 
         # The admin pages, as an administrator.
         log_ind(besoeg.context, besoeg.url, data["admin"])
+        sekretariat = data["sekretariat"]
         for sti, status in _admin_sider(data["admin"]):
+            if sti in sekretariatets and _ens_for_begge(sti, data["admin"], sekretariat):
+                continue  # the same page, already loaded under the policy above
             besoeg.aabn(sti, status=status)
         # A form posted without its CSRF token gets the Danish 403 page.
         besoeg.page.evaluate(
