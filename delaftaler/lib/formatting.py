@@ -23,3 +23,11 @@ def formater_tidspunkt(tid: datetime, *, sekunder: bool = False) -> str:
 def brugernavn(bruger) -> str:
     """A person as others see them: their full name, else their username."""
     return bruger.get_full_name() or bruger.get_username()
+
+
+def mb_tekst(antal: int) -> str:
+    """Bytes as Danish megabytes: 10 MB, 5,2 MB (under one: 20 KB)."""
+    if antal < 1024 * 1024:
+        return f"{max(round(antal / 1024), 1)}\u00a0KB"
+    tekst = f"{antal / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+    return f"{tekst}\u00a0MB"

@@ -19,11 +19,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from django.conf import settings
+
+from delaftaler.lib.formatting import mb_tekst
+from delaftaler.lib.zipfiler import ZIP_FEJL
 
 MAKS_BYTES_STANDARD = 10 * 1024 * 1024
 MAKS_ZIP_FILER = 1_000
@@ -74,14 +76,6 @@ class WordFejl(Exception):
 
 def maks_bytes() -> int:
     return int(getattr(settings, "WORD_MAKS_BYTES", MAKS_BYTES_STANDARD))
-
-
-def mb_tekst(antal: int) -> str:
-    """Bytes as Danish megabytes: 10 MB, 5,2 MB (under one: 20 KB)."""
-    if antal < 1024 * 1024:
-        return f"{max(round(antal / 1024), 1)}\u00a0KB"
-    tekst = f"{antal / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
-    return f"{tekst}\u00a0MB"
 
 
 IKKE_WORD = (
@@ -148,16 +142,7 @@ def kontroller_docx(indhold: bytes, filnavn: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(indhold)) as arkiv:
             _kontroller_arkiv(arkiv)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        NotImplementedError,
-        ValueError,
-        OSError,
-        EOFError,
-        RuntimeError,
-    ) as exc:
+    except ZIP_FEJL as exc:
         raise WordFejl(IKKE_WORD) from exc
 
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 
 from django.conf import settings
+
+from delaftaler.lib.formatting import mb_tekst
+from delaftaler.lib.zipfiler import ZIP_FEJL
 
 MAKS_BYTES_STANDARD = 5 * 1024 * 1024
 MAKS_RAEKKER = 50_000
@@ -42,12 +44,6 @@ class UgyldigFil(Exception):
 
 def maks_bytes() -> int:
     return int(getattr(settings, "MAALINGER_UPLOAD_MAX_BYTES", MAKS_BYTES_STANDARD))
-
-
-def mb_tekst(antal: int) -> str:
-    """Bytes as Danish megabytes: 5 MB, 5,2 MB."""
-    tekst = f"{antal / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
-    return f"{tekst}\u00a0MB"
 
 
 IKKE_XLSX = (
@@ -76,15 +72,7 @@ def kontroller_fil(indhold: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(indhold)) as arkiv:
             _kontroller_arkiv(arkiv)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        NotImplementedError,
-        ValueError,
-        OSError,
-        EOFError,
-    ) as exc:
+    except ZIP_FEJL as exc:
         raise UgyldigFil(IKKE_XLSX) from exc
 
 

@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from delaftaler.adgang import hent_til_redigering
+from delaftaler.lib.formatting import mb_tekst
 from delaftaler.lib.uploads import VentendeUploads
 from delaftaler.models import Opfoelgning
 from delaftaler.opfoelgning.excel.columns import XLSX_MIME
@@ -35,7 +36,7 @@ from delaftaler.opfoelgning.excel.reading import (
     laes_maalinger,
     maalinger_forhaandsvis,
 )
-from delaftaler.opfoelgning.excel.safety import UgyldigFil, maks_bytes, mb_tekst
+from delaftaler.opfoelgning.excel.safety import UgyldigFil, maks_bytes
 from delaftaler.opfoelgning.excel.template import skabelon
 from indikatorer.maalinger import maalinger_gem
 from indikatorer.models import Maaling

@@ -20,10 +20,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from delaftaler.adgang import INGEN_ADGANG
+from delaftaler.lib.formatting import mb_tekst
 from delaftaler.lib.uploads import VentendeUploads
 from delaftaler.models import Helhedsplan
 from delaftaler.oprettelse.forms import helhedsplan_felt
-from delaftaler.word.safety import WordFejl, maks_bytes, mb_tekst
+from delaftaler.word.safety import WordFejl, maks_bytes
 from delaftaler.word.services import Gennemsyn, word_gennemse, word_indlaes
 
 OPRET = "delaftaler.add_delaftale"
