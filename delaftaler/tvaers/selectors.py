@@ -343,9 +343,9 @@ def _beregn(v: Version, o: Opfoelgning | None) -> list[TvaersRaekke]:
     published baselines."""
     d = v.delaftale
     if o is not None:
-        par = _fra_godkendt_aar(o, d, None)
+        par = _fra_godkendt_aar(o, d)
     else:
-        par = _fra_publiceret(fra_snapshot(v.indhold, delaftale=d), None)
+        par = _fra_publiceret(fra_snapshot(v.indhold, delaftale=d))
     return [
         TvaersRaekke(
             delaftale=d,
@@ -533,18 +533,14 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     )
 
 
-def _fra_godkendt_aar(
-    o: Opfoelgning, delaftale: Delaftale, noegle: str | None
-) -> list[tuple[Indikator, Raekke]]:
-    """The approved year's report rows (of the indikator, or of all): baseline, value and
-    change as the board approved them, under the public disclosure rule."""
+def _fra_godkendt_aar(o: Opfoelgning, delaftale: Delaftale) -> list[tuple[Indikator, Raekke]]:
+    """The approved year's report rows of every indikator: baseline, value and change as
+    the board approved them, under the public disclosure rule."""
     o.delaftale = delaftale
     genskab_grundlag(o)
     rapport = byg_rapport(o, Diskretion.for_plan(delaftale.helhedsplan))
     ud = []
     for ir in rapport.indikatorer:
-        if noegle is not None and indikatornoegle(ir.indikator.navn) != noegle:
-            continue
         for r in ir.raekker:
             denne = r.denne
             aendring_tekst = r.aendring_skjult if r.aendring_er_skjult else ""
@@ -583,13 +579,13 @@ def _fra_godkendt_aar(
     return ud
 
 
-def _fra_publiceret(delaftale: Delaftale, noegle: str | None) -> list[tuple[Indikator, Raekke]]:
+def _fra_publiceret(delaftale: Delaftale) -> list[tuple[Indikator, Raekke]]:
     """A plan without an approved year: its published baselines, nothing to compare."""
     visning = byg_visning(delaftale)
     ud = []
     for tabelraekke in visning.raekker:
         i, b = tabelraekke.indikator, tabelraekke.baseline
-        if b is None or (noegle is not None and indikatornoegle(i.navn) != noegle):
+        if b is None:
             continue
         skjult = tabelraekke.er_skjult
         ud.append(

@@ -111,9 +111,9 @@ def cachet_side(
     cache = caches["default"]
     gemt = cache.get(cache_noegle)
     if gemt is not None:
-        indhold, content_type, *ekstra = gemt
+        indhold, content_type, gemte = gemt
         svar = HttpResponse(indhold, content_type=content_type)
-        for navn, vaerdi in ekstra[0] if ekstra else ():
+        for navn, vaerdi in gemte:
             svar[navn] = vaerdi
         return offentlig(svar)
     svar = side()
