@@ -356,19 +356,9 @@ def _beregn(v: Version, o: Opfoelgning | None) -> list[TvaersRaekke]:
             indikator_enhed_tekst=i.enhed_tekst,
             indikator_retning=i.retning,
             lbf_standard=i.lbf_standard,
-            sted=r.sted,
-            baseline_tekst=r.baseline_tekst,
-            baseline_periode=r.baseline_periode,
-            baseline_tal=_tekst(r.baseline_tal),
-            seneste_tekst=r.seneste_tekst,
-            seneste_aar=r.seneste_aar,
-            seneste_tal=_tekst(r.seneste_tal),
-            aendring_tekst=r.aendring_tekst,
-            aendring_tal=_tekst(r.aendring_tal),
-            vurdering=r.vurdering,
-            skjult=r.skjult,
+            **sted,
         )
-        for nr, (i, r) in enumerate(par, start=1)
+        for nr, (i, sted) in enumerate(par, start=1)
     ]
 
 
@@ -533,9 +523,10 @@ def tvaers_visning(data) -> tuple[TvaersVisning, TvaersFilter]:
     )
 
 
-def _fra_godkendt_aar(o: Opfoelgning, delaftale: Delaftale) -> list[tuple[Indikator, Raekke]]:
-    """The approved year's report rows of every indikator: baseline, value and change as
-    the board approved them, under the public disclosure rule."""
+def _fra_godkendt_aar(o: Opfoelgning, delaftale: Delaftale) -> list[tuple[Indikator, dict]]:
+    """The approved year's report rows of every indikator, as ``TvaersRaekke``'s fields:
+    baseline, value and change as the board approved them, under the public disclosure
+    rule."""
     o.delaftale = delaftale
     genskab_grundlag(o)
     rapport = byg_rapport(o, Diskretion.for_plan(delaftale.helhedsplan))
@@ -560,26 +551,25 @@ def _fra_godkendt_aar(o: Opfoelgning, delaftale: Delaftale) -> list[tuple[Indika
             ud.append(
                 (
                     ir.indikator,
-                    Raekke(
-                        delaftale=delaftale,
-                        sted=r.sted,
-                        baseline_tekst=r.baseline_tekst,
-                        baseline_periode=b.periode_tekst if b is not None else "",
-                        seneste_tekst=denne.tekst,
-                        seneste_aar=o.aar if denne.maaling is not None else None,
-                        aendring_tekst=aendring_tekst,
-                        aendring_tal=aendring_tal,
-                        vurdering=vurdering,
-                        baseline_tal=baseline_tal,
-                        seneste_tal=seneste_tal,
-                        skjult=r.baseline_er_skjult or r.aendring_er_skjult or denne.er_skjult,
-                    ),
+                    {
+                        "sted": r.sted,
+                        "baseline_tekst": r.baseline_tekst,
+                        "baseline_periode": b.periode_tekst if b is not None else "",
+                        "baseline_tal": _tekst(baseline_tal),
+                        "seneste_tekst": denne.tekst,
+                        "seneste_aar": o.aar if m is not None else None,
+                        "seneste_tal": _tekst(seneste_tal),
+                        "aendring_tekst": aendring_tekst,
+                        "aendring_tal": _tekst(aendring_tal),
+                        "vurdering": vurdering,
+                        "skjult": r.baseline_er_skjult or r.aendring_er_skjult or denne.er_skjult,
+                    },
                 )
             )
     return ud
 
 
-def _fra_publiceret(delaftale: Delaftale) -> list[tuple[Indikator, Raekke]]:
+def _fra_publiceret(delaftale: Delaftale) -> list[tuple[Indikator, dict]]:
     """A plan without an approved year: its published baselines, nothing to compare."""
     visning = byg_visning(delaftale)
     ud = []
@@ -591,22 +581,15 @@ def _fra_publiceret(delaftale: Delaftale) -> list[tuple[Indikator, Raekke]]:
         ud.append(
             (
                 i,
-                Raekke(
-                    delaftale=delaftale,
-                    sted=b.sted_navn,
-                    baseline_tekst=tabelraekke.skjult if skjult else b.vaerdi_tekst,
-                    baseline_periode=b.periode_tekst,
-                    seneste_tekst="",
-                    seneste_aar=None,
-                    aendring_tekst="",
-                    aendring_tal=None,
-                    vurdering="",
-                    baseline_tal=None
+                {
+                    "sted": b.sted_navn,
+                    "baseline_tekst": tabelraekke.skjult if skjult else b.vaerdi_tekst,
+                    "baseline_periode": b.periode_tekst,
+                    "baseline_tal": ""
                     if skjult or b.afventer
-                    else med_decimaler(b.vaerdi, b.vaerdi_decimaler),
-                    seneste_tal=None,
-                    skjult=skjult,
-                ),
+                    else str(med_decimaler(b.vaerdi, b.vaerdi_decimaler)),
+                    "skjult": skjult,
+                },
             )
         )
     return ud
