@@ -268,7 +268,7 @@ def _tom_pdf_cache(_pdf_cache_i_tmp):
         caches["pdf"].clear()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _genbrugte_pdfer() -> dict[str, bytes]:
     return {}
 
@@ -276,10 +276,10 @@ def _genbrugte_pdfer() -> dict[str, bytes]:
 @pytest.fixture(autouse=True)
 def genbrugt_pdf(request, _genbrugte_pdfer, monkeypatch):
     """WeasyPrint renders identical HTML to identical bytes (tests/offentlig/test_pdf.py
-    proves it), and a render takes seconds: within a module, a PDF already rendered from
-    the very same HTML is handed back instead of rendered again. The app's code runs as
-    before, cache, render count (``render_pdf``'s calls) and all; only WeasyPrint's work is
-    reused. Tests of the render itself are marked ``egen_pdf`` and always render."""
+    proves it), and a render takes seconds: a PDF already rendered in this test process
+    from the very same HTML is handed back instead of rendered again. The app's code runs
+    as before, cache, render count (``render_pdf``'s calls) and all; only WeasyPrint's work
+    is reused. Tests of the render itself are marked ``egen_pdf`` and always render."""
     if request.node.get_closest_marker("egen_pdf") is not None:
         return
     from delaftaler.visning import pdf
@@ -293,6 +293,36 @@ def genbrugt_pdf(request, _genbrugte_pdfer, monkeypatch):
         return _genbrugte_pdfer[noegle]
 
     monkeypatch.setattr(pdf, "render_pdf", render_pdf)
+
+
+@pytest.fixture(scope="session")
+def _genbrugte_diagrammer() -> dict[tuple, str]:
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def genbrugt_diagram(request, _genbrugte_diagrammer, monkeypatch):
+    """The follow-up report's charts are drawn deterministically from their data, title and
+    salt (tests/opfoelgning/test_rapport.py proves it), and matplotlib takes a third of a
+    second per chart here; the tests draw the same few charts again and again because every
+    test starts with an empty cache. As ``genbrugt_pdf``: the app's cache and its calls of
+    ``tegn_svg`` run as before, only matplotlib's work for identical input is reused.
+    Tests of the drawing itself are marked ``egen_diagram`` and always draw."""
+    if request.node.get_closest_marker("egen_diagram") is not None:
+        return
+    from delaftaler.opfoelgning.rapport import charts
+
+    rigtig = charts.tegn_svg
+
+    def tegn_svg(data, *, titel: str, beskrivelse: str = "", salt: str = "") -> str:
+        noegle = (data.noegle(), titel, beskrivelse, salt)
+        if noegle not in _genbrugte_diagrammer:
+            _genbrugte_diagrammer[noegle] = rigtig(
+                data, titel=titel, beskrivelse=beskrivelse, salt=salt
+            )
+        return _genbrugte_diagrammer[noegle]
+
+    monkeypatch.setattr(charts, "tegn_svg", tegn_svg)
 
 
 @pytest.fixture(scope="session")

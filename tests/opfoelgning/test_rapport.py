@@ -461,6 +461,7 @@ def test_the_chart_is_valid_svg_with_its_text_kept_as_text(aarene):
     assert len({e.get("stroke-dasharray") for e in rod.iter(f"{SVG}path")}) >= 4
 
 
+@pytest.mark.egen_diagram
 def test_identical_data_gives_identical_chart_bytes(aarene):
     foerste = indikator_rapport(hent_rapport(aarene[2024]), FORSOERGEDE_18_29).diagram.svg
     caches["default"].clear()
