@@ -67,7 +67,15 @@ HTML_VALIDATE_CONFIG = BASE_DIR / ".htmlvalidate.json"
 HTML_VALIDATE_SERVER = BASE_DIR / "tests" / "html_validate_server.mjs"
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Site isolation gives cross-site frames processes of their own; the tests' pages come from
+# one origin, and the extra processes cost about a fifth of Chromium's CPU in the CSP walk.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-site-isolation-trials",
+    "--renderer-process-limit=2",
+]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
