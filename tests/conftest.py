@@ -2,8 +2,6 @@ import hashlib
 import importlib
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,8 @@ from django.test import override_settings
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Delaftale, Helhedsplan
 from delaftaler.roller import ADMINISTRATOR, BESTYRELSE, LEDER, SEKRETARIAT, opret_grupper
+from tests import produktion
+from tests.produktion import Produktionsgrundlag
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 VEJLE = FIXTURES / "vejle_21_25_beskaeftigelse.json"
@@ -326,28 +326,11 @@ def genbrugt_diagram(request, _genbrugte_diagrammer, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def samlede_statiske_filer(tmp_path_factory) -> Path:
-    """``collectstatic`` as ``make serve`` runs it (DEBUG=0), once for the real servers the
-    tests start (tests/test_drift.py, tests/test_delt_cache.py: one xdist group, so one
-    worker): it costs seconds of CPU, and the servers only read what it leaves."""
-    mappe = tmp_path_factory.mktemp("samlet") / "static"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env |= {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "STATIC_ROOT": str(mappe),
-        "DATABASE_URL": f"sqlite:///{mappe.parent / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    env.pop("REDIS_URL", None)
-    resultat = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+def produktionsgrundlag(tmp_path_factory) -> Produktionsgrundlag:
+    """``collectstatic`` and ``migrate`` as ``make serve`` runs them (DEBUG=0), once for the
+    real servers the tests start (tests/test_drift.py, tests/test_delt_cache.py: one xdist
+    group, so one worker): they cost seconds of CPU, and each module's servers only read
+    the static files and get a copy of the database (tests/produktion.py)."""
+    return produktion.opsaet(
+        tmp_path_factory.mktemp("produktion"), Path(settings.BASE_DIR), secrets.token_urlsafe(50)
     )
-    assert resultat.returncode == 0, resultat.stderr[-3000:]
-    return mappe

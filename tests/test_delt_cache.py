@@ -5,24 +5,21 @@ never an error page.
 
 The servers are real: gunicorn with config/gunicorn.py and DEBUG=0, as `make serve` starts
 it, three of them on one throwaway SQLite database (migrated, the Vejle delaftale loaded
-and published, static files collected): A and B share a Redis of the test run's own
-(Debian's redis-server on a free port, nothing written to disk), C is pointed at a port
-where nothing listens. What crossed between A and B is read from Redis's own counters.
+and published, static files collected: tests/produktion.py): A and B share a Redis of the
+test run's own (Debian's redis-server on a free port, nothing written to disk), C is pointed
+at a port where nothing listens. What crossed between A and B is read from Redis's own counters.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
 import runpy
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -34,25 +31,20 @@ from django.core.exceptions import ImproperlyConfigured
 from config import redis_cache
 from config.settings import redis_cache as redis_indstillinger
 from delaftaler.visning.page_cache import kode_udgave
+from tests import produktion
+from tests.produktion import LEDER, NYT_NUMMER, fri_port
+from tests.produktion import LEDER_KODE as KODE
 
 # One worker starts the servers for all of them (make test: --dist loadgroup).
-# One group with tests/test_drift.py: the servers share one collectstatic (tests/conftest.py).
+# One group with tests/test_drift.py: the servers share one collectstatic and migrate
+# (tests/produktion.py).
 pytestmark = pytest.mark.xdist_group("gunicorn")
 
 BASE_DIR = Path(settings.BASE_DIR)
-PYTHON = sys.executable
 SIDECACHE_SEKUNDER = 1.0
 SIDE = "/vejle-21-25/beskaeftigelse/"
 UDKAST = "/vejle-21-25/beskaeftigelse/udkast/"
 UDKAST_PDF = "/vejle-21-25/beskaeftigelse/udkast.pdf"
-NYT_NUMMER = "70 70 12 34"
-KODE = "Delt-cache-kode-2026"
-
-
-def fri_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -110,95 +102,41 @@ def forskel(foer: dict[str, int], efter: dict[str, int]) -> dict[str, int]:
     return {k: efter[k] - foer[k] for k in foer}
 
 
-OPSAETNING = f"""
-import json
-from pathlib import Path
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management import call_command
-from delaftaler.indlaesning import indlaes_delaftale
-from delaftaler.roller import LEDER, opret_grupper
-call_command("migrate", interactive=False, verbosity=0)
-data = json.loads(Path("fixtures/vejle_21_25_beskaeftigelse.json").read_text("utf-8"))
-delaftale = indlaes_delaftale(data=data).delaftale
-opret_grupper()
-leder = get_user_model().objects.create_user("leder", password="{KODE}", is_staff=True)
-leder.groups.add(Group.objects.get(name=LEDER))
-leder.helhedsplaner.add(delaftale.helhedsplan)
-# A change in the draft, not yet published: readers must not see it before.
-part = delaftale.parter.order_by("pk").first()
-part.telefon = "{NYT_NUMMER}"
-part.save()
-"""
-
-
-def produktionsmiljoe(tmp: Path, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    for navn in ("PDF_CACHE", "PDF_CACHE_DIR", "DATABASE_URL"):
-        env.pop(navn, None)
-    return env | {
-        "DEBUG": "0",
+def produktionsmiljoe(tmp: Path, redis_url: str, static: Path) -> dict[str, str]:
+    return produktion.miljoe() | {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-        "STATIC_ROOT": str(tmp / "static"),
+        "STATIC_ROOT": str(static),
         "SECURE_SSL_REDIRECT": "0",
         "SIDECACHE_SEKUNDER": str(SIDECACHE_SEKUNDER),
         "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
     }
 
 
 @pytest.fixture(scope="module")
-def servere(redis_url, tmp_path_factory, samlede_statiske_filer):
-    """Servers A and B on the shared Redis, C on a Redis that is not there. The data is
-    made while they start: a server reads the database only when a page is asked for."""
+def servere(redis_url, tmp_path_factory, produktionsgrundlag):
+    """Servers A and B on the shared Redis, C on a Redis that is not there, all on one copy
+    of the database with Vejle (tests/produktion.py)."""
     tmp = tmp_path_factory.mktemp("delt-cache")
-    env = produktionsmiljoe(tmp, redis_url) | {"STATIC_ROOT": str(samlede_statiske_filer)}
+    shutil.copy(produktionsgrundlag.database_med_vejle, tmp / "db.sqlite3")
+    env = produktionsmiljoe(tmp, redis_url, produktionsgrundlag.static)
     lukket = f"redis://127.0.0.1:{fri_port()}/0"
     processer, servere_ = [], {}
     try:
-        opsaetning = subprocess.Popen(
-            [PYTHON, "manage.py", "shell", "-c", OPSAETNING],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        processer.append(opsaetning)
         for navn, url in (("A", redis_url), ("B", redis_url), ("C", lukket)):
             port = fri_port()
             log = tmp / f"gunicorn-{navn}.log"
-            with log.open("w") as ud:
-                processer.append(
-                    subprocess.Popen(
-                        [
-                            str(Path(PYTHON).parent / "gunicorn"),
-                            "-c",
-                            "config/gunicorn.py",
-                            "config.wsgi",
-                        ],
-                        cwd=BASE_DIR,
-                        env=env | {"BIND": f"127.0.0.1:{port}", "REDIS_URL": url},
-                        stdout=ud,
-                        stderr=subprocess.STDOUT,
-                    )  # fmt: skip
-                )
+            env_ = env | {"BIND": f"127.0.0.1:{port}", "REDIS_URL": url}
+            processer.append(produktion.start_gunicorn(env_, log, BASE_DIR))
             servere_[navn] = Server(port, log)
-        _, fejl = opsaetning.communicate(timeout=300)
-        assert opsaetning.returncode == 0, fejl[-3000:]
         for server in servere_.values():
             server.vent()
         yield servere_
     finally:
-        for proc in processer:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)  # gunicorn: stop at once, not gracefully
-        for proc in processer:
-            proc.wait(timeout=30)
+        produktion.stop(*processer)
 
 
 class Server:
@@ -248,7 +186,7 @@ def log_ind(server: Server) -> dict[str, str]:
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1].decode()
     status, _, _ = server.hent(
         "/log-ind/",
-        data={"csrfmiddlewaretoken": token, "username": "leder", "password": KODE},
+        data={"csrfmiddlewaretoken": token, "username": LEDER, "password": KODE},
         cookies=cookies,
     )
     assert status == 302, "the leder could not log in"

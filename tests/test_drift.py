@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import secrets
-import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +29,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from config.logformat import JsonFormatter
+from tests import produktion
+from tests.produktion import ADMIN, fri_port
+from tests.produktion import ADMIN_KODE as KODE
 
 # One worker starts the production server for all of them (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("gunicorn")
@@ -36,7 +39,6 @@ pytestmark = pytest.mark.xdist_group("gunicorn")
 BASE_DIR = Path(settings.BASE_DIR)
 PYTHON = sys.executable
 HOST = "delaftaler.example.dk"
-KODE = "Produktions-kode-9876"
 
 
 def produktionsmiljoe(tmp: Path) -> dict[str, str]:
@@ -75,32 +77,19 @@ def test_check_deploy_reports_no_issues(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory, samlede_statiske_filer):
-    """gunicorn with the production settings, after migrate and collectstatic."""
+def gunicorn(tmp_path_factory, produktionsgrundlag):
+    """gunicorn with the production settings, after migrate and collectstatic (a copy of
+    the database they left, with the superuser: tests/produktion.py)."""
     tmp = tmp_path_factory.mktemp("drift")
-    env = produktionsmiljoe(tmp) | {"STATIC_ROOT": str(samlede_statiske_filer)}
-    # migrate and createsuperuser in one process: starting Django is a second or two.
-    resultat = manage(
-        env | {"DJANGO_SUPERUSER_PASSWORD": KODE},
-        "shell",
-        "-c",
-        "from django.core.management import call_command as k; k('migrate', interactive=False);"
-        " k('createsuperuser', interactive=False, username='driftsadmin',"
-        " email='drift@example.dk')",
-    )
-    assert resultat.returncode == 0, resultat.stderr
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(tmp / "gunicorn.log", "w+")  # noqa: SIM115
-    env |= {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2"}
-    proc = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    shutil.copy(produktionsgrundlag.database, tmp / "db.sqlite3")
+    port = fri_port()
+    env = produktionsmiljoe(tmp) | {
+        "STATIC_ROOT": str(produktionsgrundlag.static),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "2",
+    }
+    proc = produktion.start_gunicorn(env, tmp / "gunicorn.log", BASE_DIR)
     try:
         for _ in range(600):
             try:
@@ -110,13 +99,10 @@ def gunicorn(tmp_path_factory, samlede_statiske_filer):
                 pass
             time.sleep(0.05)
         else:
-            log.seek(0)
-            pytest.fail("gunicorn startede ikke:\n" + log.read()[-3000:])
-        yield {"port": port, "log": tmp / "gunicorn.log", "static": samlede_statiske_filer}
+            pytest.fail("gunicorn startede ikke:\n" + (tmp / "gunicorn.log").read_text()[-3000:])
+        yield {"port": port, "log": tmp / "gunicorn.log", "static": produktionsgrundlag.static}
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        produktion.stop(proc)
 
 
 def hent(port, sti, *, https=True, metode="GET", body=None, headers=None, host=HOST):
@@ -164,7 +150,7 @@ def log_ind(port):
     assert status == 200
     csrf_cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("csrftoken="))
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1].decode()
-    body = f"csrfmiddlewaretoken={token}&username=driftsadmin&password={KODE}&next=/admin/"
+    body = f"csrfmiddlewaretoken={token}&username={ADMIN}&password={KODE}&next=/admin/"
     svar = hent(
         port,
         "/log-ind/",
@@ -247,7 +233,7 @@ def test_requests_and_logins_are_logged_as_json_lines(gunicorn, indlogning):
     assert seneste["status"] == 200 and seneste["metode"] == "GET" and seneste["ms"] >= 0
     assert "hemmelig" not in json.dumps(anmodninger)  # query strings are never logged
     logins = [d for d in linjer if d["logger"] == "delaftaler.sikkerhed"]
-    assert any(d["besked"].startswith("Login:") and "driftsadmin" in d["besked"] for d in logins)
+    assert any(d["besked"].startswith("Login:") and ADMIN in d["besked"] for d in logins)
     assert KODE not in gunicorn["log"].read_text()
 
 
