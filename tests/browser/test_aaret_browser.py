@@ -16,13 +16,15 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import expect
 
 from delaftaler.indlaesning import indlaes_fil
 from delaftaler.models import Kommentar, Opfoelgning, OpfoelgningHaendelse
+from delaftaler.publicering.version_pdf import version_pdf_opgave
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
 from indikatorer.models import Maaling
-from tests.chromium import axe_violations, format_violations, new_context
+from tests.chromium import axe_violations, format_violations, new_context, skaermbillede
 from tests.conftest import VEJLE, data_migrationernes_raekker
 from tests.opgaver import fejlede_opgaver, koer_opgaver
 
@@ -48,12 +50,15 @@ def vejle(live_server, settings):
         )
         bruger.groups.add(Group.objects.get(name=gruppe))
         delaftale.helhedsplan.medlemmer.add(bruger)
+    # Loading Vejle published version 1 and queued its PDF for the worker; rendering it
+    # (seconds) is tests/publicering/test_version_pdf.py's matter, not this journey's.
+    DBTaskResult.objects.filter(task_path=version_pdf_opgave.module_path).delete()
     ARTEFAKTER.mkdir(parents=True, exist_ok=True)
     return delaftale
 
 
 def _billede(page, navn: str) -> None:
-    page.screenshot(path=ARTEFAKTER / f"{navn}.png", full_page=True)
+    skaermbillede(page, ARTEFAKTER / f"{navn}.png")
 
 
 def _axe(page) -> None:

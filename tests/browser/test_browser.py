@@ -68,14 +68,16 @@ def test_staff_edit_baselines_and_reorder_delmaal(logget_ind, live_server):
     assert baseline.vaerdi_tekst == "17,45\u00a0%"
     assert baseline.periode == "2021-08"
 
-    page.goto(f"{live_server.url}/admin/indikatorer/indikator/{baseline.indikator_id}/change/")
+    indikator_id = baseline.indikator_id
+    page.goto(f"{live_server.url}/admin/indikatorer/indikator/{indikator_id}/change/")
     expect(raekke.locator("input[name$='-vaerdi']")).to_have_value("17,45")
 
-    # A wrong baseline shows a Danish error and keeps the input.
+    # A wrong baseline shows a Danish error and keeps the input: Nørremarken's, of the
+    # same indikator, on the page just loaded.
     baseline = Baseline.objects.get(
         indikator__navn__endswith="18-29 år", boligomraade__navn="Nørremarken"
     )
-    page.goto(f"{live_server.url}/admin/indikatorer/indikator/{baseline.indikator_id}/change/")
+    assert baseline.indikator_id == indikator_id
     raekke = page.locator(
         "tr.form-row", has=page.locator("option[selected]", has_text="Nørremarken")
     )

@@ -97,7 +97,8 @@ def test_a_faglig_change_is_approved_then_an_administrative_one_published(
     assert NY in aktivitet.maalgrupper
 
     # 2. The leder sees a faglig draft with its cause and the comparison, and submits it.
-    context, page = _log_ind(browser, live_server, "leder", UDKAST)
+    # Her browser stays open for step 6.
+    leder, page = _log_ind(browser, live_server, "leder", UDKAST)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Udkast til delaftalen for Beskæftigelse"
     )
@@ -115,7 +116,6 @@ def test_a_faglig_change_is_approved_then_an_administrative_one_published(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Faglig ændring af delaftalen for Beskæftigelse"
     )
-    context.close()
     assert Indstilling.objects.get().status == "afventer"
 
     # 3. The public page and its PDF still show the published text.
@@ -188,7 +188,8 @@ def test_a_faglig_change_is_approved_then_an_administrative_one_published(
     part = vejle.parter.first()
     part.telefon = "70 70 70 70"
     part.save()
-    context, page = _log_ind(browser, live_server, "leder", UDKAST)
+    page = leder.pages[0]
+    page.goto(live_server.url + UDKAST)
     expect(page.locator("section[aria-labelledby=aarsager-overskrift] h2")).to_have_text(
         "Administrativ ændring"
     )
@@ -210,7 +211,7 @@ def test_a_faglig_change_is_approved_then_an_administrative_one_published(
     page.goto(live_server.url + UDKAST + "vis/")
     expect(page.locator(".alert-warning")).to_contain_text("Udkast – ikke publiceret")
     _axe(page)
-    context.close()
+    leder.close()
     version = Version.objects.get(nummer=3)
     assert version.pdf_sha256 == ""
     assert DBTaskResult.objects.filter(

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from delaftaler.models import Helhedsplan
 from delaftaler.roller import LEDER
 from indikatorer.models import Baseline
-from tests.chromium import axe_violations, format_violations, log_ind, new_context
+from tests.chromium import axe_violations, format_violations, log_ind, new_context, skaermbillede
 from tests.conftest import VEJLE, data_migrationernes_raekker
 from tests.word import dokumenter
 
@@ -79,7 +79,7 @@ def test_a_leder_imports_a_word_delaftale_reviews_it_and_gets_a_draft(
     ).to_be_visible()
     assert not nyby.delaftaler.exists()
     _axe(page)
-    page.screenshot(path=str(tmp_path / "gennemsyn.png"), full_page=True)
+    skaermbillede(page, tmp_path / "gennemsyn.png")
 
     page.get_by_role("button", name="Indlæs som udkast").click()
     page.wait_for_load_state("load")
