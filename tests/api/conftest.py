@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from delaftaler.models import Delaftale
 from delaftaler.opfoelgning.rapport.pdf import render_rapport_pdf
 from delaftaler.opfoelgning.services import opfoelgning_opret
 from delaftaler.roller import BESTYRELSE, SEKRETARIAT
@@ -29,12 +30,10 @@ VERSION_1_TEKST = "Flere unge i job"
 VERSION_2_TEKST = "Flere unge i job og uddannelse"
 
 
-@pytest.fixture
-def smaaby(db, tmp_path, settings):
+def byg_smaaby() -> int:
     """The plan of tests/test_diskretion.py: counts of 1–4 persons, a total »opgjort
     samlet for« both areas, approved for 2023; then a faglig change published as
     version 2, a draft on top, and 2024 as an unsent draft year."""
-    settings.PDF_CACHE_DIR = tmp_path
     sekretariat = bruger_med_rolle("sekretariat", SEKRETARIAT)
     bestyrelse = bruger_med_rolle("bestyrelse", BESTYRELSE)
     smaa = planer.smaaby(sekretariat, bestyrelse, delmaal_tekst=VERSION_1_TEKST)
@@ -54,7 +53,22 @@ def smaaby(db, tmp_path, settings):
         raekker=[MaalingInput(andel, "2024", boligomraade=syd, taeller=99, naevner=200)],
         bruger=sekretariat,
     )
-    return delaftale
+    return delaftale.pk
+
+
+@pytest.fixture(scope="module")
+def _smaaby_i_modulet(modul_db, django_db_blocker) -> int:
+    """Built once per module (its approval renders a real PDF): each test runs in a
+    savepoint inside the module's transaction, so what one test changes, the next never
+    sees. The PDF cache is the test run's own (tests/conftest.py's _pdf_cache_i_tmp)."""
+    with django_db_blocker.unblock():
+        return byg_smaaby()
+
+
+@pytest.fixture
+def smaaby(_smaaby_i_modulet, db):
+    """A fresh instance each test, so no test sees what another changed in memory."""
+    return Delaftale.objects.get(pk=_smaaby_i_modulet)
 
 
 def adresser(*delaftaler) -> dict[str, list[str]]:

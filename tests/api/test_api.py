@@ -11,13 +11,15 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from delaftaler.indlaesning import indlaes_fil
+from delaftaler.models import Delaftale
 from delaftaler.opfoelgning.services import opfoelgning_genaaben
 from delaftaler.visning.page_cache import tvaers_noegle
 from indikatorer.models import Baseline
@@ -30,6 +32,7 @@ from tests.api.conftest import (
     VISTE,
     adresser,
 )
+from tests.conftest import VEJLE, VIBORG, _med_medlemmer
 from tests.factories import publicer
 
 pytestmark = pytest.mark.django_db
@@ -60,21 +63,6 @@ def _alle_svar(client, *delaftaler) -> bytes:
     return b"\n".join(
         client.get(url).content for urls in adresser(*delaftaler).values() for url in urls
     )
-
-
-def test_every_answer_of_every_address_matches_the_openapi_schema(client, smaaby, vejle, viborg):
-    skema = _skema(client)
-    assert skema["openapi"].startswith("3.")
-    urls = adresser(smaaby, vejle, viborg)
-    assert set(urls) == set(skema["paths"]), "the contract test must cover every path"
-    for sti, liste in urls.items():
-        assert liste, sti
-        validator = _validator(skema, sti, 200)
-        for url in liste:
-            svar = client.get(url)
-            assert svar.status_code == 200, url
-            fejl = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(svar.json())]
-            assert not fejl, (url, fejl[:5])
 
 
 def test_errors_match_the_schema_and_speak_danish(client, smaaby):
@@ -175,24 +163,6 @@ def test_each_version_is_served_as_it_was_published(client, smaaby):
     assert [d["gaeldende_version"]["nummer"] for d in liste if d["id"] == smaaby.pk] == [2]
 
 
-def test_numbers_keep_the_decimals_they_were_stored_with(client, vejle, viborg):
-    for d in (vejle, viborg):
-        indhold = client.get(f"/api/v1/delaftaler/{d.pk}").json()
-        gemte = {b.pk: b for b in Baseline.objects.filter(indikator__delmaal__delaftale=d)}
-        set_ = 0
-        for dm in indhold["delmaal"]:
-            for i in dm["indikatorer"]:
-                for b in i["baselines"]:
-                    if b["vaerdi"] is None:
-                        continue
-                    gemt = gemte[b["id"]]
-                    decimaler = len(b["vaerdi"].partition(".")[2])
-                    assert decimaler == gemt.vaerdi_decimaler, b
-                    assert Decimal(b["vaerdi"]) == gemt.vaerdi, b
-                    set_ += 1
-        assert set_ > 5, d
-
-
 def test_an_unchanged_answer_is_304_by_etag_and_by_date(client, smaaby):
     url = f"/api/v1/delaftaler/{smaaby.pk}"
     foerste = client.get(url)
@@ -251,16 +221,6 @@ def test_every_answer_may_be_read_from_any_origin_and_cached_a_minute(client, sm
         assert set(svar["Cache-Control"].split(", ")) == {"public", "max-age=60"}, url
 
 
-def test_pages_split_the_list_and_say_how_many_there_are(client, smaaby, vejle, viborg):
-    side = client.get("/api/v1/delaftaler?pr_side=2").json()
-    assert (side["antal"], side["sider"], len(side["resultater"])) == (3, 2, 2)
-    anden = client.get("/api/v1/delaftaler?pr_side=2&side=2").json()
-    ids = [d["id"] for d in side["resultater"] + anden["resultater"]]
-    assert sorted(ids) == sorted([smaaby.pk, vejle.pk, viborg.pk])
-    planer = client.get("/api/v1/helhedsplaner?pr_side=1&side=3").json()
-    assert (planer["antal"], planer["side"], len(planer["resultater"])) == (3, 3, 1)
-
-
 def test_the_docs_page_loads_nothing_from_other_hosts(client):
     svar = client.get("/api/v1/docs")
     assert svar.status_code == 200
@@ -284,13 +244,7 @@ FORESPOERGSLER = {
 }
 
 
-@pytest.mark.parametrize("flere", [False, True], ids=["en plan", "tre planer"])
-def test_each_address_costs_a_fixed_number_of_queries(
-    client, smaaby, request, django_assert_max_num_queries, flere
-):
-    delaftaler = [smaaby]
-    if flere:
-        delaftaler += [request.getfixturevalue("vejle"), request.getfixturevalue("viborg")]
+def _hver_adresse_koster_faste_forespoergsler(client, delaftaler, max_queries) -> None:
     urls = adresser(*delaftaler)
     assert set(urls) == set(FORESPOERGSLER)
     with CaptureQueriesContext(connection) as noegle:
@@ -299,8 +253,88 @@ def test_each_address_costs_a_fixed_number_of_queries(
         for url in liste:
             caches["default"].clear()
             # The answer: its own queries and the cache key's.
-            with django_assert_max_num_queries(FORESPOERGSLER[sti] + len(noegle)):
+            with max_queries(FORESPOERGSLER[sti] + len(noegle)):
                 assert client.get(url).status_code == 200, url
             # Again: the cached answer, found by the key alone.
-            with django_assert_max_num_queries(len(noegle)):
+            with max_queries(len(noegle)):
                 assert client.get(url).status_code == 200, url
+
+
+def test_each_address_costs_a_fixed_number_of_queries_with_one_plan(
+    client, smaaby, django_assert_max_num_queries
+):
+    _hver_adresse_koster_faste_forespoergsler(client, [smaaby], django_assert_max_num_queries)
+
+
+# ---- With the real Vejle and Viborg beside the small plan ---------------------------------
+
+
+@pytest.fixture(scope="class")
+def _vejle_og_viborg_i_klassen(_smaaby_i_modulet, django_db_blocker):
+    """The real delaftaler, loaded once for the class (loading validates every object: about
+    a second) in a savepoint of the module's transaction, and rolled back after it: the
+    tests outside the class see the small plan alone, as before."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield indlaes_fil(VEJLE).delaftale.pk, indlaes_fil(VIBORG).delaftale.pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def vejle(_vejle_og_viborg_i_klassen, db):
+    return _med_medlemmer(Delaftale.objects.get(pk=_vejle_og_viborg_i_klassen[0]))
+
+
+@pytest.fixture
+def viborg(_vejle_og_viborg_i_klassen, db):
+    return _med_medlemmer(Delaftale.objects.get(pk=_vejle_og_viborg_i_klassen[1]))
+
+
+class TestBesideTheRealDelaftaler:
+    def test_every_answer_of_every_address_matches_the_openapi_schema(
+        self, client, smaaby, vejle, viborg
+    ):
+        skema = _skema(client)
+        assert skema["openapi"].startswith("3.")
+        urls = adresser(smaaby, vejle, viborg)
+        assert set(urls) == set(skema["paths"]), "the contract test must cover every path"
+        for sti, liste in urls.items():
+            assert liste, sti
+            validator = _validator(skema, sti, 200)
+            for url in liste:
+                svar = client.get(url)
+                assert svar.status_code == 200, url
+                fejl = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(svar.json())]
+                assert not fejl, (url, fejl[:5])
+
+    def test_numbers_keep_the_decimals_they_were_stored_with(self, client, vejle, viborg):
+        for d in (vejle, viborg):
+            indhold = client.get(f"/api/v1/delaftaler/{d.pk}").json()
+            gemte = {b.pk: b for b in Baseline.objects.filter(indikator__delmaal__delaftale=d)}
+            set_ = 0
+            for dm in indhold["delmaal"]:
+                for i in dm["indikatorer"]:
+                    for b in i["baselines"]:
+                        if b["vaerdi"] is None:
+                            continue
+                        gemt = gemte[b["id"]]
+                        decimaler = len(b["vaerdi"].partition(".")[2])
+                        assert decimaler == gemt.vaerdi_decimaler, b
+                        assert Decimal(b["vaerdi"]) == gemt.vaerdi, b
+                        set_ += 1
+            assert set_ > 5, d
+
+    def test_pages_split_the_list_and_say_how_many_there_are(self, client, smaaby, vejle, viborg):
+        side = client.get("/api/v1/delaftaler?pr_side=2").json()
+        assert (side["antal"], side["sider"], len(side["resultater"])) == (3, 2, 2)
+        anden = client.get("/api/v1/delaftaler?pr_side=2&side=2").json()
+        ids = [d["id"] for d in side["resultater"] + anden["resultater"]]
+        assert sorted(ids) == sorted([smaaby.pk, vejle.pk, viborg.pk])
+        planer = client.get("/api/v1/helhedsplaner?pr_side=1&side=3").json()
+        assert (planer["antal"], planer["side"], len(planer["resultater"])) == (3, 3, 1)
+
+    def test_each_address_costs_a_fixed_number_of_queries_with_three_plans(
+        self, client, smaaby, vejle, viborg, django_assert_max_num_queries
+    ):
+        _hver_adresse_koster_faste_forespoergsler(
+            client, [smaaby, vejle, viborg], django_assert_max_num_queries
+        )

@@ -47,6 +47,7 @@ from tests.chromium import html_errors
 from tests.conftest import bruger_med_rolle
 from tests.factories import BaselineFactory, BoligomraadeFactory, IndikatorFactory
 from tests.offentlig.test_pdf import normaliser, outline, sider, skrifter
+from tests.planer import uden_pdf
 from tests.test_fixtures import FORSOERGEDE_18_29, FRITIDSJOB, SMAAJOBS
 
 # Vejle, the users and the years are built once for the module (tests/conftest.py).
@@ -842,9 +843,21 @@ def test_the_report_runs_a_constant_number_of_queries(
         indhold = hent_pdf(sekretariat_client, 2024)
     assert len(side) == len(pdf) == SIDE_QUERIES
     assert html.count('<figure class="diagram">') == 3 + 4
-    assert "2021" in pdftekst(indhold)
+    # The new year stands in the PDF: read page by page until found, as this long PDF's
+    # text takes a second to extract in full.
+    assert any("2021" in normaliser(side.extract_text()) for side in laes(indhold).pages)
 
 
+@pytest.fixture
+def uden_weasyprint(settings, monkeypatch):
+    """For tests of who gets which year and of queries, not of what a PDF holds: the
+    report's HTML is still built, kept and served by the app's code; only WeasyPrint's
+    render (about a second, of a PDF no assertion reads) is left out (tests/planer.py).
+    The other tests render the same report in every state they read."""
+    uden_pdf(settings, monkeypatch)
+
+
+@pytest.mark.usefixtures("uden_weasyprint")
 def test_an_approved_pdf_is_served_in_few_queries(
     aarene, client, sekretariat_bruger, bestyrelse_bruger, django_assert_num_queries
 ):
@@ -858,6 +871,7 @@ def test_an_approved_pdf_is_served_in_few_queries(
 # ---- Who sees which year ------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("uden_weasyprint")
 def test_anonymous_sees_only_approved_years(aarene, client, sekretariat_bruger, bestyrelse_bruger):
     for url in (f"{P}2023/", f"{P}2023.pdf"):
         assert client.get(url).status_code == 404
@@ -870,6 +884,7 @@ def test_anonymous_sees_only_approved_years(aarene, client, sekretariat_bruger, 
     assert client.get(f"{P}2024/").status_code == 404
 
 
+@pytest.mark.usefixtures("uden_weasyprint")
 def test_the_board_sees_a_sent_year_but_not_a_draft(aarene, bestyrelse_client, sekretariat_bruger):
     send(aarene[2024], sekretariat_bruger)
     svar = bestyrelse_client.get(f"{P}2024/")
