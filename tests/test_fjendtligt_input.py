@@ -207,12 +207,21 @@ def test_markup_in_every_text_field_is_inert_on_pages_in_the_admin_and_in_pdfs(c
         "delaftale": b"".join(svar.streaming_content) if svar.streaming else svar.content,
         "rapport": render_rapport_pdf(Opfoelgning.objects.get(aar=2023)),
     }
+    nr = fjendtlig["felter"]["delaftaler.Delmaal.tekst"]
     for hvad, pdf in pdfer.items():
-        tekst = re.sub(
-            r"\s+", "", "".join(s.extract_text() for s in PdfReader(io.BytesIO(pdf)).pages)
-        )
-        nr = fjendtlig["felter"]["delaftaler.Delmaal.tekst"]
-        assert f"XSS{nr}<script>alert({nr})</script>" in tekst, hvad
+        assert _i_pdfens_tekst(pdf, f"XSS{nr}<script>alert({nr})</script>"), hvad
+
+
+def _i_pdfens_tekst(pdf: bytes, soeg: str) -> bool:
+    """Whether ``soeg`` is in the PDF's text, whitespace left out. Page by page, stopping
+    once found: extracting a page's text takes a quarter of a second, and the payload is
+    on the first pages."""
+    tekst = ""
+    for side in PdfReader(io.BytesIO(pdf)).pages:
+        tekst += re.sub(r"\s+", "", side.extract_text())
+        if soeg in tekst:
+            return True
+    return False
 
 
 # --- Odd, malformed and oversized values: never a 500 --------------------------------

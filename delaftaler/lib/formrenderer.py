@@ -4,7 +4,7 @@ A page of many small forms (the follow-up grid of a large delaftale has ~1 800 i
 the admin's inlines several hundred) spends most of its time rendering widget
 templates: each ``<input>`` is an include of ``input.html`` and ``attrs.html`` through
 the template engine, about 0,15 ms apiece. ``HurtigRenderer`` builds the same bytes for
-``<input>``, ``<textarea>``, ``<select>``, ``<option>``, ``<label>`` and empty error lists
+``<input>``, ``<textarea>``, ``<select>``, ``<option>``, ``<label>`` and error lists
 directly and leaves every other template (and any widget template an app overrides) to the engine.
 tests/lib/test_formrenderer.py compares its output with the templates' for each widget.
 """
@@ -109,9 +109,16 @@ def _label(k: dict) -> str:
     return f"<{tag}{_attrs(k['attrs'] or {})}>{_tekst(k['label'])}</{tag}>"
 
 
-def _fejl(k: dict) -> str | None:
-    """An empty error list renders nothing; one with errors is left to its template."""
-    return None if k["errors"] else ""
+def _fejl(k: dict) -> str:
+    """django/forms/errors/list/ul.html (default.html includes it): a form shown again
+    with its errors renders one list per field in error."""
+    fejl = k["errors"]
+    if not fejl:
+        return ""
+    felt_id = getattr(fejl, "field_id", None)
+    id_ = f' id="{_tekst(felt_id)}_error"' if felt_id else ""
+    punkter = "".join(f"<li>{_tekst(f)}</li>" for f in fejl)
+    return f'<ul class="{_tekst(k["error_class"])}"{id_}>{punkter}</ul>'
 
 
 def _option(w: dict) -> str:

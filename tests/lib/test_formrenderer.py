@@ -117,6 +117,13 @@ class _Formular(forms.Form):
     ja = forms.BooleanField(label="Ja", required=False)
     radio = forms.ChoiceField(choices=VALG[1:3], widget=forms.RadioSelect, required=False)
 
+    def clean(self):
+        # Errors whose text has markup, escaped or marked safe, on a field and the form.
+        if self.cleaned_data.get("navn") == "kort":
+            self.add_error("tal", SKUMLE)
+            raise forms.ValidationError([SKUMLE, mark_safe("<i>sikker</i>"), gettext_lazy("Ja")])
+        return self.cleaned_data
+
 
 @pytest.mark.parametrize(
     "data", [None, {"navn": "for langt navn", "tal": "x", "valg": "9"}, {"navn": "kort"}]

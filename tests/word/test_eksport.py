@@ -11,8 +11,9 @@ import re
 import zipfile
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from docx import Document
@@ -24,6 +25,7 @@ from aktiviteter.models import Aktivitet
 from delaftaler.models import Delmaal, Part
 from delaftaler.roller import SEKRETARIAT
 from delaftaler.visning.context import byg_visning, hent_udkast
+from delaftaler.visning.page_cache import mikrocache
 from delaftaler.word.export import docx_for_visning, rigtekst
 from indikatorer.models import Indikator
 from tests.factories import (
@@ -121,6 +123,19 @@ def dokumenttekst(dok: DocxDocument) -> str:
     return "\n".join(dele)
 
 
+@pytest.fixture(scope="module")
+def offentlig(modul_db, _vejle_i_modulet, _viborg_i_modulet) -> dict[str, bytes]:
+    """The published files as the public downloads them, fetched once for the module (a
+    file is built in a few hundred ms): the tests that only read them share the bytes;
+    tests that change a delaftale, or check the answer itself, fetch their own. Built
+    fresh, as every test's own requests are: no page an earlier test cached."""
+    caches["default"].clear()
+    mikrocache.ryd()
+    with override_settings(SIDECACHE_SEKUNDER=0):
+        klient = Client()
+        return {plan: hent(klient, url).content for plan, url in URL.items()}
+
+
 # ---- The file ----------------------------------------------------------------------------
 
 
@@ -138,8 +153,8 @@ def test_the_current_version_downloads_as_a_word_file_named_like_the_pdf(client,
     assert "Vejle Kommune" in egenskaber.subject and "01.12.2021–30.11.2025" in egenskaber.subject
 
 
-def test_the_page_is_a4_portrait_with_the_pdfs_margins_and_danish_styles(client, vejle):
-    dok = aabn(hent(client, URL["Vejle_21_25"]).content)
+def test_the_page_is_a4_portrait_with_the_pdfs_margins_and_danish_styles(offentlig, vejle):
+    dok = aabn(offentlig["Vejle_21_25"])
     sektion = dok.sections[0]
     assert (round(sektion.page_width.mm), round(sektion.page_height.mm)) == (210, 297)
     assert [
@@ -183,8 +198,8 @@ def test_the_same_version_is_the_same_bytes_and_revalidates_by_its_etag(client, 
 # ---- Content in LBF's order ------------------------------------------------------------------
 
 
-def test_the_headings_are_word_headings_in_the_lbf_order(client, vejle):
-    dok = aabn(hent(client, URL["Vejle_21_25"]).content)
+def test_the_headings_are_word_headings_in_the_lbf_order(offentlig, vejle):
+    dok = aabn(offentlig["Vejle_21_25"])
     stilarter = afsnit(dok)
     assert [t for s, t in stilarter if s == "Heading 1"] == AFSNIT
     assert stilarter.index(("Title", TITEL)) == 0
@@ -196,8 +211,8 @@ def test_the_headings_are_word_headings_in_the_lbf_order(client, vejle):
     assert "Indikatorernes egenskaber" in grupper
 
 
-def test_the_key_figures_table_names_plan_period_kommune_and_areas(client, viborg):
-    dok = aabn(hent(client, URL["Viborg_25_29"]).content)
+def test_the_key_figures_table_names_plan_period_kommune_and_areas(offentlig, viborg):
+    dok = aabn(offentlig["Viborg_25_29"])
     raekker = [[c.text for c in r.cells] for r in dok.tables[0].rows]
     omraader = "; ".join(o.navn for o in viborg.helhedsplan.boligomraader.all())
     assert raekker == [
@@ -217,8 +232,8 @@ def test_an_area_with_afdelinger_names_them(vejle):
     )
 
 
-def test_parts_are_bullets_under_their_groups_with_the_bodys_name_in_bold(client, vejle, viborg):
-    dok_vejle = aabn(hent(client, URL["Vejle_21_25"]).content)
+def test_parts_are_bullets_under_their_groups_with_the_bodys_name_in_bold(offentlig, vejle, viborg):
+    dok_vejle = aabn(offentlig["Vejle_21_25"])
     vejle_afsnit = afsnit(dok_vejle)
     start = vejle_afsnit.index(("Heading 2", "Samarbejdspartnere i Arbejdsmarkedsforvaltningen"))
     assert vejle_afsnit[start + 1] == (
@@ -241,7 +256,7 @@ def test_parts_are_bullets_under_their_groups_with_the_bodys_name_in_bold(client
         == Part.objects.filter(delaftale=vejle).count()
     )
 
-    dok = aabn(hent(client, URL["Viborg_25_29"]).content)
+    dok = aabn(offentlig["Viborg_25_29"])
     paragraffer = dok.paragraphs
     chefgruppen = next(p for p in paragraffer if p.text == "Chefgruppen")
     assert chefgruppen.style.name == "List Bullet" and chefgruppen.runs[0].bold
@@ -272,8 +287,8 @@ def test_a_parts_contact_details_follow_a_line_break_in_its_bullet(vejle):
 
 
 @pytest.mark.parametrize("plan", ["Vejle_21_25", "Viborg_25_29"])
-def test_every_baseline_stands_in_the_table_in_danish(client, vejle, viborg, plan):
-    dok = aabn(hent(client, URL[plan]).content)
+def test_every_baseline_stands_in_the_table_in_danish(offentlig, vejle, viborg, plan):
+    dok = aabn(offentlig[plan])
     t = tabel(dok, LBF_KOLONNER)
     assert gentaget_hoved(t)
     raekker = [[c.text.replace(NBSP, " ") for c in r.cells] for r in t.rows[1:]]
@@ -314,8 +329,8 @@ def test_every_baseline_stands_in_the_table_in_danish(client, vejle, viborg, pla
         assert sum(r[2] == "Data kommer" for r in raekker) == 2
 
 
-def test_delmaal_and_indikator_cells_are_merged_down_their_rows(client, vejle):
-    dok = aabn(hent(client, URL["Vejle_21_25"]).content)
+def test_delmaal_and_indikator_cells_are_merged_down_their_rows(offentlig, vejle):
+    dok = aabn(offentlig["Vejle_21_25"])
     t = tabel(dok, LBF_KOLONNER)
     raekker = t.rows[1:]
     delmaal = list(Delmaal.objects.filter(delaftale=vejle))
@@ -354,9 +369,9 @@ def test_a_delmaal_without_indikatorer_keeps_its_row(vejle):
     assert [c.text for c in sidste.cells] == ["Flere unge i uddannelse", "", "", "", "", ""]
 
 
-def test_the_properties_table_has_one_row_per_indikator(client, vejle, viborg):
+def test_the_properties_table_has_one_row_per_indikator(offentlig, vejle, viborg):
     for plan, delaftale in (("Vejle_21_25", vejle), ("Viborg_25_29", viborg)):
-        t = tabel(aabn(hent(client, URL[plan]).content), EGENSKABER)
+        t = tabel(aabn(offentlig[plan]), EGENSKABER)
         assert gentaget_hoved(t)
         forventet = [
             [
@@ -372,7 +387,7 @@ def test_the_properties_table_has_one_row_per_indikator(client, vejle, viborg):
             )
         ]
         assert [[c.text for c in r.cells] for r in t.rows[1:]] == forventet
-    t = tabel(aabn(hent(client, URL["Vejle_21_25"]).content), EGENSKABER)
+    t = tabel(aabn(offentlig["Vejle_21_25"]), EGENSKABER)
     assert [c.text for c in t.rows[1].cells] == [
         FORSOERGEDE_18_29,
         "18-29 år",
@@ -394,8 +409,8 @@ def test_another_unit_is_named_beside_anden_enhed(vejle):
 # ---- Activities ------------------------------------------------------------------------------
 
 
-def test_the_activities_are_listed_and_each_has_its_schema(client, vejle):
-    dok = aabn(hent(client, URL["Vejle_21_25"]).content)
+def test_the_activities_are_listed_and_each_has_its_schema(offentlig, vejle):
+    dok = aabn(offentlig["Vejle_21_25"])
     aktiviteter = list(
         Aktivitet.objects.filter(delaftale=vejle)
         .prefetch_related("delmaal")
@@ -417,8 +432,8 @@ def test_the_activities_are_listed_and_each_has_its_schema(client, vejle):
         )
 
 
-def test_rich_text_keeps_its_lists_bold_italic_and_line_breaks(client, vejle):
-    dok = aabn(hent(client, URL["Vejle_21_25"]).content)
+def test_rich_text_keeps_its_lists_bold_italic_and_line_breaks(offentlig, vejle):
+    dok = aabn(offentlig["Vejle_21_25"])
     foerste = skemaer(dok)[0]
     indhold = skema_celle(foerste, "Indhold og praksis").paragraphs
     stil = {p.text: p.style.name for p in indhold}

@@ -5,6 +5,7 @@ usikkerhed, and the result loaded into the database."""
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import json
 from datetime import date
@@ -37,7 +38,9 @@ FIXTURER = {"vejle": VEJLE, "viborg": VIBORG, "randers": RANDERS}
 
 
 def _byg(form: str, navn: str, data: dict[str, Any] | None = None) -> bytes:
-    data = data or _data(FIXTURER[navn])
+    """The document of ``form`` for ``data``; from the fixture itself when no data is given."""
+    if data is None:
+        return _bygget_af_fixturen(form, navn)
     if form == "lbf":
         return dokumenter.som_lbf_skabelon(
             data, **(dokumenter.VEJLE_SKADER if navn == "vejle" else {})
@@ -52,6 +55,14 @@ def _byg(form: str, navn: str, data: dict[str, Any] | None = None) -> bytes:
             }[navn],
         )
     return dokumenter.som_eksporten(data)
+
+
+@functools.cache
+def _bygget_af_fixturen(form: str, navn: str) -> bytes:
+    """Writing a document takes about a second, and many tests read the same unchanged
+    fixture: built once a run (bytes: no test can change another's; the builders leave
+    their data as it was)."""
+    return _byg(form, navn, _data(FIXTURER[navn]))
 
 
 def forskelle(laest: Any, forventet: Any, sti: str = "") -> list[str]:
@@ -93,7 +104,7 @@ def _har(laesning: Laesning, *dele: str) -> bool:
 def test_our_export_layout_reads_back_as_the_delaftale_it_was_written_from(navn):
     data = _data(FIXTURER[navn])
 
-    laesning = laes_docx(dokumenter.som_eksporten(data))
+    laesning = laes_docx(_byg("eksport", navn))
 
     assert forskelle(laesning.data, data) == []
     assert laesning.uplaceret == []
@@ -126,7 +137,7 @@ def test_the_properties_table_of_our_export_decides_direction_unit_and_lbf_stand
 def test_the_mixed_shape_reads_back_with_direction_and_lbf_standard_inferred_and_said(navn):
     data = _data(FIXTURER[navn])
 
-    laesning = laes_docx(_byg("blandet", navn, data))
+    laesning = laes_docx(_byg("blandet", navn))
 
     assert forskelle(laesning.data, data) == []
     assert laesning.uplaceret == []
@@ -538,7 +549,7 @@ def _med_fremmede_tekster(docx: bytes) -> bytes:
 
 
 def test_text_that_belongs_nowhere_is_quoted_with_its_section():
-    laesning = laes_docx(_med_fremmede_tekster(dokumenter.som_eksporten(_data(VEJLE))))
+    laesning = laes_docx(_med_fremmede_tekster(_byg("eksport", "vejle")))
 
     assert [(u.sektion, u.tekst) for u in laesning.uplaceret] == [
         ("Stamdata", "Udarbejdet af sekretariatet i Vejle"),
@@ -563,7 +574,7 @@ def test_lbfs_fixed_guidance_is_dropped_not_reported_nor_kept():
 
 
 def test_a_value_inside_a_content_control_is_read():
-    dokument = Document(io.BytesIO(dokumenter.som_eksporten(_data(VEJLE))))
+    dokument = Document(io.BytesIO(_byg("eksport", "vejle")))
     celle = dokument.tables[0].rows[0].cells[1]
     afsnit = celle.paragraphs[0]._p
     sdt = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
@@ -605,7 +616,7 @@ def test_a_delaftale_without_its_period_is_said_and_refused_in_danish_when_loade
 
 
 def test_numbered_section_headings_are_recognised():
-    dokument = Document(io.BytesIO(dokumenter.som_eksporten(_data(VIBORG))))
+    dokument = Document(io.BytesIO(_byg("eksport", "viborg")))
     for nr, afsnit in enumerate(p for p in dokument.paragraphs if p.style.name == "Heading 1"):
         afsnit.runs[0].text = f"{nr + 1}. {afsnit.runs[0].text}"
     ud = io.BytesIO()
