@@ -77,6 +77,10 @@ redis:
 		$(APT_INSTALL) redis-server >/dev/null; }
 
 # The tests run without the shell's REDIS_URL: they start their own Redis where they need one.
+# Python keeps its bytecode (an empty PYTHONDONTWRITEBYTECODE lets it): with the variable set,
+# as this machine's shell has it, every process compiles every module and pytest rewrites
+# every test module, in each worker and each server a test starts (3,5 s of CPU each here).
+test: export PYTHONDONTWRITEBYTECODE =
 test: setup browser redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
