@@ -331,6 +331,4 @@ def produktionsgrundlag(tmp_path_factory) -> Produktionsgrundlag:
     real servers the tests start (tests/test_drift.py, tests/test_delt_cache.py: one xdist
     group, so one worker): they cost seconds of CPU, and each module's servers only read
     the static files and get a copy of the database (tests/produktion.py)."""
-    return produktion.opsaet(
-        tmp_path_factory.mktemp("produktion"), Path(settings.BASE_DIR), secrets.token_urlsafe(50)
-    )
+    return produktion.opsaet(tmp_path_factory.mktemp("produktion"), secrets.token_urlsafe(50))

@@ -19,6 +19,9 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 
@@ -86,24 +89,30 @@ def miljoe() -> dict[str, str]:
     return env | {"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
 
 
-def opsaet(mappe: Path, base_dir: Path, secret_key: str) -> Produktionsgrundlag:
+def opsaet(mappe: Path, secret_key: str) -> Produktionsgrundlag:
     grundlag = Produktionsgrundlag(mappe / "static", mappe / "tom.sqlite3", mappe / "vejle.sqlite3")
     env = miljoe() | {
         "SECRET_KEY": secret_key,
         "STATIC_ROOT": str(grundlag.static),
         "DATABASE_URL": f"sqlite:///{grundlag.database_med_vejle}",
     }
-    resultat = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", _opsaetning(*grundlag[1:])],
-        cwd=base_dir,
+    resultat = manage(env, "shell", "-c", _opsaetning(*grundlag[1:]))
+    assert resultat.returncode == 0, resultat.stderr[-3000:]
+    return grundlag
+
+
+def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
+    """``manage.py`` in a process of its own, with ``env`` as its whole environment."""
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
+        **kwargs,
     )
-    assert resultat.returncode == 0, resultat.stderr[-3000:]
-    return grundlag
 
 
 def fri_port() -> int:
@@ -112,12 +121,12 @@ def fri_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], log: Path, base_dir: Path) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], log: Path) -> subprocess.Popen:
     """gunicorn as `make serve` starts it, in a process group of its own (see ``stop``)."""
     with log.open("w") as ud:
         return subprocess.Popen(
             [GUNICORN, "-c", "config/gunicorn.py", "config.wsgi"],
-            cwd=base_dir,
+            cwd=BASE_DIR,
             env=env,
             stdout=ud,
             stderr=subprocess.STDOUT,

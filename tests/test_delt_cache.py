@@ -130,7 +130,7 @@ def servere(redis_url, tmp_path_factory, produktionsgrundlag):
             port = fri_port()
             log = tmp / f"gunicorn-{navn}.log"
             env_ = env | {"BIND": f"127.0.0.1:{port}", "REDIS_URL": url}
-            processer.append(produktion.start_gunicorn(env_, log, BASE_DIR))
+            processer.append(produktion.start_gunicorn(env_, log))
             servere_[navn] = Server(port, log)
         for server in servere_.values():
             server.vent()

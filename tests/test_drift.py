@@ -13,59 +13,36 @@ import http.client
 import io
 import json
 import logging
-import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from config.logformat import JsonFormatter
 from tests import produktion
-from tests.produktion import ADMIN, fri_port
+from tests.produktion import ADMIN, fri_port, manage
 from tests.produktion import ADMIN_KODE as KODE
 
 # One worker starts the production server for all of them (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("gunicorn")
 
-BASE_DIR = Path(settings.BASE_DIR)
-PYTHON = sys.executable
 HOST = "delaftaler.example.dk"
 
 
 def produktionsmiljoe(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=HOST,
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
-        STATIC_ROOT=str(tmp / "static"),
-        PDF_CACHE_DIR=str(tmp / "pdf"),
-        DJANGO_SETTINGS_MODULE="config.settings",
-    )
-    return env
-
-
-def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        **kwargs,
-    )
+    return produktion.miljoe() | {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp / "static"),
+        "PDF_CACHE_DIR": str(tmp / "pdf"),
+    }
 
 
 def test_check_deploy_reports_no_issues(tmp_path):
@@ -89,7 +66,7 @@ def gunicorn(tmp_path_factory, produktionsgrundlag):
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
     }
-    proc = produktion.start_gunicorn(env, tmp / "gunicorn.log", BASE_DIR)
+    proc = produktion.start_gunicorn(env, tmp / "gunicorn.log")
     try:
         for _ in range(600):
             try:

@@ -457,8 +457,8 @@ def test_the_pdf_keeps_its_styles_and_fonts_with_hashed_static_files(
 def test_the_same_html_renders_to_the_same_bytes(vejle, _genbrugte_pdfer):
     """What lets tests reuse a PDF rendered from identical HTML (``genbrugt_pdf`` in
     tests/conftest.py): WeasyPrint puts no time or random identifier into it. Compared with
-    the module's earlier render of this HTML (the published PDF's, seconds before: a
-    timestamp would show), or, when this test runs without it, with a second render."""
+    the test process's earlier render of this HTML (the published PDF's, seconds before: a
+    timestamp would show), or, when this test runs without one, with a second render."""
     html = pdf.pdf_html(*_vejle_visning_og_tabel())
     tidligere = _genbrugte_pdfer.get(hashlib.sha256(html.encode()).hexdigest())
     assert pdf.render_pdf(html) == (tidligere or pdf.render_pdf(html))
