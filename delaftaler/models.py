@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from delaftaler.lib import security_log
+from delaftaler.lib.constraints import EnForespoergselsKontrol
 from delaftaler.lib.formatting import formater_dato, formater_tidspunkt
 from delaftaler.lib.richtext import RigTekstField
 
@@ -129,7 +130,7 @@ class HelhedsplanQuerySet(models.QuerySet):
         return self.filter(medlemmer=bruger)
 
 
-class Helhedsplan(models.Model):
+class Helhedsplan(EnForespoergselsKontrol, models.Model):
     """The boligsociale indsats, under the name LBF knows it by."""
 
     navn = models.CharField(
@@ -342,7 +343,7 @@ class DelaftaleQuerySet(models.QuerySet):
         return self.filter(helhedsplan__in=Helhedsplan.objects.for_bruger(bruger))
 
 
-class Delaftale(models.Model):
+class Delaftale(EnForespoergselsKontrol, models.Model):
     """One focus area's agreement, in the order of LBF's template."""
 
     # The agreement's own texts, in the template's order (imported, copied, standard texts).
@@ -457,7 +458,7 @@ class Delaftale(models.Model):
             raise ValidationError(fejl)
 
 
-class Part(models.Model):
+class Part(EnForespoergselsKontrol, models.Model):
     """A party to the delaftale: a named person, or a body such as Chefgruppen."""
 
     class Type(models.TextChoices):
@@ -550,7 +551,7 @@ class VersionQuerySet(models.QuerySet):
         return self.defer("indhold", "pdf").select_related("fagligt_godkendt_moede")
 
 
-class Version(models.Model):
+class Version(EnForespoergselsKontrol, models.Model):
     """One publication of a delaftale: a frozen snapshot, its PDF and the PDF's hash.
 
     Public pages and the stable PDF address read the latest one; the ordinary tables hold
@@ -683,7 +684,7 @@ class Version(models.Model):
             self.administrativt_aendret = forrige.administrativt_aendret
 
 
-class Indstilling(models.Model):
+class Indstilling(EnForespoergselsKontrol, models.Model):
     """A faglig draft sent to the bestyrelse: exactly what they were shown, and their answer.
 
     The board approves the snapshot taken when it was submitted, so later edits to the
@@ -810,7 +811,7 @@ class OpfoelgningQuerySet(models.QuerySet):
         return self.filter(delaftale__helhedsplan__in=Helhedsplan.objects.for_bruger(bruger))
 
 
-class Opfoelgning(models.Model):
+class Opfoelgning(EnForespoergselsKontrol, models.Model):
     """The yearly follow-up of one delaftale: draft, sent to the board, approved."""
 
     class Status(models.TextChoices):
@@ -985,7 +986,7 @@ class GodkendtRapport(models.Model):
         return f"{self.opfoelgning}, version {self.version}"
 
 
-class DelmaalStatus(models.Model):
+class DelmaalStatus(EnForespoergselsKontrol, models.Model):
     """The secretariat's assessment of one delmål in one year."""
 
     class Status(models.TextChoices):

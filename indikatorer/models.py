@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from delaftaler.lib.constraints import EnForespoergselsKontrol
 from delaftaler.models import Boligomraade, Delmaal
 from indikatorer.periode import PERIODE_REGEX, formater_periode, periode_aar
 from indikatorer.tal import MAKS_DECIMALER, NBSP, formater_tal
@@ -20,7 +21,7 @@ KUN_PROCENT = "Tæller og nævner bruges kun til indikatorer i procent."
 ANDEL_DECIMALER = 1
 
 
-class Indikator(models.Model):
+class Indikator(EnForespoergselsKontrol, models.Model):
     """The variable that shows whether a delmål is reached."""
 
     class Enhed(models.TextChoices):
@@ -295,7 +296,7 @@ class BaselineQuerySet(models.QuerySet):
         return self.select_related("boligomraade", "indikator").prefetch_related("samlet_for")
 
 
-class Baseline(Maalepunkt, models.Model):
+class Baseline(EnForespoergselsKontrol, Maalepunkt, models.Model):
     """The starting point of an indicator for one area, several areas counted together,
     or a named target group."""
 
@@ -449,7 +450,7 @@ class MaalingQuerySet(models.QuerySet):
         return self.select_related("boligomraade", "opfoelgning")
 
 
-class Maaling(Maalepunkt, models.Model):
+class Maaling(EnForespoergselsKontrol, Maalepunkt, models.Model):
     """One yearly value of an indicator, for an area or target group like its baselines."""
 
     opfoelgning = models.ForeignKey(

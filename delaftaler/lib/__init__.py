@@ -1,2 +1,3 @@
 """Machinery with no domain in it: formatting, rich text, optimistic concurrency, integer
-lookups, the security log, login lockout and backups. Imports nothing of the domain."""
+lookups, check constraints in one query, the security log, login lockout and backups.
+Imports nothing of the domain."""
