@@ -57,10 +57,11 @@ serve-miljoe:
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL mangler: sæt den til produktionsdatabasen, fx postgres://bruger@host:5432/delaftaler" >&2; exit 1; }
 	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY mangler: sæt en lang, tilfældig nøgle, fx fra: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
 
+# Debian's headless Chromium (the browser tests' Blink without a browser's UI around it).
 browser: harfbuzz
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
-		echo "Installerer Debians chromium og chromium-driver …"; \
-		$(APT_INSTALL) chromium chromium-driver >/dev/null; }
+	@test -x /usr/lib/chromium/chromium-headless-shell || { \
+		echo "Installerer Debians chromium-headless-shell …"; \
+		$(APT_INSTALL) chromium-headless-shell >/dev/null; }
 
 # WeasyPrint subsets fonts with HarfBuzz-Subset (small PDFs, fast); without it WeasyPrint
 # warns, and the tests treat warnings as errors.
